@@ -1,0 +1,20 @@
+/**
+ * The one error class the core layer raises. Every failure that crosses from the Rust core (or the
+ * native layer around it) becomes a `CoreError`; higher layers map it to SDK errors.
+ */
+export class CoreError extends Error {
+  override readonly name = 'CoreError';
+  /** gRPC status code for RPC failures; `undefined` for non-gRPC core failures. */
+  readonly code: number | undefined;
+  /** Raw `google.rpc.Status` bytes from `grpc-status-details-bin`, when the server sent them. */
+  readonly details: Uint8Array | undefined;
+
+  constructor(message: string, options: { code?: number; details?: Uint8Array; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code;
+    this.details = options.details;
+  }
+}
+
+/** Raised when a call reaches a worker that has been finalized, or violates the shutdown order. */
+export class WorkerStateError extends CoreError {}

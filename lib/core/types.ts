@@ -1,0 +1,165 @@
+/**
+ * The contract of the core layer: bytes in, bytes out.
+ *
+ * Both backends (`native`: our C++ addon over the C ABI; `neon`: the prebuilt official core inside
+ * `@temporalio/core-bridge`) implement these interfaces, and one contract suite runs against each.
+ * Nothing here knows Temporal semantics beyond the names of the calls: requests, responses,
+ * activations and completions are serialized protobuf.
+ */
+
+/** Which implementation drives the Rust core. */
+export type BackendName = 'native' | 'neon';
+
+/** How a backend is chosen: `auto` prefers `native` when the C bridge library can be found. */
+export type BackendChoice = BackendName | 'auto';
+
+export type CoreLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** One log line emitted by the Rust core, forwarded to JS. */
+export interface CoreLogRecord {
+  level: CoreLogLevel;
+  target: string;
+  message: string;
+  /** Milliseconds since the Unix epoch, as the core stamped it. */
+  timestampMs: number;
+  fields: Record<string, unknown>;
+}
+
+export interface RuntimeOptions {
+  /** Backend selection; defaults to `TEMPORAL_CORE_BACKEND` or `auto`. */
+  backend?: BackendChoice;
+  /** Explicit path of `libtemporalio_sdk_core_c_bridge` (native backend only). */
+  coreLibraryPath?: string;
+  /** Core log filter in `tracing` env-filter syntax, e.g. `"temporal_sdk_core=WARN"`. */
+  logFilter?: string;
+  /** Receives every forwarded core log line on the JS thread. Without it, core logs are dropped. */
+  logger?: (record: CoreLogRecord) => void;
+  /** 0 disables worker heartbeats (the default). */
+  workerHeartbeatIntervalMs?: number;
+}
+
+export interface TlsOptions {
+  /** PEM bytes of the root CA used to verify the server. */
+  serverRootCaCert?: Uint8Array;
+  /** Overrides the server name checked against the certificate. */
+  serverNameOverride?: string;
+  /** Client certificate and key, both or neither (mTLS). */
+  clientCertPair?: { crt: Uint8Array; key: Uint8Array };
+}
+
+export interface RetryOptions {
+  initialIntervalMs: number;
+  randomizationFactor: number;
+  multiplier: number;
+  maxIntervalMs: number;
+  /** 0 means no elapsed-time limit. */
+  maxElapsedTimeMs: number;
+  maxRetries: number;
+}
+
+export interface ConnectionOptions {
+  /** `host:port` or a full `http(s)://host:port` URL. */
+  address: string;
+  /** `true` for system roots, an object for custom roots / mTLS; absent or `false` for plaintext. */
+  tls?: boolean | TlsOptions;
+  apiKey?: string;
+  metadata?: Record<string, string>;
+  binaryMetadata?: Record<string, Uint8Array>;
+  identity: string;
+  clientName: string;
+  clientVersion: string;
+  retry?: RetryOptions;
+}
+
+export type ServiceName = 'workflow' | 'operator' | 'cloud' | 'test' | 'health';
+
+export interface RpcCallOptions {
+  /** Use the connection's retry policy (default false for raw calls). */
+  retry?: boolean;
+  metadata?: Record<string, string>;
+  /** 0 or absent: no deadline. */
+  timeoutMs?: number;
+  /** Aborting cancels the in-flight call through a core cancellation token. */
+  signal?: AbortSignal;
+}
+
+export type PollerBehavior = { simpleMaximum: number };
+
+export interface WorkerOptions {
+  namespace: string;
+  taskQueue: string;
+  identityOverride?: string;
+  buildId: string;
+  taskTypes: { workflows: boolean; activities: boolean; localActivities: boolean; nexus: boolean };
+  /** Fixed-size slot counts per task kind. */
+  slots: { workflow: number; activity: number; localActivity: number; nexus: number };
+  maxCachedWorkflows: number;
+  stickyQueueScheduleToStartTimeoutMs: number;
+  maxHeartbeatThrottleIntervalMs: number;
+  defaultHeartbeatThrottleIntervalMs: number;
+  gracefulShutdownPeriodMs: number;
+  /** 0 = unlimited. */
+  maxActivitiesPerSecond: number;
+  /** 0 = unlimited. */
+  maxTaskQueueActivitiesPerSecond: number;
+  workflowTaskPollerBehavior: PollerBehavior;
+  activityTaskPollerBehavior: PollerBehavior;
+  nexusTaskPollerBehavior: PollerBehavior;
+  nonStickyToStickyPollRatio: number;
+}
+
+export interface ReplayerOptions {
+  namespace?: string;
+  taskQueue?: string;
+  buildId?: string;
+  maxCachedWorkflows?: number;
+}
+
+export interface CoreRuntime {
+  readonly backend: BackendName;
+  connect(options: ConnectionOptions): Promise<CoreConnection>;
+  createReplayer(options: ReplayerOptions): CoreReplayer;
+  /** Frees the runtime once every connection and worker made from it is closed. */
+  close(): Promise<void>;
+}
+
+export interface CoreConnection {
+  /**
+   * One unary gRPC call through the core's client. `rpc` is the exact PascalCase method name.
+   * Rejects with `CoreError` carrying the gRPC status code, message and `google.rpc.Status` bytes.
+   */
+  rpcCall(service: ServiceName, rpc: string, request: Uint8Array, options?: RpcCallOptions): Promise<Uint8Array>;
+  updateMetadata(metadata: Record<string, string>): void;
+  updateBinaryMetadata(metadata: Record<string, Uint8Array>): void;
+  updateApiKey(apiKey: string | undefined): void;
+  createWorker(options: WorkerOptions): CoreWorker;
+  close(): Promise<void>;
+}
+
+export interface CoreWorker {
+  /** Checks the namespace with the server (DescribeNamespace). */
+  validate(): Promise<void>;
+  /** `coresdk.workflow_activation.WorkflowActivation` bytes, or `null` once the poller has shut down. */
+  pollWorkflowActivation(): Promise<Uint8Array | null>;
+  /** `coresdk.activity_task.ActivityTask` bytes, or `null` once the poller has shut down. */
+  pollActivityTask(): Promise<Uint8Array | null>;
+  /** `coresdk.workflow_completion.WorkflowActivationCompletion` bytes. */
+  completeWorkflowActivation(completion: Uint8Array): Promise<void>;
+  /** `coresdk.ActivityTaskCompletion` bytes. */
+  completeActivityTask(completion: Uint8Array): Promise<void>;
+  /** `coresdk.ActivityHeartbeat` bytes. Synchronous: the core queues and throttles it. */
+  recordActivityHeartbeat(heartbeat: Uint8Array): void;
+  requestWorkflowEviction(runId: string): void;
+  /** Step 1 of the shutdown order: pollers then drain to `null`. */
+  initiateShutdown(): void;
+  /** Last step: only valid once every poller returned `null` and no completion is in flight. */
+  finalizeShutdown(): Promise<void>;
+}
+
+export interface CoreReplayer {
+  readonly worker: CoreWorker;
+  /** Feeds one `temporal.api.history.v1.History` for a workflow id to the replay worker. */
+  pushHistory(workflowId: string, history: Uint8Array): Promise<void>;
+  /** Ends the history stream; the worker then shuts down like any other. */
+  closeHistoryStream(): void;
+}

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function npmStart(): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    // Exactly what a newcomer types; TEMPORAL_ADDRESS unset so the embedded server is used.
+    const env = { ...process.env };
+    delete env.TEMPORAL_ADDRESS;
+    const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm start (the order-saga example)', () => {
+  let run: Run;
+
+  it('ends by itself with exit code 0', async () => {
+    run = await npmStart();
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  }, 180_000);
+
+  it('prints a progress line for each of the ten orders', () => {
+    const progress = run.stdout.split('\n').filter((line) => /^\[\s*\d+\/10\] order-\d\d /.test(line));
+    expect(progress).toHaveLength(10);
+  });
+
+  it('reports six succeeded, three compensated and one cancelled order', () => {
+    const summary = /succeeded: (\d+)\s+compensated: (\d+)\s+cancelled: (\d+)/.exec(run.stdout);
+    expect(summary?.slice(1).map(Number)).toEqual([6, 3, 1]);
+  });
+
+  it('shows the order queried mid-flight and why each compensated order was undone', () => {
+    expect(run.stdout).toMatch(/order-03\s+succeeded\s+queried mid-flight: stage=awaiting-shipment/);
+    expect(run.stdout).toMatch(/order-05\s+compensated\s+.*card declined/);
+    expect(run.stdout).toMatch(/order-06\s+compensated\s+.*out of stock/);
+    expect(run.stdout).toMatch(/order-07\s+compensated\s+.*not shipped within/);
+    expect(run.stdout).toMatch(/order-08\s+cancelled/);
+  });
+
+  it('refunds and releases exactly what the compensated and cancelled orders took', () => {
+    expect(run.stdout).toMatch(/charges 8, refunds 2, releases 3/);
+  });
+});

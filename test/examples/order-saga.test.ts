@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -28,11 +28,14 @@ function npmStart(): Promise<Run> {
 describe('npm start (the order-saga example)', () => {
   let run: Run;
 
-  it('ends by itself with exit code 0', async () => {
+  beforeAll(async () => {
     run = await npmStart();
+  }, 180_000);
+
+  it('ends by itself with exit code 0 and nothing on stderr', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-  }, 180_000);
+  });
 
   it('prints a progress line for each of the ten orders', () => {
     const progress = run.stdout.split('\n').filter((line) => /^\[\s*\d+\/10\] order-\d\d /.test(line));

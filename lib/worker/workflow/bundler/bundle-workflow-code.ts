@@ -1,0 +1,254 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { BundleCache, defaultCacheDir, digest, type BundleInput } from './bundle-cache';
+import { bundleGlobalName, entrySource, failureConverterModule, payloadConverterModule } from './entry';
+import { DisallowedModuleError, WorkflowBundleError, type DisallowedImport } from './errors';
+import { classifyImport, shimSource } from './module-policy';
+import type { BundleOptions, WorkflowBundle } from './types';
+
+/** Bumped whenever the shape of the generated bundle changes, to invalidate old cache records. */
+const BUNDLE_FORMAT = 1;
+
+const caches = new Map<string, BundleCache>();
+
+function cacheFor(dir: string | undefined): BundleCache {
+  const key = dir ?? '';
+  let cache = caches.get(key);
+  if (!cache) caches.set(key, (cache = new BundleCache(dir)));
+  return cache;
+}
+
+interface NormalizedOptions {
+  workflowsPath: string;
+  interceptorModules: string[];
+  payloadConverterPath?: string;
+  failureConverterPath?: string;
+  ignoreModules: string[];
+  cacheDir: string | undefined;
+}
+
+function existingPath(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new WorkflowBundleError(`'${field}' must be a non-empty path string`, field);
+  }
+  const absolute = resolve(value);
+  if (!existsSync(absolute)) throw new WorkflowBundleError(`'${field}' does not exist: ${absolute}`, field);
+  return absolute;
+}
+
+function stringList(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) {
+    throw new WorkflowBundleError(`'${field}' must be an array of non-empty strings`, field);
+  }
+  return value;
+}
+
+function normalize(options: BundleOptions): NormalizedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new WorkflowBundleError('bundleWorkflowCode expects an options object', 'options');
+  }
+  const workflowsPath = existingPath(options.workflowsPath, 'workflowsPath');
+  if (statSync(workflowsPath).isDirectory() && !['index.ts', 'index.js', 'index.mts', 'index.mjs', 'index.cjs', 'index.cts'].some((f) => existsSync(join(workflowsPath, f)))) {
+    throw new WorkflowBundleError(`'workflowsPath' is a folder without an index file: ${workflowsPath}`, 'workflowsPath');
+  }
+  // Interceptor modules may be package names; only path-like entries are resolved against the cwd.
+  const interceptorModules = stringList(options.workflowInterceptorModules, 'workflowInterceptorModules').map((m) =>
+    m.startsWith('.') || isAbsolute(m) ? existingPath(m, 'workflowInterceptorModules') : m,
+  );
+  const cacheDir = options.cacheDir;
+  if (cacheDir !== undefined && cacheDir !== false && typeof cacheDir !== 'string') {
+    throw new WorkflowBundleError(`'cacheDir' must be a path string or false`, 'cacheDir');
+  }
+  return {
+    workflowsPath,
+    interceptorModules,
+    payloadConverterPath:
+      options.payloadConverterPath === undefined ? undefined : existingPath(options.payloadConverterPath, 'payloadConverterPath'),
+    failureConverterPath:
+      options.failureConverterPath === undefined ? undefined : existingPath(options.failureConverterPath, 'failureConverterPath'),
+    ignoreModules: stringList(options.ignoreModules, 'ignoreModules'),
+    cacheDir: cacheDir === false ? undefined : resolve(cacheDir ?? defaultCacheDir()),
+  };
+}
+
+/**
+ * The folder from which `@temporalio/*` runtime packages are resolved for the whole bundle: the
+ * user's own install when it has one (so their types and runtime agree), else ours. Every import of
+ * those packages is pinned there so the bundle never carries two copies of the workflow runtime.
+ */
+function runtimeResolveDir(userDir: string): string {
+  for (const paths of [[userDir], [__dirname]]) {
+    try {
+      return dirname(require.resolve('@temporalio/workflow/package.json', { paths }));
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new WorkflowBundleError('Cannot resolve @temporalio/workflow from the workflows folder or from temporal-native', 'workflowsPath');
+}
+
+/** Our own `temporal-native/workflow` module, as TS source (tests, ts-node) or compiled JS (dist). */
+function ownWorkflowModule(): string {
+  const base = resolve(__dirname, '..', '..', '..', 'workflow', 'index');
+  for (const ext of ['.js', '.ts']) if (existsSync(base + ext)) return base + ext;
+  throw new WorkflowBundleError(`temporal-native/workflow module not found next to the bundler (${base})`, 'workflowsPath');
+}
+
+function packageVersion(pkgJson: string): string {
+  const parsed: unknown = JSON.parse(readFileSync(pkgJson, 'utf8'));
+  return typeof parsed === 'object' && parsed !== null && typeof (parsed as { version?: unknown }).version === 'string'
+    ? (parsed as { version: string }).version
+    : 'unknown';
+}
+
+function optionsKey(o: NormalizedOptions, runtimeDir: string): string {
+  return JSON.stringify({
+    format: BUNDLE_FORMAT,
+    esbuild: esbuild.version,
+    workflowRuntime: packageVersion(join(runtimeDir, 'package.json')),
+    runtimeDir,
+    workflowsPath: o.workflowsPath,
+    interceptorModules: o.interceptorModules,
+    payloadConverterPath: o.payloadConverterPath ?? null,
+    failureConverterPath: o.failureConverterPath ?? null,
+    ignoreModules: [...o.ignoreModules].sort(),
+  });
+}
+
+/** The esbuild plugin enforcing the sandbox's module policy and wiring the runtime's virtual modules. */
+function sandboxModulesPlugin(o: NormalizedOptions, runtimeDir: string, violations: DisallowedImport[]): esbuild.Plugin {
+  const pinned = { pinned: true };
+  return {
+    name: 'temporal-native-workflow-modules',
+    setup(build) {
+      build.onResolve({ filter: /^__temporal_custom_(payload|failure)_converter$/ }, (args) => {
+        const path = args.path === payloadConverterModule ? o.payloadConverterPath : o.failureConverterPath;
+        return path === undefined ? { path: args.path, namespace: 'temporal-empty' } : { path };
+      });
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === pinned) return undefined;
+        const verdict = classifyImport(args.path, o.ignoreModules);
+        switch (verdict.kind) {
+          case 'shim':
+            return { path: verdict.builtin, namespace: 'temporal-shim' };
+          case 'ignored':
+            return { path: args.path, namespace: 'temporal-empty' };
+          case 'disallowed':
+            violations.push({ module: args.path, importer: args.importer || o.workflowsPath });
+            return { errors: [{ text: `Disallowed import '${args.path}' in workflow code` }] };
+          case 'normal':
+            break;
+        }
+        if (args.path === 'temporal-native/workflow') return { path: ownWorkflowModule() };
+        if (/^@temporalio\/(workflow|common|proto)(\/|$)/.test(args.path)) {
+          const result = await build.resolve(args.path, { kind: args.kind, resolveDir: runtimeDir, pluginData: pinned });
+          return result.errors.length > 0 ? { errors: result.errors } : { path: result.path, sideEffects: result.sideEffects };
+        }
+        return undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'temporal-shim' }, (args) => ({ contents: shimSource(args.path), loader: 'js' }));
+      build.onLoad({ filter: /.*/, namespace: 'temporal-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    },
+  };
+}
+
+/** Makes source paths absolute so stack traces name the user's files wherever the worker runs. */
+function absoluteSourceMap(map: string, outDir: string): string {
+  const parsed = JSON.parse(map) as { sources: string[]; sourceRoot?: string };
+  parsed.sources = parsed.sources.map((s) => (s.includes(':') && !isAbsolute(s) ? s : resolve(outDir, s)));
+  delete parsed.sourceRoot;
+  return JSON.stringify(parsed);
+}
+
+async function build(o: NormalizedOptions, runtimeDir: string): Promise<{ bundle: Omit<WorkflowBundle, 'hash'>; inputs: string[] }> {
+  const violations: DisallowedImport[] = [];
+  const userDir = statSync(o.workflowsPath).isDirectory() ? o.workflowsPath : dirname(o.workflowsPath);
+  const outfile = join(userDir, 'workflow-bundle.js');
+  let result: esbuild.BuildResult<{ write: false; metafile: true }>;
+  try {
+    result = await esbuild.build({
+      stdin: {
+        contents: entrySource({ workflowsPath: o.workflowsPath, interceptorModules: o.interceptorModules }),
+        resolveDir: userDir,
+        sourcefile: 'temporal-native-workflow-entry.js',
+        loader: 'js',
+      },
+      absWorkingDir: userDir,
+      outfile,
+      write: false,
+      metafile: true,
+      bundle: true,
+      format: 'iife',
+      globalName: bundleGlobalName,
+      platform: 'neutral',
+      mainFields: ['main', 'module'],
+      conditions: ['require', 'default'],
+      resolveExtensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json'],
+      target: 'es2022',
+      // Keeps `constructor.name` of user error classes intact: failure type names are built from it.
+      keepNames: true,
+      sourcemap: 'external',
+      sourcesContent: false,
+      logLevel: 'silent',
+      plugins: [sandboxModulesPlugin(o, runtimeDir, violations)],
+    });
+  } catch (error) {
+    if (violations.length > 0) throw new DisallowedModuleError(violations);
+    const messages = (error as { errors?: esbuild.Message[] }).errors;
+    const detail = messages?.length
+      ? messages.map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join('\n')
+      : String(error);
+    throw new WorkflowBundleError(`Failed to bundle workflow code:\n${detail}`, undefined, { cause: error });
+  }
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
+  if (!code) throw new WorkflowBundleError('esbuild produced no script for the workflow bundle');
+  // Only real files are inputs; shims, empty modules and the generated entry live in namespaces.
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((p) => !/^[a-z-]+:/.test(p) && p !== 'temporal-native-workflow-entry.js')
+    .map((p) => resolve(userDir, p));
+  return {
+    bundle: { code: code.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'), sourceMap: map ? absoluteSourceMap(map.text, userDir) : undefined },
+    inputs,
+  };
+}
+
+/**
+ * Bundles workflow code, its imports, the `@temporalio/workflow` runtime, interceptor modules and
+ * optional converters into one script for the workflow sandbox.
+ *
+ * The result is cached by content: the hash covers every input file and every option, so a second
+ * worker start with unchanged code skips esbuild entirely (memory first, then disk).
+ *
+ * @throws {DisallowedModuleError} when workflow code imports Node built-ins or host-only packages.
+ * @throws {WorkflowBundleError} when an option is wrong (its `field` says which) or the build fails.
+ *
+ * @example
+ * ```ts
+ * const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows') });
+ * await Worker.create({ connection, taskQueue: 'orders', workflowBundle: bundle });
+ * ```
+ */
+export async function bundleWorkflowCode(options: BundleOptions): Promise<WorkflowBundle> {
+  const o = normalize(options);
+  const runtimeDir = runtimeResolveDir(statSync(o.workflowsPath).isDirectory() ? o.workflowsPath : dirname(o.workflowsPath));
+  const key = optionsKey(o, runtimeDir);
+  const cache = cacheFor(o.cacheDir);
+  const hit = cache.get(key);
+  if (hit) return hit.record.bundle;
+  const { bundle, inputs } = await build(o, runtimeDir);
+  const inputDigests: BundleInput[] = inputs.map((path) => ({ path, digest: digest(readFileSync(path)) }));
+  const hash = digest(key + '\n' + inputDigests.map((i) => `${i.path}\0${i.digest}`).join('\n'));
+  const full: WorkflowBundle = { ...bundle, hash };
+  cache.set(key, { inputs: inputDigests, bundle: full });
+  return full;
+}
+
+/** Where a bundle came from on the last lookup; exposed for tests and startup diagnostics. */
+export function bundleCacheLookup(options: BundleOptions): 'memory' | 'disk' | undefined {
+  const o = normalize(options);
+  const runtimeDir = runtimeResolveDir(statSync(o.workflowsPath).isDirectory() ? o.workflowsPath : dirname(o.workflowsPath));
+  return cacheFor(o.cacheDir).get(optionsKey(o, runtimeDir))?.source;
+}

@@ -1,0 +1,92 @@
+/**
+ * Chooses and starts the backend behind `createRuntime`: `native` (our addon over the C bridge
+ * library) or `neon` (the prebuilt core inside `@temporalio/core-bridge`).
+ */
+import { coreLibrarySearchDescription } from './core-library';
+import { CoreError } from './errors';
+import { createNeonRuntime } from './neon';
+import type { ValidatedRuntimeOptions } from './options';
+import type { BackendName, CoreRuntime, RuntimeOptions } from './types';
+
+/** What `lib/core/native/index.ts` provides. */
+export interface NativeBackendModule {
+  findCoreLibrary(explicitPath?: string): string | undefined;
+  createNativeRuntime(options: RuntimeOptions): Promise<CoreRuntime>;
+}
+
+// A variable specifier keeps the compiler from resolving the module statically, so the core layer
+// builds and runs (on `neon`) in a checkout or install where the native backend is absent.
+const NATIVE_BACKEND_MODULE = './native/index.js';
+
+let nativeModule: Promise<NativeBackendModule> | undefined;
+
+/**
+ * Loads the native backend's module once. Rejects with `CoreError` when it is missing or does not
+ * export `findCoreLibrary` and `createNativeRuntime`.
+ */
+export function loadNativeBackend(): Promise<NativeBackendModule> {
+  nativeModule ??= importNative().catch((err: unknown) => {
+    nativeModule = undefined;
+    throw err;
+  });
+  return nativeModule;
+}
+
+async function importNative(): Promise<NativeBackendModule> {
+  let loaded: unknown;
+  try {
+    loaded = await import(NATIVE_BACKEND_MODULE);
+  } catch (err) {
+    throw new CoreError(
+      `The native backend could not be loaded (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
+    );
+  }
+  const candidates = [loaded, (loaded as { default?: unknown } | null)?.default];
+  for (const candidate of candidates) {
+    if (isNativeBackendModule(candidate)) return candidate;
+  }
+  throw new CoreError('The native backend module does not export findCoreLibrary and createNativeRuntime');
+}
+
+function isNativeBackendModule(value: unknown): value is NativeBackendModule {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return typeof m.findCoreLibrary === 'function' && typeof m.createNativeRuntime === 'function';
+}
+
+/**
+ * Resolves `auto` to a concrete backend: `native` when its module loads and finds the C bridge
+ * library, `neon` otherwise. An explicit choice is returned as is.
+ */
+export async function resolveBackend(options: ValidatedRuntimeOptions): Promise<BackendName> {
+  if (options.backend !== 'auto') return options.backend;
+  let native: NativeBackendModule;
+  try {
+    native = await loadNativeBackend();
+  } catch {
+    return 'neon';
+  }
+  return native.findCoreLibrary(options.coreLibraryPath) === undefined ? 'neon' : 'native';
+}
+
+/** Starts the runtime of the chosen backend. */
+export async function startBackend(backend: BackendName, options: ValidatedRuntimeOptions): Promise<CoreRuntime> {
+  if (backend === 'neon') return createNeonRuntime(options);
+
+  const native = await loadNativeBackend();
+  if (native.findCoreLibrary(options.coreLibraryPath) === undefined) {
+    throw new CoreError(
+      `The native backend needs libtemporalio_sdk_core_c_bridge and it was not found; looked at: ` +
+        `${coreLibrarySearchDescription(options.coreLibraryPath)}. Run scripts/build-core, set TEMPORAL_CORE_LIBRARY, ` +
+        'or use the neon backend',
+    );
+  }
+  return native.createNativeRuntime({
+    backend: 'native',
+    coreLibraryPath: options.coreLibraryPath,
+    logFilter: options.logFilter,
+    logger: options.logger,
+    workerHeartbeatIntervalMs: options.workerHeartbeatIntervalMs,
+  });
+}

@@ -1,0 +1,512 @@
+/**
+ * Validation and defaults for every option object of the core layer.
+ *
+ * Both backends receive options only after they passed through here, so a bad value is a
+ * `TypeError` naming the field (`worker options.slots.workflow must be ...`) rather than a Rust
+ * panic, a silently truncated integer, or a C string with an embedded newline.
+ */
+import { normalizeAddress } from './address';
+import type {
+  BackendChoice,
+  ConnectionOptions,
+  CoreLogRecord,
+  PollerBehavior,
+  ReplayerOptions,
+  RetryOptions,
+  RuntimeOptions,
+  ServiceName,
+  TlsOptions,
+  WorkerOptions,
+} from './types';
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'native', 'neon'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['workflow', 'operator', 'cloud', 'test', 'health'];
+
+/** The log filter used when `RuntimeOptions.logFilter` is absent: warnings and errors from every crate. */
+export const DEFAULT_LOG_FILTER = 'WARN';
+
+/** Runtime options after validation: the backend choice is resolved against the environment. */
+export interface ValidatedRuntimeOptions {
+  backend: BackendChoice;
+  coreLibraryPath: string | undefined;
+  logFilter: string;
+  logger: ((record: CoreLogRecord) => void) | undefined;
+  workerHeartbeatIntervalMs: number;
+}
+
+/** Connection options after validation: `address` and `targetUrl` hold the full URL the core dials. */
+export interface ResolvedConnectionOptions extends ConnectionOptions {
+  readonly targetUrl: string;
+  /** `false`: plaintext; `true`: TLS with system roots; object: custom roots and/or mTLS. */
+  readonly tls: boolean | TlsOptions;
+}
+
+/** Replayer options with every default filled in. */
+export type ResolvedReplayerOptions = Required<ReplayerOptions>;
+
+/**
+ * What `workerOptionsWithDefaults` needs: the three identifying fields; everything else defaults to
+ * the values of the official TypeScript SDK.
+ */
+export type WorkerOptionsInput = Pick<WorkerOptions, 'namespace' | 'taskQueue' | 'buildId'> &
+  Partial<Omit<WorkerOptions, 'namespace' | 'taskQueue' | 'buildId' | 'taskTypes' | 'slots'>> & {
+    taskTypes?: Partial<WorkerOptions['taskTypes']>;
+    slots?: Partial<WorkerOptions['slots']>;
+  };
+
+/** Defaults shared with the official TypeScript SDK's worker (1.24). */
+export const DEFAULT_WORKER_OPTIONS: Omit<WorkerOptions, 'namespace' | 'taskQueue' | 'buildId' | 'identityOverride'> = {
+  taskTypes: { workflows: true, activities: true, localActivities: true, nexus: false },
+  slots: { workflow: 40, activity: 100, localActivity: 100, nexus: 100 },
+  maxCachedWorkflows: 1000,
+  stickyQueueScheduleToStartTimeoutMs: 10_000,
+  maxHeartbeatThrottleIntervalMs: 60_000,
+  defaultHeartbeatThrottleIntervalMs: 30_000,
+  gracefulShutdownPeriodMs: 0,
+  maxActivitiesPerSecond: 0,
+  maxTaskQueueActivitiesPerSecond: 0,
+  workflowTaskPollerBehavior: { simpleMaximum: 10 },
+  activityTaskPollerBehavior: { simpleMaximum: 10 },
+  nexusTaskPollerBehavior: { simpleMaximum: 10 },
+  nonStickyToStickyPollRatio: 0.2,
+};
+
+/** Defaults for the replay worker (one history at a time, as the official SDKs replay). */
+export const DEFAULT_REPLAYER_OPTIONS: ResolvedReplayerOptions = {
+  namespace: 'default',
+  taskQueue: 'replay',
+  buildId: 'replay',
+  maxCachedWorkflows: 2,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Runtime
+
+/**
+ * Validates runtime options and resolves the backend choice (`option`, then
+ * `TEMPORAL_CORE_BACKEND`, then `auto`).
+ *
+ * @example
+ * ```ts
+ * const opts = validateRuntimeOptions({ backend: 'neon', logger: (r) => console.log(r.message) });
+ * ```
+ */
+export function validateRuntimeOptions(
+  options: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): ValidatedRuntimeOptions {
+  const o = objectOrEmpty(options, 'runtime options');
+  const field = (name: string) => `runtime options.${name}`;
+
+  let backend: BackendChoice;
+  if (o.backend !== undefined) {
+    backend = oneOf(o.backend, BACKEND_CHOICES, field('backend'));
+  } else if (env.TEMPORAL_CORE_BACKEND !== undefined && env.TEMPORAL_CORE_BACKEND !== '') {
+    backend = oneOf(env.TEMPORAL_CORE_BACKEND, BACKEND_CHOICES, 'environment variable TEMPORAL_CORE_BACKEND');
+  } else {
+    backend = 'auto';
+  }
+
+  const coreLibraryPath = optionalString(o.coreLibraryPath, field('coreLibraryPath'));
+  const logFilter = optionalString(o.logFilter, field('logFilter')) ?? DEFAULT_LOG_FILTER;
+  if (o.logger !== undefined && typeof o.logger !== 'function') {
+    throw new TypeError(`${field('logger')} must be a function`);
+  }
+  const workerHeartbeatIntervalMs = o.workerHeartbeatIntervalMs === undefined ? 0 : integer(o.workerHeartbeatIntervalMs, field('workerHeartbeatIntervalMs'), 0);
+  if (workerHeartbeatIntervalMs !== 0 && (workerHeartbeatIntervalMs < 1000 || workerHeartbeatIntervalMs > 60_000)) {
+    throw new TypeError(`${field('workerHeartbeatIntervalMs')} must be 0 (disabled) or between 1000 and 60000`);
+  }
+  return {
+    backend,
+    coreLibraryPath,
+    logFilter,
+    logger: o.logger as ((record: CoreLogRecord) => void) | undefined,
+    workerHeartbeatIntervalMs,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection
+
+/**
+ * Validates connection options and resolves the address into the URL the core dials. An API key
+ * without an explicit `tls` turns TLS on, as in the official SDKs.
+ *
+ * @example
+ * ```ts
+ * const resolved = validateConnectionOptions({
+ *   address: 'localhost:7233', identity: 'me@host', clientName: 'temporal-native', clientVersion: '0.1.0',
+ * });
+ * resolved.targetUrl; // 'http://localhost:7233'
+ * ```
+ */
+export function validateConnectionOptions(options: unknown): ResolvedConnectionOptions {
+  const o = object(options, 'connection options');
+  const field = (name: string) => `connection options.${name}`;
+
+  const apiKey = optionalHeaderValue(o.apiKey, field('apiKey'));
+  const tls = validateTls(o.tls, apiKey !== undefined);
+  const targetUrl = normalizeAddress(o.address, tls !== false);
+  const identity = nonEmptyString(o.identity, field('identity'));
+  const clientName = nonEmptyString(o.clientName, field('clientName'));
+  const clientVersion = nonEmptyString(o.clientVersion, field('clientVersion'));
+  const metadata = o.metadata === undefined ? undefined : validateMetadata(o.metadata, field('metadata'));
+  const binaryMetadata =
+    o.binaryMetadata === undefined ? undefined : validateBinaryMetadata(o.binaryMetadata, field('binaryMetadata'));
+  const retry = o.retry === undefined ? undefined : validateRetry(o.retry);
+
+  return { address: targetUrl, targetUrl, tls, apiKey, metadata, binaryMetadata, identity, clientName, clientVersion, retry };
+}
+
+function validateTls(value: unknown, hasApiKey: boolean): boolean | TlsOptions {
+  const field = 'connection options.tls';
+  if (value === undefined) return hasApiKey;
+  if (typeof value === 'boolean') return value;
+  const o = object(value, field);
+  const serverRootCaCert = optionalBytes(o.serverRootCaCert, `${field}.serverRootCaCert`);
+  const serverNameOverride = optionalString(o.serverNameOverride, `${field}.serverNameOverride`);
+  let clientCertPair: TlsOptions['clientCertPair'];
+  if (o.clientCertPair !== undefined) {
+    const pair = object(o.clientCertPair, `${field}.clientCertPair`);
+    clientCertPair = {
+      crt: bytes(pair.crt, `${field}.clientCertPair.crt`, true),
+      key: bytes(pair.key, `${field}.clientCertPair.key`, true),
+    };
+  }
+  return { serverRootCaCert, serverNameOverride, clientCertPair };
+}
+
+function validateRetry(value: unknown): RetryOptions {
+  const field = (name: string) => `connection options.retry.${name}`;
+  const o = object(value, 'connection options.retry');
+  const initialIntervalMs = integer(o.initialIntervalMs, field('initialIntervalMs'), 1);
+  const randomizationFactor = finite(o.randomizationFactor, field('randomizationFactor'), 0);
+  const multiplier = finite(o.multiplier, field('multiplier'), 1);
+  const maxIntervalMs = integer(o.maxIntervalMs, field('maxIntervalMs'), initialIntervalMs);
+  const maxElapsedTimeMs = integer(o.maxElapsedTimeMs, field('maxElapsedTimeMs'), 0);
+  const maxRetries = integer(o.maxRetries, field('maxRetries'), 0);
+  return { initialIntervalMs, randomizationFactor, multiplier, maxIntervalMs, maxElapsedTimeMs, maxRetries };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata
+
+// gRPC header names: lowercase token characters only; keys must not collide with the newline
+// separator the C ABI uses between key and value.
+const METADATA_KEY = /^[0-9a-z_.-]+$/;
+// Printable ASCII (space to tilde), which is what HTTP/2 allows in a non-binary header value.
+const ASCII_VALUE = /^[\x20-\x7e]*$/;
+
+/**
+ * Validates ASCII gRPC metadata: lowercase keys not ending in `-bin`, printable-ASCII values.
+ *
+ * @example
+ * ```ts
+ * validateMetadata({ 'x-tenant': 'blue' }, 'rpcCall options.metadata');
+ * ```
+ */
+export function validateMetadata(value: unknown, field: string): Record<string, string> {
+  const o = object(value, field);
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(o)) {
+    checkMetadataKey(key, field);
+    if (key.endsWith('-bin')) {
+      throw new TypeError(`${field} key "${key}" ends with "-bin"; binary values belong in binary metadata`);
+    }
+    if (typeof v !== 'string' || !ASCII_VALUE.test(v)) {
+      throw new TypeError(`${field}["${key}"] must be a string of printable ASCII characters`);
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * Validates binary gRPC metadata: lowercase keys ending in `-bin`, `Uint8Array` values.
+ *
+ * @example
+ * ```ts
+ * validateBinaryMetadata({ 'trace-bin': new Uint8Array([1, 2]) }, 'connection options.binaryMetadata');
+ * ```
+ */
+export function validateBinaryMetadata(value: unknown, field: string): Record<string, Uint8Array> {
+  const o = object(value, field);
+  const out: Record<string, Uint8Array> = {};
+  for (const [key, v] of Object.entries(o)) {
+    checkMetadataKey(key, field);
+    if (!key.endsWith('-bin')) {
+      throw new TypeError(`${field} key "${key}" must end with "-bin"`);
+    }
+    out[key] = bytes(v, `${field}["${key}"]`, false);
+  }
+  return out;
+}
+
+function checkMetadataKey(key: string, field: string): void {
+  if (!METADATA_KEY.test(key)) {
+    throw new TypeError(`${field} key ${JSON.stringify(key)} must be non-empty and use only 0-9 a-z _ . -`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// rpcCall
+
+/** The arguments of `CoreConnection.rpcCall`, after validation. */
+export interface ValidatedRpcCall {
+  service: ServiceName;
+  rpc: string;
+  request: Uint8Array;
+  retry: boolean;
+  metadata: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Validates the arguments of one `rpcCall`.
+ *
+ * @example
+ * ```ts
+ * validateRpcCall('workflow', 'GetSystemInfo', new Uint8Array(), { timeoutMs: 5000 });
+ * ```
+ */
+export function validateRpcCall(service: unknown, rpc: unknown, request: unknown, options: unknown): ValidatedRpcCall {
+  const s = oneOf(service, SERVICE_NAMES, 'rpcCall service');
+  if (typeof rpc !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(rpc)) {
+    throw new TypeError('rpcCall rpc must be a PascalCase gRPC method name, e.g. "StartWorkflowExecution"');
+  }
+  const req = bytes(request, 'rpcCall request', false);
+  const o = objectOrEmpty(options, 'rpcCall options');
+  const retry = o.retry === undefined ? false : boolean(o.retry, 'rpcCall options.retry');
+  const metadata = o.metadata === undefined ? {} : validateMetadata(o.metadata, 'rpcCall options.metadata');
+  const timeoutMs = o.timeoutMs === undefined ? 0 : integer(o.timeoutMs, 'rpcCall options.timeoutMs', 0);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new TypeError('rpcCall options.signal must be an AbortSignal');
+  }
+  return { service: s, rpc, request: req, retry, metadata, timeoutMs, signal: o.signal as AbortSignal | undefined };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker
+
+/**
+ * Fills every worker option the caller left out with the official SDK's default.
+ *
+ * @example
+ * ```ts
+ * const options = workerOptionsWithDefaults({ namespace: 'default', taskQueue: 'orders', buildId: 'v1' });
+ * connection.createWorker(options);
+ * ```
+ */
+export function workerOptionsWithDefaults(input: WorkerOptionsInput): WorkerOptions {
+  const d = DEFAULT_WORKER_OPTIONS;
+  return {
+    ...d,
+    ...stripUndefined(input),
+    namespace: input.namespace,
+    taskQueue: input.taskQueue,
+    buildId: input.buildId,
+    taskTypes: { ...d.taskTypes, ...stripUndefined(input.taskTypes ?? {}) },
+    slots: { ...d.slots, ...stripUndefined(input.slots ?? {}) },
+  };
+}
+
+/**
+ * Validates a complete `WorkerOptions` object (see `workerOptionsWithDefaults` to build one).
+ *
+ * @example
+ * ```ts
+ * validateWorkerOptions(workerOptionsWithDefaults({ namespace: 'default', taskQueue: 'q', buildId: 'b' }));
+ * ```
+ */
+export function validateWorkerOptions(options: unknown): WorkerOptions {
+  const o = object(options, 'worker options');
+  const field = (name: string) => `worker options.${name}`;
+
+  const t = object(o.taskTypes, field('taskTypes'));
+  const taskTypes = {
+    workflows: boolean(t.workflows, field('taskTypes.workflows')),
+    activities: boolean(t.activities, field('taskTypes.activities')),
+    localActivities: boolean(t.localActivities, field('taskTypes.localActivities')),
+    nexus: boolean(t.nexus, field('taskTypes.nexus')),
+  };
+  if (!taskTypes.workflows && !taskTypes.activities && !taskTypes.localActivities) {
+    throw new TypeError(`${field('taskTypes')} must enable at least one of workflows, activities, localActivities`);
+  }
+  if (taskTypes.localActivities && !taskTypes.workflows) {
+    throw new TypeError(`${field('taskTypes.localActivities')} requires taskTypes.workflows (local activities run inside workflow tasks)`);
+  }
+  if (taskTypes.nexus) {
+    // The contract has no nexus poll/complete, and the core will not finish shutting down a worker
+    // whose nexus poller was never drained.
+    throw new TypeError(`${field('taskTypes.nexus')} must be false: the core layer has no nexus task calls`);
+  }
+
+  const s = object(o.slots, field('slots'));
+  const slots = {
+    workflow: integer(s.workflow, field('slots.workflow'), 1),
+    activity: integer(s.activity, field('slots.activity'), 1),
+    localActivity: integer(s.localActivity, field('slots.localActivity'), 1),
+    nexus: integer(s.nexus, field('slots.nexus'), 1),
+  };
+
+  const maxCachedWorkflows = integer(o.maxCachedWorkflows, field('maxCachedWorkflows'), 0);
+  const workflowTaskPollerBehavior = pollerBehavior(o.workflowTaskPollerBehavior, field('workflowTaskPollerBehavior'));
+  if (maxCachedWorkflows > 0 && workflowTaskPollerBehavior.simpleMaximum < 2) {
+    // The core polls the sticky and the normal queue side by side once it caches workflows.
+    throw new TypeError(`${field('workflowTaskPollerBehavior.simpleMaximum')} must be at least 2 when maxCachedWorkflows > 0`);
+  }
+  const nonStickyToStickyPollRatio = finite(o.nonStickyToStickyPollRatio, field('nonStickyToStickyPollRatio'), 0);
+  if (nonStickyToStickyPollRatio <= 0 || nonStickyToStickyPollRatio > 1) {
+    throw new TypeError(`${field('nonStickyToStickyPollRatio')} must be greater than 0 and at most 1`);
+  }
+
+  return {
+    namespace: nonEmptyString(o.namespace, field('namespace')),
+    taskQueue: nonEmptyString(o.taskQueue, field('taskQueue')),
+    identityOverride: optionalString(o.identityOverride, field('identityOverride')),
+    buildId: nonEmptyString(o.buildId, field('buildId')),
+    taskTypes,
+    slots,
+    maxCachedWorkflows,
+    stickyQueueScheduleToStartTimeoutMs: integer(o.stickyQueueScheduleToStartTimeoutMs, field('stickyQueueScheduleToStartTimeoutMs'), 1),
+    maxHeartbeatThrottleIntervalMs: integer(o.maxHeartbeatThrottleIntervalMs, field('maxHeartbeatThrottleIntervalMs'), 0),
+    defaultHeartbeatThrottleIntervalMs: integer(o.defaultHeartbeatThrottleIntervalMs, field('defaultHeartbeatThrottleIntervalMs'), 0),
+    gracefulShutdownPeriodMs: integer(o.gracefulShutdownPeriodMs, field('gracefulShutdownPeriodMs'), 0),
+    maxActivitiesPerSecond: finite(o.maxActivitiesPerSecond, field('maxActivitiesPerSecond'), 0),
+    maxTaskQueueActivitiesPerSecond: finite(o.maxTaskQueueActivitiesPerSecond, field('maxTaskQueueActivitiesPerSecond'), 0),
+    workflowTaskPollerBehavior,
+    activityTaskPollerBehavior: pollerBehavior(o.activityTaskPollerBehavior, field('activityTaskPollerBehavior')),
+    nexusTaskPollerBehavior: pollerBehavior(o.nexusTaskPollerBehavior, field('nexusTaskPollerBehavior')),
+    nonStickyToStickyPollRatio,
+  };
+}
+
+function pollerBehavior(value: unknown, field: string): PollerBehavior {
+  const o = object(value, field);
+  return { simpleMaximum: integer(o.simpleMaximum, `${field}.simpleMaximum`, 1) };
+}
+
+/**
+ * Validates replayer options and fills in defaults.
+ *
+ * @example
+ * ```ts
+ * validateReplayerOptions({ taskQueue: 'orders' }); // namespace 'default', buildId 'replay', ...
+ * ```
+ */
+export function validateReplayerOptions(options: unknown): ResolvedReplayerOptions {
+  const o = objectOrEmpty(options, 'replayer options');
+  const d = DEFAULT_REPLAYER_OPTIONS;
+  const field = (name: string) => `replayer options.${name}`;
+  return {
+    namespace: o.namespace === undefined ? d.namespace : nonEmptyString(o.namespace, field('namespace')),
+    taskQueue: o.taskQueue === undefined ? d.taskQueue : nonEmptyString(o.taskQueue, field('taskQueue')),
+    buildId: o.buildId === undefined ? d.buildId : nonEmptyString(o.buildId, field('buildId')),
+    maxCachedWorkflows:
+      o.maxCachedWorkflows === undefined ? d.maxCachedWorkflows : integer(o.maxCachedWorkflows, field('maxCachedWorkflows'), 1),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments of individual calls
+
+/**
+ * Checks a byte argument (completion, heartbeat, history) of a core call.
+ *
+ * @example
+ * ```ts
+ * validateBytes(completion, 'completeWorkflowActivation completion');
+ * ```
+ */
+export function validateBytes(value: unknown, field: string): Uint8Array {
+  return bytes(value, field, false);
+}
+
+/**
+ * Checks a string argument (run id, workflow id) of a core call.
+ *
+ * @example
+ * ```ts
+ * validateNonEmptyString(runId, 'requestWorkflowEviction runId');
+ * ```
+ */
+export function validateNonEmptyString(value: unknown, field: string): string {
+  return nonEmptyString(value, field);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Primitive checks. Strings reaching the core must be free of NUL and newline: the C ABI uses
+// newline as the key/value separator and some paths treat input as C strings.
+
+function object(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${field} must be an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function objectOrEmpty(value: unknown, field: string): Record<string, unknown> {
+  return value === undefined ? {} : object(value, field);
+}
+
+function nonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(`${field} must be a non-empty string`);
+  }
+  if (/[\n\0]/.test(value)) {
+    throw new TypeError(`${field} must not contain newline or NUL characters`);
+  }
+  return value;
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  return value === undefined ? undefined : nonEmptyString(value, field);
+}
+
+function optionalHeaderValue(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  const s = nonEmptyString(value, field);
+  if (!ASCII_VALUE.test(s)) throw new TypeError(`${field} must contain only printable ASCII characters`);
+  return s;
+}
+
+function boolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${field} must be a boolean`);
+  return value;
+}
+
+function finite(value: unknown, field: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new TypeError(`${field} must be a finite number >= ${min}`);
+  }
+  return value;
+}
+
+function integer(value: unknown, field: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new TypeError(`${field} must be an integer >= ${min}`);
+  }
+  return value;
+}
+
+function bytes(value: unknown, field: string, nonEmpty: boolean): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${field} must be a Uint8Array`);
+  if (nonEmpty && value.length === 0) throw new TypeError(`${field} must not be empty`);
+  return value;
+}
+
+function optionalBytes(value: unknown, field: string): Uint8Array | undefined {
+  return value === undefined ? undefined : bytes(value, field, true);
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new TypeError(`${field} must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  return value as T;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,77 @@
+/**
+ * `temporal-native/activity`: what activity code imports. The names match `@temporalio/activity`
+ * so that activities written for the official SDK move over by changing the import.
+ *
+ * @example
+ * ```ts
+ * import { heartbeat, sleep, activityInfo } from 'temporal-native/activity';
+ *
+ * export async function crunch(items: number): Promise<number> {
+ *   const start = (activityInfo().heartbeatDetails as number | undefined) ?? 0;
+ *   for (let i = start; i < items; i++) {
+ *     await sleep(100);
+ *     heartbeat(i);
+ *   }
+ *   return items;
+ * }
+ * ```
+ */
+import { Context } from './context';
+import type { ActivityCancellationDetails } from './cancellation';
+import type { Duration } from '../common/time';
+import type { Info } from './info';
+import type { Logger, LogLevel, LogMetadata } from '../worker/logger';
+
+export { Context, activityContextStorage } from './context';
+export type { ContextParts } from './context';
+export type { Info } from './info';
+export type { Duration } from '../common/time';
+export { CompleteAsyncError, ActivityContextError } from './errors';
+export { ActivityCancellation } from './cancellation';
+export type { ActivityCancelReason, ActivityCancellationDetails } from './cancellation';
+export { MockActivityEnvironment, defaultMockActivityInfo } from './mock-environment';
+export { ApplicationFailure, CancelledFailure } from '../common/failures';
+export type { Logger, LogLevel, LogMetadata } from '../worker/logger';
+
+/** Info of the current activity. Throws `ActivityContextError` outside an activity. */
+export function activityInfo(): Info {
+  return Context.current().info;
+}
+
+/** Heartbeats the current activity; see {@link Context.heartbeat}. */
+export function heartbeat(details?: unknown): void {
+  Context.current().heartbeat(details);
+}
+
+/** Sleeps, rejecting when the current activity is cancelled; see {@link Context.sleep}. */
+export function sleep(ms: Duration): Promise<void> {
+  return Context.current().sleep(ms);
+}
+
+/** The current activity's `cancelled` promise; see {@link Context.cancelled}. */
+export function cancelled(): Promise<never> {
+  return Context.current().cancelled;
+}
+
+/** The current activity's AbortSignal; see {@link Context.cancellationSignal}. */
+export function cancellationSignal(): AbortSignal {
+  return Context.current().cancellationSignal;
+}
+
+/** Why the current activity was cancelled, or `undefined`. */
+export function cancellationDetails(): ActivityCancellationDetails | undefined {
+  return Context.current().cancellationDetails;
+}
+
+/**
+ * Logs through the current activity's logger (with its ids attached). Resolved on every call, so
+ * it can be imported at module level and used from any activity.
+ */
+export const log: Logger = {
+  log: (level: LogLevel, message: string, meta?: LogMetadata) => Context.current().log.log(level, message, meta),
+  trace: (message: string, meta?: LogMetadata) => Context.current().log.trace(message, meta),
+  debug: (message: string, meta?: LogMetadata) => Context.current().log.debug(message, meta),
+  info: (message: string, meta?: LogMetadata) => Context.current().log.info(message, meta),
+  warn: (message: string, meta?: LogMetadata) => Context.current().log.warn(message, meta),
+  error: (message: string, meta?: LogMetadata) => Context.current().log.error(message, meta),
+};

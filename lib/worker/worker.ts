@@ -1,0 +1,217 @@
+import { resolveDataConverter } from '../converter';
+import type { LoadedDataConverter } from '../converter/types';
+import type { CoreWorker } from '../core/types';
+import { ActivityTaskLoop } from './activity/activity-task-loop';
+import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from './options';
+import { listenForShutdownSignals } from './shutdown-signals';
+import { prepareWorkflowBundle, type PreparedWorkflowBundle } from './workflow-task-loop';
+import { WorkerStateTransitionError, type WorkerState } from './worker-state';
+
+/** One poller-driven loop (activities, workflows): runs until its poller is drained, never rejects. */
+export interface TaskLoop {
+  run(): Promise<void>;
+}
+
+/**
+ * Hosts activities (and, with `workflowsPath`/`workflowBundle`, workflows) for one task queue.
+ * Every loop runs under one shutdown sequence: the core stops polling, running tasks finish (or are
+ * cancelled after `shutdownGraceTime`), every poller drains, every completion is acknowledged, and
+ * only then is the core worker finalized.
+ *
+ * @example
+ * ```ts
+ * const connection = await Connection.connect({ address: 'localhost:7233' });
+ * const worker = await Worker.create({ connection, taskQueue: 'orders', activities: { chargeCard } });
+ * await worker.runUntil(async () => {
+ *   await client.workflow.execute('order', { taskQueue: 'orders', workflowId: 'o-1' });
+ * });
+ * ```
+ */
+export class Worker {
+  private state: WorkerState = 'INITIALIZED';
+  private fatalError: { error: unknown } | undefined;
+  private readonly loops: TaskLoop[] = [];
+  private pollersRunning = 0;
+
+  /**
+   * Validates the options (a `TypeError` naming the bad field), bundles the workflows if any,
+   * creates the core worker and checks it against the server (unknown namespace and the like
+   * reject here, not later in `run()`).
+   */
+  static async create(options: WorkerOptions): Promise<Worker> {
+    const compiled = compileWorkerOptions(options);
+    const dataConverter = resolveDataConverter(compiled.dataConverter);
+    const bundle = compiled.workflows === undefined ? undefined : await prepareWorkflowBundle(compiled.workflows);
+    const coreWorker = compiled.coreConnection.createWorker(compiled.core);
+    try {
+      await coreWorker.validate();
+    } catch (error) {
+      await disposeUnstartedCoreWorker(coreWorker, compiled, error);
+      throw error;
+    }
+    return new Worker(compiled, coreWorker, dataConverter, bundle);
+  }
+
+  private constructor(
+    /** The validated options with every default resolved. */
+    readonly options: CompiledWorkerOptions,
+    private readonly coreWorker: CoreWorker,
+    private readonly dataConverter: LoadedDataConverter,
+    private readonly workflowBundle: PreparedWorkflowBundle | undefined,
+  ) {}
+
+  getState(): WorkerState {
+    return this.state;
+  }
+
+  /**
+   * Polls and executes tasks until {@link shutdown} (or SIGINT/SIGTERM). Resolves once the worker
+   * has shut down cleanly; rejects with the first fatal error after shutting down all the same.
+   * Can be called once.
+   */
+  async run(): Promise<void> {
+    if (this.state !== 'INITIALIZED') {
+      throw new WorkerStateTransitionError(`Worker.run() can be called once; the worker is ${this.state}`);
+    }
+    this.state = 'RUNNING';
+    const stopListening = this.options.handleSignals
+      ? listenForShutdownSignals((signal) => {
+          this.options.logger.info(`Received ${signal}, shutting down the worker`, { taskQueue: this.options.taskQueue });
+          this.requestShutdown();
+        })
+      : undefined;
+    try {
+      this.startLoops();
+      await Promise.all(this.loops.map((loop) => loop.run()));
+      this.state = 'DRAINED';
+      try {
+        await this.coreWorker.finalizeShutdown();
+      } catch (error) {
+        this.recordFatalError(error);
+      }
+    } finally {
+      stopListening?.();
+    }
+    if (this.fatalError !== undefined) {
+      this.state = 'FAILED';
+      throw this.fatalError.error;
+    }
+    this.state = 'STOPPED';
+    this.options.logger.info('Worker stopped', { taskQueue: this.options.taskQueue });
+  }
+
+  /**
+   * Runs the worker until `fnOrPromise` settles, then shuts it down and waits for the shutdown.
+   * Resolves with the promise's value or rejects with its error. If the worker fails, rejects with
+   * the worker's error; if the worker stops (e.g. SIGINT) before the promise settles, rejects with
+   * a {@link WorkerStateTransitionError} rather than waiting for a promise that may never settle.
+   *
+   * @example
+   * ```ts
+   * const result = await worker.runUntil(client.workflow.execute(order, { taskQueue: 'orders', workflowId }));
+   * ```
+   */
+  async runUntil<R>(fnOrPromise: Promise<R> | (() => Promise<R>)): Promise<R> {
+    if (this.state !== 'INITIALIZED') {
+      throw new WorkerStateTransitionError(`Worker.runUntil() starts the worker and can be called once; the worker is ${this.state}`);
+    }
+    const running = this.run();
+    let outcome: { ok: true; value: R } | { ok: false; error: unknown } | undefined;
+    void (async () => {
+      try {
+        outcome = { ok: true, value: await (typeof fnOrPromise === 'function' ? fnOrPromise() : fnOrPromise) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      } finally {
+        if (this.state === 'RUNNING') this.requestShutdown();
+      }
+    })();
+    await running;
+    if (outcome === undefined) {
+      throw new WorkerStateTransitionError('Worker.runUntil(): the worker stopped before the given promise settled');
+    }
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  /**
+   * Starts a graceful shutdown: polling stops, running activities get `shutdownGraceTime` to finish
+   * and are then cancelled with reason `WORKER_SHUTDOWN`. `run()` settles when it is complete.
+   * Calling it again while shutting down does nothing.
+   *
+   * @throws WorkerStateTransitionError when the worker is not running (never started, or stopped).
+   */
+  shutdown(): void {
+    if (this.state === 'INITIALIZED' || this.state === 'STOPPED' || this.state === 'FAILED') {
+      throw new WorkerStateTransitionError(`Worker.shutdown(): the worker is not running (state ${this.state})`);
+    }
+    this.requestShutdown();
+  }
+
+  private requestShutdown(): void {
+    if (this.state !== 'RUNNING') return;
+    this.state = 'STOPPING';
+    this.options.logger.info('Worker shutting down', { taskQueue: this.options.taskQueue });
+    try {
+      this.coreWorker.initiateShutdown();
+    } catch (error) {
+      this.recordFatalError(error);
+    }
+  }
+
+  /** Records the first fatal error and shuts the worker down; later errors are only logged. */
+  private recordFatalError(error: unknown): void {
+    if (this.fatalError === undefined) this.fatalError = { error };
+    this.options.logger.error('Worker failed', { taskQueue: this.options.taskQueue, error });
+    this.requestShutdown();
+  }
+
+  private onPollerShutdown(): void {
+    if (--this.pollersRunning === 0 && (this.state === 'STOPPING' || this.state === 'RUNNING')) this.state = 'DRAINING';
+  }
+
+  private startLoops(): void {
+    const { options } = this;
+    if (options.core.taskTypes.activities) {
+      this.pollersRunning++;
+      this.loops.push(
+        new ActivityTaskLoop({
+          coreWorker: this.coreWorker,
+          activities: options.activities,
+          dataConverter: this.dataConverter,
+          interceptors: options.interceptors,
+          logger: options.logger,
+          namespace: options.namespace,
+          taskQueue: options.taskQueue,
+          maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+          onFatalError: (error) => this.recordFatalError(error),
+          onPollerShutdown: () => this.onPollerShutdown(),
+        }),
+      );
+    }
+  }
+}
+
+/**
+ * A core worker that was created but will never run still has to go through the shutdown order:
+ * initiate, drain every enabled poller, finalize. Errors here are logged: the caller is already
+ * reporting the error that made it give up.
+ */
+async function disposeUnstartedCoreWorker(coreWorker: CoreWorker, options: CompiledWorkerOptions, cause: unknown): Promise<void> {
+  try {
+    coreWorker.initiateShutdown();
+    const drains: Promise<void>[] = [];
+    if (options.core.taskTypes.activities) drains.push(drainPoller(() => coreWorker.pollActivityTask()));
+    if (options.core.taskTypes.workflows) drains.push(drainPoller(() => coreWorker.pollWorkflowActivation()));
+    await Promise.all(drains);
+    await coreWorker.finalizeShutdown();
+  } catch (error) {
+    options.logger.warn('Could not shut down a worker that failed validation', { error, cause });
+  }
+}
+
+async function drainPoller(poll: () => Promise<Uint8Array | null>): Promise<void> {
+  while ((await poll()) !== null) {
+    // Nothing was started on this worker; anything delivered now belongs to no one.
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Protocol enums in the forms users write them: the official SDK's short strings
+ * (`'ALLOW_DUPLICATE'`), the full proto names (`'WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE'`) or the
+ * enum numbers.
+ */
+import { temporal } from '@temporalio/proto';
+import { InvalidOptionError } from './errors';
+
+/** Two-way mapping between one proto enum and its short names. */
+export interface EnumCodec<Short extends string> {
+  /** Accepts a short name, a full proto name or a number; throws `InvalidOptionError` naming `field`. */
+  encode(value: Short | string | number, field: string): number;
+  /** Short name for a number; `'UNSPECIFIED'` for 0 and for numbers this SDK does not know. */
+  decode(value: number | null | undefined): Short | 'UNSPECIFIED';
+}
+
+function makeEnumCodec<Short extends string>(
+  protoEnum: Record<string, number>,
+  prefix: string,
+  renames: Record<string, string> = {},
+): EnumCodec<Short> {
+  const byName = new Map<string, number>();
+  const byNumber = new Map<number, Short>();
+  for (const [fullName, num] of Object.entries(protoEnum)) {
+    if (typeof num !== 'number') continue;
+    const protoShort = fullName.startsWith(prefix) ? fullName.slice(prefix.length) : fullName;
+    const short = renames[protoShort] ?? protoShort;
+    byName.set(fullName, num);
+    byName.set(protoShort, num);
+    byName.set(short, num);
+    byNumber.set(num, short as Short);
+  }
+  return {
+    encode(value, field) {
+      if (typeof value === 'number') {
+        if (!byNumber.has(value)) throw new InvalidOptionError(field, `is not a known value: ${value}`);
+        return value;
+      }
+      if (typeof value === 'string') {
+        const num = byName.get(value);
+        if (num === undefined) {
+          const known = [...byNumber.values()].filter((n) => n !== 'UNSPECIFIED').join(', ');
+          throw new InvalidOptionError(field, `must be one of ${known}; got '${value}'`);
+        }
+        return num;
+      }
+      throw new InvalidOptionError(field, `must be a string or an enum number, got ${typeof value}`);
+    },
+    decode(value) {
+      return (value === null || value === undefined ? undefined : byNumber.get(value)) ?? 'UNSPECIFIED';
+    },
+  };
+}
+
+const enums = temporal.api.enums.v1;
+
+export type WorkflowIdReusePolicy =
+  | 'ALLOW_DUPLICATE'
+  | 'ALLOW_DUPLICATE_FAILED_ONLY'
+  | 'REJECT_DUPLICATE'
+  | 'TERMINATE_IF_RUNNING';
+export const workflowIdReusePolicy = makeEnumCodec<WorkflowIdReusePolicy>(
+  enums.WorkflowIdReusePolicy as unknown as Record<string, number>,
+  'WORKFLOW_ID_REUSE_POLICY_',
+);
+
+export type WorkflowIdConflictPolicy = 'FAIL' | 'USE_EXISTING' | 'TERMINATE_EXISTING';
+export const workflowIdConflictPolicy = makeEnumCodec<WorkflowIdConflictPolicy>(
+  enums.WorkflowIdConflictPolicy as unknown as Record<string, number>,
+  'WORKFLOW_ID_CONFLICT_POLICY_',
+);
+
+export type WorkflowExecutionStatusName =
+  | 'RUNNING'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'TERMINATED'
+  | 'CONTINUED_AS_NEW'
+  | 'TIMED_OUT'
+  | 'PAUSED';
+export const workflowExecutionStatus = makeEnumCodec<WorkflowExecutionStatusName>(
+  enums.WorkflowExecutionStatus as unknown as Record<string, number>,
+  'WORKFLOW_EXECUTION_STATUS_',
+  // The official SDK spells it with two Ls; keep that so status checks port unchanged.
+  { CANCELED: 'CANCELLED' },
+);
+
+export type UpdateStage = 'ADMITTED' | 'ACCEPTED' | 'COMPLETED';
+export const updateStage = makeEnumCodec<UpdateStage>(
+  enums.UpdateWorkflowExecutionLifecycleStage as unknown as Record<string, number>,
+  'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_',
+);
+
+export type QueryRejectCondition = 'NONE' | 'NOT_OPEN' | 'NOT_COMPLETED_CLEANLY';
+export const queryRejectCondition = makeEnumCodec<QueryRejectCondition>(
+  enums.QueryRejectCondition as unknown as Record<string, number>,
+  'QUERY_REJECT_CONDITION_',
+);

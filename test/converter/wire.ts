@@ -1,0 +1,27 @@
+/**
+ * Test helpers: the wire bytes of payloads and failures, so interop tests compare exactly what
+ * would travel to the server rather than JS object shapes.
+ */
+import { createRequire } from 'node:module';
+import protoRoot, { temporal } from '@temporalio/proto';
+
+export function payloadBytes(payload: temporal.api.common.v1.IPayload): Uint8Array {
+  return temporal.api.common.v1.Payload.encode(payload).finish();
+}
+
+export function failureBytes(failure: temporal.api.failure.v1.IFailure): Uint8Array {
+  return temporal.api.failure.v1.Failure.encode(failure).finish();
+}
+
+export const temporalProtoRoot = protoRoot;
+
+/**
+ * `@temporalio/common`'s protobuf converter only accepts messages from its own copy of protobufjs
+ * (it checks `instanceof Type`), and npm gives it a different copy from `@temporalio/proto`'s. To
+ * let the official converter take part at all, load the same descriptors into its copy.
+ */
+export function officialProtobufRoot(): { lookupType(name: string): { fromObject(o: object): object } } {
+  const requireFromCommon = createRequire(require.resolve('@temporalio/common'));
+  const protobufjs = requireFromCommon('protobufjs') as { Root: { fromJSON(json: unknown): never } };
+  return protobufjs.Root.fromJSON((protoRoot as unknown as { toJSON(): unknown }).toJSON());
+}

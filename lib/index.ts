@@ -1,0 +1,67 @@
+/**
+ * temporal-native: a Temporal SDK for Node.js over the Rust core, with an embedded dev server
+ * (`temporal-native/testing`). This entry point gathers the client, the worker, the data converter
+ * and the failure classes.
+ *
+ * @example
+ * ```ts
+ * import { Connection, Client, Worker, ApplicationFailure } from 'temporal-native';
+ * const connection = await Connection.connect({ address: 'localhost:7233' });
+ * const client = new Client({ connection });
+ * const worker = await Worker.create({ connection, taskQueue: 'hello', workflowsPath: require.resolve('./workflows') });
+ * ```
+ */
+export * from './client';
+
+export {
+  resolveDataConverter,
+  BinaryPayloadConverter,
+  CompositePayloadConverter,
+  DefaultPayloadConverter,
+  JsonPayloadConverter,
+  UndefinedPayloadConverter,
+  UnknownEncodingError,
+  defaultPayloadConverter,
+  DefaultPayloadConverterWithProtobufs,
+  ProtobufBinaryPayloadConverter,
+  ProtobufJsonPayloadConverter,
+  DefaultFailureConverter,
+  ZlibPayloadCodec,
+  type DataConverter,
+  type FailureConverter,
+  type LoadedDataConverter,
+  type Payload,
+  type PayloadCodec,
+  type PayloadConverter,
+  type PayloadConverterWithEncoding,
+  type ProtoFailure,
+  type ProtobufConverterOptions,
+  type DefaultFailureConverterOptions,
+  type ZlibPayloadCodecOptions,
+} from './converter';
+
+export {
+  TemporalFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  ServerFailure,
+  ActivityFailure,
+  ChildWorkflowFailure,
+  ensureApplicationFailure,
+  ensureTemporalFailure,
+  rootCause,
+  type ApplicationFailureOptions,
+} from './common/failures';
+export { ValueError, PayloadConverterError } from './common/errors';
+export { RetryState, TimeoutType, ApplicationFailureCategory } from './common/enums';
+
+export {
+  Worker,
+  WorkerStateTransitionError,
+  type WorkerState,
+  type WorkerOptions,
+  type WorkerConnection,
+  type WorkflowBundleOption,
+} from './worker';

@@ -43,9 +43,7 @@ export function classifyImport(specifier: string, ignoreModules: readonly string
     return allowedBuiltinModules.includes(bare) ? { kind: 'shim', builtin: bare } : { kind: 'disallowed' };
   }
   // `temporal-native/workflow` is the one entry point of our package that belongs in workflows.
-  if (specifier === 'temporal-native' || (matches(specifier, 'temporal-native') && specifier !== 'temporal-native/workflow')) {
-    return { kind: 'disallowed' };
-  }
+  if (specifier === 'temporal-native/workflow') return { kind: 'normal' };
   if (hostOnlyPackages.some((p) => matches(specifier, p))) return { kind: 'disallowed' };
   return { kind: 'normal' };
 }

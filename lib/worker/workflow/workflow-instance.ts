@@ -1,0 +1,194 @@
+import { coresdk } from '@temporalio/proto';
+import type { WorkflowInfo } from '@temporalio/workflow';
+import { SdkFlags } from '@temporalio/workflow/lib/flags';
+import type { Activator } from '@temporalio/workflow/lib/internals';
+import { suggestContinueAsNewReasonsFromProto } from '@temporalio/common/lib/continue-as-new';
+import { convertDeploymentVersion } from '@temporalio/common';
+import type { WorkflowSandbox } from './sandbox/sandbox';
+import { MalformedActivationError, activationTime, historySize } from './workflow-info';
+import { hostErrorToFailure } from './host-failure';
+
+type Activation = coresdk.workflow_activation.IWorkflowActivation;
+type Job = coresdk.workflow_activation.IWorkflowActivationJob;
+type Completion = coresdk.workflow_completion.IWorkflowActivationCompletion;
+
+/** A promise rejection nobody handled inside workflow code; it fails the workflow task. */
+export class UnhandledRejectionError extends Error {
+  override readonly name = 'UnhandledRejectionError';
+  constructor(readonly reason: unknown) {
+    super(`Unhandled Promise rejection in workflow code: ${describe(reason)}`, { cause: reason });
+  }
+}
+
+function describe(value: unknown): string {
+  try {
+    return value instanceof Error || (typeof value === 'object' && value !== null && 'message' in value)
+      ? String((value as { message: unknown }).message)
+      : String(value);
+  } catch {
+    return 'unprintable value';
+  }
+}
+
+/** One call a workflow made to a sink (`log`, user sinks), collected during an activation. */
+export interface SinkCall {
+  ifaceName: string;
+  fnName: string;
+  args: unknown[];
+  workflowInfo: WorkflowInfo;
+}
+
+function partition<T>(items: readonly T[], predicate: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (predicate(item) ? yes : no).push(item);
+  return [yes, no];
+}
+
+/**
+ * The runtime dispatches on each job's protobuf `variant`, a getter that only message instances
+ * have; activations built from plain objects are converted once here.
+ */
+function withJobs(activation: Activation, jobs: Job[]): coresdk.workflow_activation.WorkflowActivation {
+  const { WorkflowActivation, WorkflowActivationJob } = coresdk.workflow_activation;
+  const typed = jobs.every((j) => (j as { variant?: unknown }).variant !== undefined)
+    ? (jobs as coresdk.workflow_activation.WorkflowActivationJob[])
+    : jobs.map((j) => WorkflowActivationJob.fromObject(j));
+  return WorkflowActivation.create({ ...activation, jobs: typed });
+}
+
+/**
+ * One live workflow run: its sandbox plus the protocol of driving `worker-interface.js` through an
+ * activation (info refresh, patches first, signal batching, condition sweeps, conclusion).
+ * Every failure inside an activation becomes a failed completion; nothing escapes to the caller.
+ */
+export class WorkflowInstance {
+  constructor(
+    readonly sandbox: WorkflowSandbox,
+    readonly info: WorkflowInfo,
+  ) {}
+
+  get runId(): string {
+    return this.sandbox.runId;
+  }
+
+  private get activator(): Activator {
+    const activator = this.sandbox.activator;
+    if (activator === undefined) throw new MalformedActivationError('runId', `Workflow ${this.runId} has no live workflow context`);
+    return activator as Activator;
+  }
+
+  /** Runs one activation (never a `removeFromCache` one) and returns its completion. */
+  async activate(activation: Activation): Promise<Completion> {
+    try {
+      const jobs = activation.jobs ?? [];
+      if (jobs.length === 0) throw new MalformedActivationError('jobs', 'Workflow activation has no jobs');
+      const [queries, others] = partition(jobs, (j) => j.queryWorkflow != null);
+      const completion = queries.length > 0 ? this.runQueries(activation, queries, others) : this.runJobs(activation, jobs);
+      // One macrotask turn lets Node report rejections left unhandled by this activation.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const rejection = this.sandbox.takeUnhandledRejection();
+      if (rejection) throw new UnhandledRejectionError(rejection.reason);
+      return completion;
+    } catch (error) {
+      return { runId: this.runId, failed: { failure: this.toFailure(error) } };
+    }
+  }
+
+  /** Sink calls made by the workflow since the last call; empty once the context is gone. */
+  takeSinkCalls(): SinkCall[] {
+    const activator = this.sandbox.activator as Activator | undefined;
+    return activator ? (activator.getAndResetSinkCalls() as SinkCall[]) : [];
+  }
+
+  /** Whether the workflow is currently replaying history (sinks and console are muted then). */
+  get isReplaying(): boolean {
+    const activator = this.sandbox.activator as Activator | undefined;
+    return activator?.info.unsafe.isReplaying ?? false;
+  }
+
+  /**
+   * Releases the run: the runtime's disposal hooks (interceptors, AsyncLocalStorage) then the
+   * context itself. Errors from hooks are reported after the context is dropped anyway.
+   */
+  dispose(): void {
+    if (this.sandbox.destroyed) return;
+    try {
+      if (this.sandbox.activator !== undefined) this.sandbox.call('dispose');
+      this.sandbox.call('destroy');
+    } finally {
+      this.sandbox.destroy();
+    }
+  }
+
+  private runQueries(activation: Activation, queries: Job[], others: Job[]): Completion {
+    // The core never mixes queries with other jobs; if it did, answering would reorder history.
+    if (others.length > 0) throw new MalformedActivationError('jobs', 'Activation mixes queries with other jobs');
+    this.activator.mutateWorkflowInfo((info) => ({
+      ...info,
+      unsafe: { ...info.unsafe, isReplaying: true, isReplayingHistoryEvents: false },
+    }));
+    this.sandbox.call('activate', [withJobs(activation, queries)]);
+    return this.sandbox.call('concludeActivation') as Completion;
+  }
+
+  private runJobs(activation: Activation, jobs: Job[]): Completion {
+    const activator = this.activator;
+    activator.now = activationTime(activation);
+    const isReplaying = activation.isReplaying ?? false;
+    activator.mutateWorkflowInfo((info) => ({
+      ...info,
+      historyLength: activation.historyLength ?? info.historyLength,
+      historySize: historySize(activation),
+      continueAsNewSuggested: activation.continueAsNewSuggested ?? false,
+      targetWorkerDeploymentVersionChanged: activation.targetWorkerDeploymentVersionChanged ?? false,
+      suggestedContinueAsNewReasons: suggestContinueAsNewReasonsFromProto(activation.suggestContinueAsNewReasons),
+      currentBuildId: activation.deploymentVersionForCurrentTask?.buildId ?? '',
+      currentDeploymentVersion: convertDeploymentVersion(activation.deploymentVersionForCurrentTask),
+      unsafe: { ...info.unsafe, isReplaying, isReplayingHistoryEvents: isReplaying },
+    }));
+    activator.addKnownFlags(activation.availableInternalFlags ?? []);
+    if (activation.lastSdkVersion) activator.sdkVersion = activation.lastSdkVersion;
+
+    const init = jobs.find((j) => j.initializeWorkflow != null)?.initializeWorkflow;
+    if (init) this.sandbox.call('initialize', [init]);
+
+    // Patch markers must be known before any job can reach a `patched()` call.
+    const [patches, rest] = partition(jobs, (j) => j.notifyHasPatch != null);
+    for (const { notifyHasPatch } of patches) activator.notifyHasPatch(notifyHasPatch!);
+
+    const hasSignals = rest.some((j) => j.signalWorkflow != null);
+    if (!hasSignals || activator.hasFlag(SdkFlags.ProcessWorkflowActivationJobsAsSingleBatch)) {
+      const [seeds, others] = partition(rest, (j) => j.updateRandomSeed != null);
+      if (seeds.length > 0) activator.updateRandomSeed(seeds[seeds.length - 1]!.updateRandomSeed!);
+      this.runBatch(activation, others, 0);
+    } else {
+      // Histories written before the single-batch flag ran signals first, in their own batch.
+      const [signals, others] = partition(rest, (j) => j.signalWorkflow != null);
+      let batch = 0;
+      for (const group of [signals, others]) if (group.length > 0) this.runBatch(activation, group, batch++);
+    }
+    return this.sandbox.call('concludeActivation') as Completion;
+  }
+
+  private runBatch(activation: Activation, jobs: Job[], batchIndex: number): void {
+    this.sandbox.call('activate', [withJobs(activation, jobs), batchIndex]);
+    // Each call drains the context's microtasks, so resolving one condition can unblock code that
+    // satisfies another: sweep until nothing moves.
+    while ((this.sandbox.call('tryUnblockConditions') as number) > 0) {
+      // keep sweeping
+    }
+  }
+
+  private toFailure(error: unknown): coresdk.workflow_completion.IFailure['failure'] {
+    const activator = this.sandbox.activator as Activator | undefined;
+    if (activator) {
+      try {
+        return activator.errorToFailure(error);
+      } catch {
+        // The workflow's own failure converter failed; fall back to the host's.
+      }
+    }
+    return hostErrorToFailure(error);
+  }
+}

@@ -1,0 +1,193 @@
+import Long from 'long';
+import { coresdk } from '@temporalio/proto';
+import type { Logger } from '../logger';
+import type { WorkflowBundle } from './bundler/types';
+import { SandboxFactory, type WorkflowSandbox } from './sandbox/sandbox';
+import { WorkflowCache, defaultMaxHeapBytes, type EvictionReason } from './workflow-cache';
+import { WorkflowInstance } from './workflow-instance';
+import { MalformedActivationError, activationTime, workflowInfoFromActivation } from './workflow-info';
+import { hostErrorToFailure } from './host-failure';
+import { runSinkCalls, type InjectedSinks } from './sinks';
+
+type Activation = coresdk.workflow_activation.IWorkflowActivation;
+type Completion = coresdk.workflow_completion.IWorkflowActivationCompletion;
+
+export interface WorkflowRunnerOptions {
+  /** The workflow code, from `bundleWorkflowCode`. */
+  bundle: WorkflowBundle;
+  taskQueue: string;
+  /** Default `'default'`. */
+  namespace?: string;
+  /** Most workflows kept in the cache (default 1000). */
+  maxCachedWorkflows?: number;
+  /** Heap bytes above which idle cached workflows are evicted (default 70 % of the heap limit). */
+  maxCacheHeapBytes?: number;
+  /** Longest one call into workflow code may run, microtasks included (default 5000 ms). */
+  isolateExecutionTimeoutMs?: number;
+  /** Activity types the worker registers; `proxyActivities` warns about others. */
+  registeredActivityNames?: Iterable<string>;
+  /** Destination of `log.*` calls from workflows and of sink errors. */
+  logger?: Logger;
+  sinks?: InjectedSinks;
+  /** Include source excerpts in the enhanced stack trace query. */
+  showStackTraceSources?: boolean;
+  /**
+   * Called for each workflow the cache evicts on its own (count or memory budget). The caller must
+   * tell the core, e.g. `coreWorker.requestWorkflowEviction(runId)`.
+   */
+  onEvict?: (runId: string, reason: EvictionReason) => void;
+  /** Test hook for the memory budget; defaults to `process.memoryUsage().heapUsed`. */
+  heapUsed?: () => number;
+}
+
+function positiveInteger(value: number | undefined, fallback: number, field: string, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new RangeError(`'${field}' must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function seedBytes(seed: unknown): number[] {
+  if (Long.isLong(seed)) return seed.toBytes();
+  if (typeof seed === 'number' || typeof seed === 'string') return Long.fromValue(seed, true).toBytes();
+  throw new MalformedActivationError('randomnessSeed', 'InitializeWorkflow activation has no valid randomnessSeed');
+}
+
+/**
+ * Runs workflow activations on the host side: creates each run's sandbox from its first activation,
+ * runs activations of one run strictly in order, keeps runs in a bounded cache between activations,
+ * and disposes them on `removeFromCache`.
+ *
+ * @example
+ * ```ts
+ * const runner = new WorkflowRunner({ bundle, taskQueue: 'orders', onEvict: (id) => core.requestWorkflowEviction(id) });
+ * const completion = await runner.activate(coresdk.workflow_activation.WorkflowActivation.decode(bytes));
+ * ```
+ */
+export class WorkflowRunner {
+  private readonly factory: SandboxFactory;
+  private readonly cache: WorkflowCache<WorkflowInstance>;
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly sourceMap: unknown;
+  private readonly registeredActivityNames: Set<string>;
+
+  constructor(private readonly options: WorkflowRunnerOptions) {
+    if (typeof options?.taskQueue !== 'string' || options.taskQueue.length === 0) {
+      throw new TypeError(`'taskQueue' must be a non-empty string`);
+    }
+    if (typeof options.bundle?.code !== 'string' || typeof options.bundle.hash !== 'string') {
+      throw new TypeError(`'bundle' must be a WorkflowBundle ({ code, hash, sourceMap? })`);
+    }
+    const timeout = positiveInteger(options.isolateExecutionTimeoutMs, 5000, 'isolateExecutionTimeoutMs');
+    this.factory = new SandboxFactory(options.bundle, {
+      callTimeoutMs: timeout,
+      console: (level, args, sandbox) => this.workflowConsole(level, args, sandbox),
+    });
+    this.cache = new WorkflowCache<WorkflowInstance>({
+      maxEntries: positiveInteger(options.maxCachedWorkflows, 1000, 'maxCachedWorkflows', true),
+      maxHeapBytes: options.maxCacheHeapBytes ?? defaultMaxHeapBytes(),
+      heapUsed: options.heapUsed,
+      onEvict: (runId, _entry, reason) => options.onEvict?.(runId, reason),
+    });
+    this.sourceMap = options.bundle.sourceMap ? JSON.parse(options.bundle.sourceMap) : undefined;
+    this.registeredActivityNames = new Set(options.registeredActivityNames ?? []);
+  }
+
+  /** Number of workflow runs currently cached. */
+  get cachedWorkflows(): number {
+    return this.cache.size;
+  }
+
+  /** Whether `runId` has a live sandbox. */
+  isCached(runId: string): boolean {
+    return this.cache.has(runId);
+  }
+
+  /**
+   * Runs one activation and resolves with its completion; never rejects for workflow errors (they
+   * become failed completions). Activations of the same run are queued and run in arrival order.
+   */
+  activate(activation: Activation): Promise<Completion> {
+    const runId = activation.runId;
+    if (typeof runId !== 'string' || runId.length === 0) {
+      return Promise.resolve({ runId: runId ?? '', failed: { failure: hostErrorToFailure(new MalformedActivationError('runId', 'Activation has no runId')) } });
+    }
+    const previous = this.tails.get(runId) ?? Promise.resolve();
+    const result = previous.then(() => this.runActivation(runId, activation));
+    const tail = result.catch(() => undefined);
+    this.tails.set(runId, tail);
+    void tail.then(() => {
+      if (this.tails.get(runId) === tail) this.tails.delete(runId);
+    });
+    return result;
+  }
+
+  /** Disposes every cached workflow (worker shutdown); returns the run ids that were cached. */
+  shutdown(): string[] {
+    return this.cache.clear();
+  }
+
+  private async runActivation(runId: string, activation: Activation): Promise<Completion> {
+    const jobs = activation.jobs ?? [];
+    if (jobs.some((j) => j.removeFromCache != null)) {
+      this.cache.delete(runId);
+      return { runId, successful: {} };
+    }
+    let instance = this.cache.get(runId);
+    if (!instance) {
+      try {
+        instance = this.createInstance(runId, activation);
+      } catch (error) {
+        return { runId, failed: { failure: hostErrorToFailure(error) } };
+      }
+      this.cache.set(runId, instance);
+    }
+    this.cache.pin(runId);
+    try {
+      const completion = await instance.activate(activation);
+      await runSinkCalls(instance.takeSinkCalls(), this.options.sinks ?? {}, this.options.logger);
+      return completion;
+    } finally {
+      this.cache.unpin(runId);
+      this.cache.trim();
+    }
+  }
+
+  private createInstance(runId: string, activation: Activation): WorkflowInstance {
+    const init = activation.jobs?.find((j) => j.initializeWorkflow != null)?.initializeWorkflow;
+    if (!init) {
+      throw new MalformedActivationError('jobs', `Workflow run ${runId} is not cached and the activation has no initializeWorkflow job`);
+    }
+    const info = workflowInfoFromActivation(activation, init, { namespace: this.options.namespace ?? 'default', taskQueue: this.options.taskQueue });
+    const sandbox = this.factory.create(runId);
+    try {
+      sandbox.call('initRuntime', [
+        {
+          info,
+          randomnessSeed: seedBytes(init.randomnessSeed),
+          now: activationTime(activation),
+          showStackTraceSources: this.options.showStackTraceSources ?? false,
+          sourceMap: this.sourceMap,
+          registeredActivityNames: this.registeredActivityNames,
+          getTimeOfDay: () => BigInt(Date.now()) * 1_000_000n,
+          stackTracesEnabled: false,
+        },
+      ]);
+    } catch (error) {
+      sandbox.destroy();
+      throw error;
+    }
+    return new WorkflowInstance(sandbox, info);
+  }
+
+  /** `console.*` from workflow code: prefixed with the workflow, silent while replaying history. */
+  private workflowConsole(level: string, args: unknown[], sandbox: WorkflowSandbox): void {
+    const activator = sandbox.activator as { info?: { workflowType: string; workflowId: string; unsafe: { isReplayingHistoryEvents: boolean } } } | undefined;
+    const info = activator?.info;
+    if (info?.unsafe.isReplayingHistoryEvents) return;
+    const method = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).find((l) => l === level) ?? 'log';
+    const prefix = info ? `[${info.workflowType}(${info.workflowId})]` : `[workflow ${sandbox.runId}]`;
+    console[method](prefix, ...args);
+  }
+}

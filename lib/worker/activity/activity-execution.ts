@@ -32,6 +32,7 @@ export interface ActivityExecutionDeps extends HeartbeatSenderDeps {
 export class ActivityExecution {
   readonly context: Context;
   private heartbeats: HeartbeatSender | undefined;
+  private finished = false;
 
   /**
    * `cancellation` may be created before the execution: the core can cancel a task while its
@@ -74,11 +75,16 @@ export class ActivityExecution {
     }
     // Only failures carry the last heartbeat details to the server, so only they wait for the
     // pending one; in every case nothing may reach the core after the completion.
+    this.finished = true;
     if (this.heartbeats !== undefined) await this.heartbeats.close(result.failed != null);
     return result;
   }
 
   private heartbeat(details: unknown): void {
+    if (this.finished && this.heartbeats === undefined) {
+      this.deps.logger.debug('Heartbeat after the activity finished is dropped', { activityId: this.info.activityId });
+      return;
+    }
     if (this.heartbeats === undefined) {
       this.heartbeats = new HeartbeatSender(this.info.taskToken, this.deps, () => {
         this.cancellation.cancel('HEARTBEAT_DETAILS_CONVERSION_FAILED');

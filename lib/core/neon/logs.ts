@@ -10,9 +10,11 @@ const LEVELS: readonly CoreLogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERRO
  * Builds the receiver the Neon runtime calls with each batch of log entries.
  *
  * A logger that throws must not unwind into the addon (which would abort the batch or worse), and
- * must not vanish silently either: the failure becomes a process warning.
+ * must not vanish silently either: its first failure becomes a process warning (one per runtime,
+ * so a broken logger does not turn every core log line into a warning).
  */
 export function logReceiver(logger: (record: CoreLogRecord) => void): (entries: string[]) => void {
+  let warned = false;
   return (entries) => {
     for (const entry of entries) {
       const record = parseLogEntry(entry);
@@ -20,7 +22,12 @@ export function logReceiver(logger: (record: CoreLogRecord) => void): (entries: 
       try {
         logger(record);
       } catch (err) {
-        process.emitWarning(`core log forwarding: the logger threw: ${err instanceof Error ? err.message : String(err)}`);
+        if (warned) continue;
+        warned = true;
+        process.emitWarning(
+          `core log forwarding: the logger threw: ${err instanceof Error ? err.message : String(err)} ` +
+            '(further failures of this logger are not reported)',
+        );
       }
     }
   };

@@ -13,6 +13,7 @@ export type {
   ProtoFailure,
 } from './types';
 export { resolveDataConverter } from './data-converter';
+export { PayloadConverterError, ValueError } from '../common/errors';
 export {
   BinaryPayloadConverter,
   CompositePayloadConverter,

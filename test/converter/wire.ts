@@ -13,7 +13,13 @@ export function failureBytes(failure: temporal.api.failure.v1.IFailure): Uint8Ar
   return temporal.api.failure.v1.Failure.encode(failure).finish();
 }
 
-export const temporalProtoRoot = protoRoot;
+/** The structural slice of a protobufjs Root these tests use. */
+export interface TestProtoRoot {
+  lookupType(name: string): { fromObject(object: object): object; encode(message: object): { finish(): Uint8Array } };
+}
+
+/** `@temporalio/proto`'s default export is a protobufjs Root, though its typings describe the namespace. */
+export const temporalProtoRoot = protoRoot as unknown as TestProtoRoot;
 
 /**
  * `@temporalio/common`'s protobuf converter only accepts messages from its own copy of protobufjs

@@ -1,0 +1,32 @@
+// The C bridge is loaded at run time (dlopen), never linked: the addon must build and load on a
+// machine without the Rust core, and a missing library or symbol must surface as a JS error.
+#pragma once
+
+#include <string>
+
+#include "temporal-sdk-core-c-bridge.h"
+
+namespace temporal_native {
+
+// Every entry point the addon calls, resolved once. Adding a call means adding it here and to the
+// X-macro list in core_library.cc; nothing else calls dlsym.
+struct CoreApi {
+#define TN_CORE_FN(name) decltype(&::temporal_core_##name) name = nullptr;
+#include "core_functions.inc"
+#undef TN_CORE_FN
+  std::string path;
+};
+
+// Why a load failed: exactly one of `symbol` (library opened, entry point missing) or neither
+// (the library itself could not be opened; `detail` carries dlerror()).
+struct CoreLoadError {
+  std::string path;
+  std::string symbol;
+  std::string detail;
+};
+
+// Returns the table for `path`, loading it on first use. Libraries stay loaded for the life of the
+// process: core threads may still be running library code after every handle is freed.
+const CoreApi* LoadCoreLibrary(const std::string& path, CoreLoadError* error);
+
+}  // namespace temporal_native

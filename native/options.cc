@@ -1,0 +1,389 @@
+#include "options.h"
+
+#include <cmath>
+#include <limits>
+
+#include "byte_array.h"
+
+namespace temporal_native {
+
+namespace {
+
+const TemporalCoreByteArrayRef kEmptyRefs[1] = {{reinterpret_cast<const uint8_t*>(""), 0}};
+
+[[noreturn]] void Fail(Napi::Env env, const std::string& field, const std::string& what) {
+  throw Napi::TypeError::New(env, field + " " + what);
+}
+
+[[noreturn]] void OutOfRange(Napi::Env env, const std::string& field, const std::string& what) {
+  throw Napi::RangeError::New(env, field + " " + what);
+}
+
+Napi::Object AsObject(Napi::Value value, const std::string& field) {
+  if (!value.IsObject() || value.IsArray()) Fail(value.Env(), field, "must be an object");
+  return value.As<Napi::Object>();
+}
+
+bool IsAbsent(Napi::Value value) { return value.IsUndefined() || value.IsNull(); }
+
+std::string ReadString(Napi::Object obj, const char* key, const std::string& prefix, bool required,
+                       const std::string& fallback = std::string()) {
+  Napi::Value value = obj.Get(key);
+  if (IsAbsent(value)) {
+    if (required) Fail(obj.Env(), prefix + "." + key, "is required");
+    return fallback;
+  }
+  if (!value.IsString()) Fail(obj.Env(), prefix + "." + key, "must be a string");
+  return value.As<Napi::String>().Utf8Value();
+}
+
+bool ReadBool(Napi::Object obj, const char* key, const std::string& prefix, bool required, bool fallback = false) {
+  Napi::Value value = obj.Get(key);
+  if (IsAbsent(value)) {
+    if (required) Fail(obj.Env(), prefix + "." + key, "is required");
+    return fallback;
+  }
+  if (!value.IsBoolean()) Fail(obj.Env(), prefix + "." + key, "must be a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+double ReadNumber(Napi::Object obj, const char* key, const std::string& prefix, bool required, double fallback,
+                  double min, double max, bool integer) {
+  Napi::Value value = obj.Get(key);
+  std::string field = prefix + "." + key;
+  if (IsAbsent(value)) {
+    if (required) Fail(obj.Env(), field, "is required");
+    return fallback;
+  }
+  if (!value.IsNumber()) Fail(obj.Env(), field, "must be a number");
+  double number = value.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(number)) OutOfRange(obj.Env(), field, "must be finite");
+  if (integer && std::floor(number) != number) OutOfRange(obj.Env(), field, "must be an integer");
+  if (number < min || number > max) {
+    OutOfRange(obj.Env(), field, "must be between " + std::to_string(static_cast<long long>(min)) + " and " +
+                                     std::to_string(static_cast<unsigned long long>(max)));
+  }
+  return number;
+}
+
+// Largest integer a JS number carries exactly.
+constexpr double kMaxSafe = 9007199254740991.0;
+
+uint64_t ReadMillis(Napi::Object obj, const char* key, const std::string& prefix, bool required, uint64_t fallback = 0) {
+  return static_cast<uint64_t>(ReadNumber(obj, key, prefix, required, static_cast<double>(fallback), 0, kMaxSafe, true));
+}
+
+uint32_t ReadU32(Napi::Object obj, const char* key, const std::string& prefix, bool required, uint32_t fallback = 0) {
+  return static_cast<uint32_t>(ReadNumber(obj, key, prefix, required, fallback, 0, 4294967295.0, true));
+}
+
+std::vector<uint8_t> ReadBytes(Napi::Object obj, const char* key, const std::string& prefix) {
+  Napi::Value value = obj.Get(key);
+  if (IsAbsent(value)) return {};
+  return CopyBytes(value, (prefix + "." + key).c_str());
+}
+
+void RequireNoNewline(Napi::Env env, const std::string& text, const std::string& field) {
+  if (text.find('\n') != std::string::npos) Fail(env, field, "must not contain a newline");
+}
+
+uintptr_t ReadPollerMaximum(Napi::Object obj, const char* key, const std::string& prefix) {
+  std::string field = prefix + "." + key;
+  Napi::Object behavior = AsObject(obj.Get(key), field);
+  return static_cast<uintptr_t>(ReadNumber(behavior, "simpleMaximum", field, true, 0, 1, 1e6, true));
+}
+
+TemporalCoreSlotSupplier FixedSlots(uintptr_t slots) {
+  TemporalCoreSlotSupplier supplier{};
+  supplier.tag = TemporalCoreSlotSupplier_FixedSize;
+  supplier.fixed_size.num_slots = slots;
+  return supplier;
+}
+
+TemporalCorePollerBehavior Simple(const TemporalCorePollerBehaviorSimpleMaximum* maximum) {
+  TemporalCorePollerBehavior behavior{};
+  behavior.simple_maximum = maximum;
+  behavior.autoscaling = nullptr;
+  return behavior;
+}
+
+// Refs shared by every worker struct: string lists the addon never sets.
+TemporalCoreByteArrayRefArray EmptyRefArray() { return TemporalCoreByteArrayRefArray{kEmptyRefs, 0}; }
+
+void FillWorkerStrings(WorkerOptionsHolder* holder) {
+  TemporalCoreWorkerOptions& o = holder->options;
+  o.namespace_ = ByteRef(holder->namespace_);
+  o.task_queue = ByteRef(holder->task_queue);
+  o.identity_override = ByteRef(holder->identity_override);
+  o.versioning_strategy.tag = TemporalCoreWorkerVersioningStrategy_None;
+  o.versioning_strategy.none.build_id = ByteRef(holder->build_id);
+  o.workflow_task_poller_behavior = Simple(&holder->workflow_pollers);
+  o.activity_task_poller_behavior = Simple(&holder->activity_pollers);
+  o.nexus_task_poller_behavior = Simple(&holder->nexus_pollers);
+  o.nondeterminism_as_workflow_fail = false;
+  o.nondeterminism_as_workflow_fail_for_types = EmptyRefArray();
+  o.plugins = EmptyRefArray();
+  o.storage_drivers = EmptyRefArray();
+}
+
+}  // namespace
+
+TemporalCoreMetadataRef MetadataBuffers::Get() const {
+  if (refs.empty()) return TemporalCoreMetadataRef{kEmptyRefs, 0};
+  return TemporalCoreMetadataRef{refs.data(), refs.size()};
+}
+
+MetadataBuffers ToMetadata(Napi::Value value, const std::string& field, bool binary) {
+  MetadataBuffers buffers;
+  if (IsAbsent(value)) return buffers;
+  Napi::Object object = AsObject(value, field);
+  Napi::Array keys = object.GetPropertyNames();
+  for (uint32_t i = 0; i < keys.Length(); i++) {
+    std::string key = keys.Get(i).ToString().Utf8Value();
+    std::string entry_field = field + "[\"" + key + "\"]";
+    if (key.empty()) Fail(value.Env(), field, "keys must not be empty");
+    RequireNoNewline(value.Env(), key, field + " key " + key);
+    Napi::Value item = object.Get(key);
+    std::string entry = key + "\n";
+    if (binary) {
+      std::vector<uint8_t> bytes = CopyBytes(item, entry_field.c_str());
+      entry.append(bytes.begin(), bytes.end());
+    } else {
+      if (!item.IsString()) Fail(value.Env(), entry_field, "must be a string");
+      std::string text = item.As<Napi::String>().Utf8Value();
+      RequireNoNewline(value.Env(), text, entry_field);
+      entry += text;
+    }
+    buffers.entries.push_back(std::move(entry));
+  }
+  for (const std::string& entry : buffers.entries) buffers.refs.push_back(ByteRef(entry));
+  return buffers;
+}
+
+std::unique_ptr<RuntimeOptionsHolder> ToRuntimeOptions(Napi::Value value, Napi::Function* logger) {
+  const std::string prefix = "RuntimeOptions";
+  auto holder = std::make_unique<RuntimeOptionsHolder>();
+  Napi::Object obj = IsAbsent(value) ? Napi::Object::New(value.Env()) : AsObject(value, prefix);
+  holder->filter = ReadString(obj, "logFilter", prefix, false, "temporal_sdk_core=WARN,temporalio_sdk_core=WARN");
+  uint64_t heartbeat = ReadMillis(obj, "workerHeartbeatIntervalMs", prefix, false, 0);
+  if (heartbeat != 0 && (heartbeat < 1000 || heartbeat > 60000)) {
+    OutOfRange(value.Env(), prefix + ".workerHeartbeatIntervalMs", "must be 0 (off) or between 1000 and 60000");
+  }
+  Napi::Value log_fn = obj.Get("logger");
+  if (!IsAbsent(log_fn)) {
+    if (!log_fn.IsFunction()) Fail(value.Env(), prefix + ".logger", "must be a function");
+    *logger = log_fn.As<Napi::Function>();
+    holder->has_logger = true;
+  }
+  const napi_node_version* version = nullptr;
+  napi_get_node_version(value.Env(), &version);
+  if (version != nullptr) {
+    holder->node_version = std::to_string(version->major) + "." + std::to_string(version->minor) + "." +
+                           std::to_string(version->patch);
+  }
+  holder->logging.filter = ByteRef(holder->filter);
+  holder->logging.forward_to = nullptr;  // set by the runtime once the route is registered
+  holder->telemetry.logging = holder->has_logger ? &holder->logging : nullptr;
+  holder->telemetry.metrics = nullptr;
+  holder->runtime_info.runtime_type = TemporalCoreRuntimeType_Node;
+  holder->runtime_info.version = ByteRef(holder->node_version);
+  holder->options.telemetry = &holder->telemetry;
+  holder->options.worker_heartbeat_interval_millis = heartbeat;
+  holder->options.runtime_info = TemporalCoreRuntimeInfoArray{&holder->runtime_info, 1};
+  holder->options.disable_environment_info = false;
+  return holder;
+}
+
+std::unique_ptr<ConnectOptionsHolder> ToConnectOptions(Napi::Value value) {
+  const std::string prefix = "ConnectionOptions";
+  Napi::Env env = value.Env();
+  Napi::Object obj = AsObject(value, prefix);
+  auto holder = std::make_unique<ConnectOptionsHolder>();
+  TemporalCoreConnectionOptions& o = holder->options;
+
+  bool tls_enabled = false;
+  Napi::Value tls = obj.Get("tls");
+  if (tls.IsBoolean()) {
+    tls_enabled = tls.As<Napi::Boolean>().Value();
+  } else if (!IsAbsent(tls)) {
+    Napi::Object tls_obj = AsObject(tls, prefix + ".tls");
+    tls_enabled = true;
+    holder->tls_root_ca = ReadBytes(tls_obj, "serverRootCaCert", prefix + ".tls");
+    holder->tls_domain = ReadString(tls_obj, "serverNameOverride", prefix + ".tls", false);
+    Napi::Value pair = tls_obj.Get("clientCertPair");
+    if (!IsAbsent(pair)) {
+      Napi::Object pair_obj = AsObject(pair, prefix + ".tls.clientCertPair");
+      holder->tls_client_cert = CopyBytes(pair_obj.Get("crt"), (prefix + ".tls.clientCertPair.crt").c_str());
+      holder->tls_client_key = CopyBytes(pair_obj.Get("key"), (prefix + ".tls.clientCertPair.key").c_str());
+    }
+  }
+  std::string address = ReadString(obj, "address", prefix, true);
+  if (address.empty()) Fail(env, prefix + ".address", "must not be empty");
+  holder->target_url = address.find("://") == std::string::npos
+      ? std::string(tls_enabled ? "https://" : "http://") + address
+      : address;
+  holder->client_name = ReadString(obj, "clientName", prefix, true);
+  holder->client_version = ReadString(obj, "clientVersion", prefix, true);
+  holder->identity = ReadString(obj, "identity", prefix, true);
+  holder->api_key = ReadString(obj, "apiKey", prefix, false);
+  holder->metadata = ToMetadata(obj.Get("metadata"), prefix + ".metadata", false);
+  holder->binary_metadata = ToMetadata(obj.Get("binaryMetadata"), prefix + ".binaryMetadata", true);
+
+  o.target_url = ByteRef(holder->target_url);
+  o.client_name = ByteRef(holder->client_name);
+  o.client_version = ByteRef(holder->client_version);
+  o.metadata = holder->metadata.Get();
+  o.binary_metadata = holder->binary_metadata.Get();
+  o.api_key = ByteRef(holder->api_key);
+  o.identity = ByteRef(holder->identity);
+  if (tls_enabled) {
+    holder->tls.server_root_ca_cert = ByteRef(holder->tls_root_ca);
+    holder->tls.domain = ByteRef(holder->tls_domain);
+    holder->tls.client_cert = ByteRef(holder->tls_client_cert);
+    holder->tls.client_private_key = ByteRef(holder->tls_client_key);
+    o.tls_options = &holder->tls;
+  }
+  Napi::Value retry = obj.Get("retry");
+  if (!IsAbsent(retry)) {
+    std::string field = prefix + ".retry";
+    Napi::Object r = AsObject(retry, field);
+    holder->retry.initial_interval_millis = ReadMillis(r, "initialIntervalMs", field, true);
+    holder->retry.randomization_factor = ReadNumber(r, "randomizationFactor", field, true, 0, 0, 1, false);
+    holder->retry.multiplier = ReadNumber(r, "multiplier", field, true, 0, 1, 1e6, false);
+    holder->retry.max_interval_millis = ReadMillis(r, "maxIntervalMs", field, true);
+    holder->retry.max_elapsed_time_millis = ReadMillis(r, "maxElapsedTimeMs", field, true);
+    holder->retry.max_retries = static_cast<uintptr_t>(ReadNumber(r, "maxRetries", field, true, 0, 0, 1e9, true));
+    o.retry_options = &holder->retry;
+  }
+  o.grpc_compression = TemporalCoreClientGrpcCompression_Gzip;
+  return holder;
+}
+
+std::unique_ptr<RpcCallHolder> ToRpcCallOptions(Napi::Value service, Napi::Value rpc, Napi::Value request,
+                                                Napi::Value options) {
+  Napi::Env env = service.Env();
+  auto holder = std::make_unique<RpcCallHolder>();
+  TemporalCoreRpcCallOptions& o = holder->options;
+  if (!service.IsString()) Fail(env, "rpcCall service", "must be a string");
+  std::string name = service.As<Napi::String>().Utf8Value();
+  if (name == "workflow") o.service = TemporalCoreRpcService_Workflow;
+  else if (name == "operator") o.service = TemporalCoreRpcService_Operator;
+  else if (name == "cloud") o.service = TemporalCoreRpcService_Cloud;
+  else if (name == "test") o.service = TemporalCoreRpcService_Test;
+  else if (name == "health") o.service = TemporalCoreRpcService_Health;
+  else Fail(env, "rpcCall service", "must be one of workflow, operator, cloud, test, health (got " + name + ")");
+  if (!rpc.IsString()) Fail(env, "rpcCall rpc", "must be a string");
+  holder->rpc = rpc.As<Napi::String>().Utf8Value();
+  if (holder->rpc.empty()) Fail(env, "rpcCall rpc", "must not be empty");
+  holder->request = CopyBytes(request, "rpcCall request");
+
+  const std::string prefix = "RpcCallOptions";
+  Napi::Object obj = IsAbsent(options) ? Napi::Object::New(env) : AsObject(options, prefix);
+  o.retry = ReadBool(obj, "retry", prefix, false, false);
+  o.timeout_millis = ReadU32(obj, "timeoutMs", prefix, false, 0);
+  holder->metadata = ToMetadata(obj.Get("metadata"), prefix + ".metadata", false);
+  holder->binary_metadata = ToMetadata(obj.Get("binaryMetadata"), prefix + ".binaryMetadata", true);
+  holder->signal = obj.Get("signal");
+  if (!IsAbsent(holder->signal)) {
+    if (!holder->signal.IsObject() || !holder->signal.As<Napi::Object>().Get("addEventListener").IsFunction()) {
+      Fail(env, prefix + ".signal", "must be an AbortSignal");
+    }
+  }
+  o.rpc = ByteRef(holder->rpc);
+  o.req = ByteRef(holder->request);
+  o.metadata = holder->metadata.Get();
+  o.binary_metadata = holder->binary_metadata.Get();
+  o.cancellation_token = nullptr;
+  return holder;
+}
+
+std::unique_ptr<WorkerOptionsHolder> ToWorkerOptions(Napi::Value value) {
+  const std::string prefix = "WorkerOptions";
+  Napi::Env env = value.Env();
+  Napi::Object obj = AsObject(value, prefix);
+  auto holder = std::make_unique<WorkerOptionsHolder>();
+  TemporalCoreWorkerOptions& o = holder->options;
+  holder->namespace_ = ReadString(obj, "namespace", prefix, true);
+  holder->task_queue = ReadString(obj, "taskQueue", prefix, true);
+  if (holder->namespace_.empty()) Fail(env, prefix + ".namespace", "must not be empty");
+  if (holder->task_queue.empty()) Fail(env, prefix + ".taskQueue", "must not be empty");
+  holder->identity_override = ReadString(obj, "identityOverride", prefix, false);
+  holder->build_id = ReadString(obj, "buildId", prefix, true);
+  if (holder->build_id.empty()) Fail(env, prefix + ".buildId", "must not be empty");
+
+  Napi::Object types = AsObject(obj.Get("taskTypes"), prefix + ".taskTypes");
+  o.task_types.enable_workflows = ReadBool(types, "workflows", prefix + ".taskTypes", true);
+  o.task_types.enable_remote_activities = ReadBool(types, "activities", prefix + ".taskTypes", true);
+  o.task_types.enable_local_activities = ReadBool(types, "localActivities", prefix + ".taskTypes", true);
+  o.task_types.enable_nexus = ReadBool(types, "nexus", prefix + ".taskTypes", true);
+  if (o.task_types.enable_nexus) {
+    // The addon has no nexus poller, and an undrained poller would hang finalize.
+    Fail(env, prefix + ".taskTypes.nexus", "is not supported by the native backend (must be false)");
+  }
+  if (!o.task_types.enable_workflows && !o.task_types.enable_remote_activities && !o.task_types.enable_local_activities) {
+    Fail(env, prefix + ".taskTypes", "must enable at least one of workflows, activities, localActivities");
+  }
+  if (o.task_types.enable_local_activities && !o.task_types.enable_workflows) {
+    Fail(env, prefix + ".taskTypes.localActivities", "requires taskTypes.workflows");
+  }
+
+  std::string slots_field = prefix + ".slots";
+  Napi::Object slots = AsObject(obj.Get("slots"), slots_field);
+  auto slot = [&](const char* key) {
+    return static_cast<uintptr_t>(ReadNumber(slots, key, slots_field, true, 0, 1, 1e6, true));
+  };
+  o.tuner.workflow_slot_supplier = FixedSlots(slot("workflow"));
+  o.tuner.activity_slot_supplier = FixedSlots(slot("activity"));
+  o.tuner.local_activity_slot_supplier = FixedSlots(slot("localActivity"));
+  o.tuner.nexus_task_slot_supplier = FixedSlots(slot("nexus"));
+
+  o.max_cached_workflows = ReadU32(obj, "maxCachedWorkflows", prefix, true);
+  o.sticky_queue_schedule_to_start_timeout_millis = ReadMillis(obj, "stickyQueueScheduleToStartTimeoutMs", prefix, true);
+  o.max_heartbeat_throttle_interval_millis = ReadMillis(obj, "maxHeartbeatThrottleIntervalMs", prefix, true);
+  o.default_heartbeat_throttle_interval_millis = ReadMillis(obj, "defaultHeartbeatThrottleIntervalMs", prefix, true);
+  o.graceful_shutdown_period_millis = ReadMillis(obj, "gracefulShutdownPeriodMs", prefix, true);
+  o.max_activities_per_second = ReadNumber(obj, "maxActivitiesPerSecond", prefix, true, 0, 0, 1e12, false);
+  o.max_task_queue_activities_per_second =
+      ReadNumber(obj, "maxTaskQueueActivitiesPerSecond", prefix, true, 0, 0, 1e12, false);
+  holder->workflow_pollers.simple_maximum = ReadPollerMaximum(obj, "workflowTaskPollerBehavior", prefix);
+  holder->activity_pollers.simple_maximum = ReadPollerMaximum(obj, "activityTaskPollerBehavior", prefix);
+  holder->nexus_pollers.simple_maximum = ReadPollerMaximum(obj, "nexusTaskPollerBehavior", prefix);
+  o.nonsticky_to_sticky_poll_ratio =
+      static_cast<float>(ReadNumber(obj, "nonStickyToStickyPollRatio", prefix, true, 0, 0, 1, false));
+  o.disable_payload_error_limit = false;
+  o.max_eager_activity_reservations_per_workflow_task = 0;
+  FillWorkerStrings(holder.get());
+  return holder;
+}
+
+std::unique_ptr<WorkerOptionsHolder> ToReplayerOptions(Napi::Value value) {
+  // The shape .NET uses for replay: workflows only, a small cache, a small fixed tuner.
+  const std::string prefix = "ReplayerOptions";
+  Napi::Env env = value.Env();
+  Napi::Object obj = IsAbsent(value) ? Napi::Object::New(env) : AsObject(value, prefix);
+  auto holder = std::make_unique<WorkerOptionsHolder>();
+  TemporalCoreWorkerOptions& o = holder->options;
+  holder->namespace_ = ReadString(obj, "namespace", prefix, false, "default");
+  holder->task_queue = ReadString(obj, "taskQueue", prefix, false, "temporal-native-replay");
+  holder->build_id = ReadString(obj, "buildId", prefix, false, "temporal-native-replay");
+  if (holder->namespace_.empty()) Fail(env, prefix + ".namespace", "must not be empty");
+  if (holder->task_queue.empty()) Fail(env, prefix + ".taskQueue", "must not be empty");
+  if (holder->build_id.empty()) Fail(env, prefix + ".buildId", "must not be empty");
+  o.max_cached_workflows = static_cast<uint32_t>(ReadNumber(obj, "maxCachedWorkflows", prefix, false, 2, 1, 1e6, true));
+  o.task_types.enable_workflows = true;
+  o.tuner.workflow_slot_supplier = FixedSlots(2);
+  o.tuner.activity_slot_supplier = FixedSlots(1);
+  o.tuner.local_activity_slot_supplier = FixedSlots(1);
+  o.tuner.nexus_task_slot_supplier = FixedSlots(1);
+  o.sticky_queue_schedule_to_start_timeout_millis = 10000;
+  o.max_heartbeat_throttle_interval_millis = 60000;
+  o.default_heartbeat_throttle_interval_millis = 30000;
+  holder->workflow_pollers.simple_maximum = 2;
+  holder->activity_pollers.simple_maximum = 1;
+  holder->nexus_pollers.simple_maximum = 1;
+  o.nonsticky_to_sticky_poll_ratio = 0.2f;
+  FillWorkerStrings(holder.get());
+  return holder;
+}
+
+}  // namespace temporal_native

@@ -1,0 +1,48 @@
+// The core runtime (Tokio + telemetry), its handle and its JS object.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "core_library.h"
+#include "env_context.h"
+#include "refcounted.h"
+
+namespace temporal_native {
+
+class RuntimeHandle : public RefCounted {
+ public:
+  RuntimeHandle(const CoreApi* api, TemporalCoreRuntime* raw, std::shared_ptr<EnvContext> ctx, bool owns_log_route)
+      : api(api), raw(raw), ctx(std::move(ctx)), owns_log_route_(owns_log_route) {}
+  ~RuntimeHandle() override;
+
+  const CoreApi* const api;
+  TemporalCoreRuntime* const raw;
+  const std::shared_ptr<EnvContext> ctx;
+
+ private:
+  const bool owns_log_route_;
+};
+
+class RuntimeObject : public Napi::ObjectWrap<RuntimeObject>, public JsOwner {
+ public:
+  static Napi::Function DefineClass(Napi::Env env);
+  // createRuntime(libraryPath: string, options?: RuntimeOptions): Runtime
+  static Napi::Value Create(const Napi::CallbackInfo& info);
+
+  explicit RuntimeObject(const Napi::CallbackInfo& info);
+  ~RuntimeObject() override;
+  void DropJsRef() override { handle_.reset(); }
+
+ private:
+  Napi::Value Connect(const Napi::CallbackInfo& info);
+  Napi::Value CreateReplayer(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  RuntimeHandle* Live(Napi::Env env, const char* method);
+
+  RefPtr<RuntimeHandle> handle_;
+  std::shared_ptr<EnvContext> ctx_;
+};
+
+}  // namespace temporal_native

@@ -15,6 +15,13 @@ export type EnumDecoder<K extends string> = (value: number | null | undefined) =
  *
  * Unknown numbers decode to `unknown_<n>` rather than throwing: a newer server may send values this
  * SDK does not know yet, and failing the whole conversion for an informational field would be worse.
+ *
+ * @example
+ * ```ts
+ * const [encodeColor, decodeColor] = makeEnumConverters<'RED' | 'BLUE'>('Color', { RED: 1, BLUE: 2 }, 'COLOR_');
+ * encodeColor('COLOR_BLUE'); // 2
+ * decodeColor(1);            // 'RED'
+ * ```
  */
 export function makeEnumConverters<K extends string>(
   enumName: string,

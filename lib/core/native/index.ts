@@ -1,0 +1,75 @@
+/**
+ * The `native` backend: the core layer over our C++ addon, which loads the Temporal core's C
+ * bridge library (`libtemporalio_sdk_core_c_bridge`) at run time.
+ *
+ * @example
+ * ```ts
+ * import { createNativeRuntime, findCoreLibrary } from './native';
+ *
+ * if (findCoreLibrary() !== undefined) {
+ *   const runtime = await createNativeRuntime({ logger: (line) => console.log(line.message) });
+ *   const connection = await runtime.connect({
+ *     address: 'localhost:7233', identity: 'me@host', clientName: 'temporal-native', clientVersion: '0.1.0',
+ *   });
+ * }
+ * ```
+ */
+import { coreLibrarySearchDescription } from '../core-library';
+import { CoreError } from '../errors';
+import type { CoreLogRecord, CoreRuntime, RuntimeOptions } from '../types';
+import { loadAddon, type NativeLogRecord } from './addon';
+import { toCoreError } from './errors';
+import { findCoreLibrary } from './library-path';
+import { NativeCoreRuntime } from './runtime';
+
+export { findCoreLibrary };
+
+/**
+ * Creates a core runtime on the native backend.
+ *
+ * @throws CoreError naming the library path (or the missing symbol) when the C bridge library
+ *   cannot be loaded, or naming the places searched when none was found.
+ */
+export async function createNativeRuntime(options: RuntimeOptions): Promise<CoreRuntime> {
+  const libraryPath = findCoreLibrary(options.coreLibraryPath);
+  if (libraryPath === undefined) {
+    throw new CoreError(
+      `The Temporal core library (libtemporalio_sdk_core_c_bridge) was not found; looked at: ` +
+        coreLibrarySearchDescription(options.coreLibraryPath),
+    );
+  }
+  const addon = loadAddon();
+  const logger = options.logger;
+  try {
+    const runtime = addon.createRuntime(libraryPath, {
+      logFilter: options.logFilter,
+      workerHeartbeatIntervalMs: options.workerHeartbeatIntervalMs,
+      logger: logger === undefined ? undefined : (record: NativeLogRecord) => logger(toLogRecord(record)),
+    });
+    return new NativeCoreRuntime(runtime, libraryPath);
+  } catch (err) {
+    throw toCoreError(err);
+  }
+}
+
+function toLogRecord(record: NativeLogRecord): CoreLogRecord {
+  return {
+    level: record.level,
+    target: record.target,
+    message: record.message,
+    timestampMs: record.timestampMs,
+    fields: parseFields(record.fieldsJson),
+  };
+}
+
+// The core sends its structured fields as a JSON object; anything else is kept verbatim.
+function parseFields(json: string): Record<string, unknown> {
+  if (json === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    return { value: parsed };
+  } catch {
+    return { unparsedFields: json };
+  }
+}

@@ -38,8 +38,10 @@ export interface WorkflowOptions {
   taskQueue: string;
   workflowId: string;
   args?: unknown[];
-  workflowIdReusePolicy?: WorkflowIdReusePolicy | number;
-  workflowIdConflictPolicy?: WorkflowIdConflictPolicy | number;
+  /** Short name (`'ALLOW_DUPLICATE'`), full proto name or enum number. */
+  workflowIdReusePolicy?: WorkflowIdReusePolicy | `WORKFLOW_ID_REUSE_POLICY_${WorkflowIdReusePolicy}` | number;
+  /** Short name (`'USE_EXISTING'`), full proto name or enum number. */
+  workflowIdConflictPolicy?: WorkflowIdConflictPolicy | `WORKFLOW_ID_CONFLICT_POLICY_${WorkflowIdConflictPolicy}` | number;
   retry?: RetryPolicy;
   /** A cron expression; the server starts a new run on each tick. */
   cronSchedule?: string;

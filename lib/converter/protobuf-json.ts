@@ -379,7 +379,9 @@ function anyFromJson(type: ReflectedType, json: unknown, depth: number, path: st
   const inner = lookupType(type.root, typeUrl.slice(typeUrl.lastIndexOf('/') + 1));
   const special = wellKnownToJson(inner, {}, 0) !== NOT_SPECIAL;
   const innerObject = jsonToObject(inner, special ? rest.value : rest, depth + 1, path) as Record<string, unknown>;
-  return { typeUrl, value: inner.encode(inner.fromObject(innerObject)).finish() };
+  // Descriptor-built roots keep the proto name (`type_url`); pbjs-generated ones camel-case it.
+  const typeUrlField = type.fieldsArray.some((f) => f.name === 'type_url') ? 'type_url' : 'typeUrl';
+  return { [typeUrlField]: typeUrl, value: inner.encode(inner.fromObject(innerObject)).finish() };
 }
 
 // ---- helpers --------------------------------------------------------------------------------

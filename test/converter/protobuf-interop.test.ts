@@ -37,6 +37,35 @@ const messages: [string, string, Record<string, unknown>][] = [
     },
   ],
   ['a message with every field at its default', 'temporal.api.common.v1.WorkflowExecution', { workflowId: '', runId: '' }],
+  [
+    'google.protobuf.Struct (nested values, lists, null)',
+    'google.protobuf.Struct',
+    {
+      fields: {
+        name: { stringValue: 'x' },
+        count: { numberValue: 2.5 },
+        ok: { boolValue: true },
+        nothing: { nullValue: 0 },
+        list: { listValue: { values: [{ numberValue: 1 }, { structValue: { fields: { a: { stringValue: 'b' } } } }] } },
+      },
+    },
+  ],
+  ['google.protobuf.Int64Value wrapper', 'google.protobuf.Int64Value', { value: '9007199254740993' }],
+  ['google.protobuf.BytesValue wrapper', 'google.protobuf.BytesValue', { value: Buffer.from([1, 2, 250]) }],
+  ['google.protobuf.FieldMask', 'google.protobuf.FieldMask', { paths: ['workflow_id', 'run_id', 'search_attributes.indexed_fields'] }],
+  [
+    'google.protobuf.Any holding a message',
+    'google.protobuf.Any',
+    {
+      type_url: 'type.googleapis.com/temporal.api.common.v1.WorkflowExecution',
+      value: Buffer.from([10, 2, 119, 102]), // WorkflowExecution{workflowId: 'wf'}
+    },
+  ],
+  [
+    'google.protobuf.Any holding a Duration (well-known body under "value")',
+    'google.protobuf.Any',
+    { type_url: 'type.googleapis.com/google.protobuf.Duration', value: Buffer.from([8, 5, 16, 1]) },
+  ],
 ];
 
 describe('json/protobuf payloads match @temporalio/common DefaultPayloadConverterWithProtobufs', () => {

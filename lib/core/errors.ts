@@ -28,6 +28,12 @@ export class CoreError extends Error {
   override get name(): string {
     return this.constructor.name;
   }
+
+  // Code that assigns `name` (as some error-copying libraries do) gets an own property instead of
+  // a TypeError from a getter-only accessor.
+  override set name(value: string) {
+    Object.defineProperty(this, 'name', { value, writable: true, configurable: true, enumerable: false });
+  }
 }
 
 /** Raised when a call reaches a worker that has been finalized, or violates the shutdown order. */

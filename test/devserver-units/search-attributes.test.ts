@@ -188,6 +188,10 @@ describe('decodeSearchAttributes', () => {
     expect(decodeSearchAttributes({ CustomKeywordField: jsonPayload([]) }, registry)).toEqual({ CustomKeywordField: null });
   });
 
+  it('decodes an absent indexed_fields map as no attributes', () => {
+    expect(decodeSearchAttributes(null as unknown as Record<string, Payload>, registry)).toEqual({});
+  });
+
   it('uses the registered type over the payload type metadata', () => {
     const err = caught(() => decodeSearchAttributes({ CustomIntField: jsonPayload('x', 'Keyword') }, registry));
     expect(err.message).toMatch(/invalid value for search attribute CustomIntField of type Int: "x"/);

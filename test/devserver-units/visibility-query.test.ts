@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { decodeCountWorkflowExecutionsResponse } from '@temporalio/client/lib/helpers';
+import { temporal } from '@temporalio/proto';
+import Long from 'long';
 import {
   countExecutions,
+  encodeGroupValues,
   parseVisibilityQuery,
   queryExecutions,
   SearchAttributeRegistry,
@@ -179,6 +183,17 @@ describe('queryExecutions: filtering', () => {
     expect(queryExecutions(extra, "Tier = 'gold'").map((r) => r.workflowId)).toEqual(['x']);
   });
 
+  it('hides rows in a namespace division unless the query mentions it', () => {
+    const extra = [
+      row({ workflowId: 'plain' }),
+      row({ workflowId: 'scheduler', searchAttributes: { TemporalNamespaceDivision: 'TemporalScheduler' } }),
+    ];
+    expect(queryExecutions(extra, '').map((r) => r.workflowId)).toEqual(['plain']);
+    expect(
+      queryExecutions(extra, "TemporalNamespaceDivision = 'TemporalScheduler'").map((r) => r.workflowId),
+    ).toEqual(['scheduler']);
+  });
+
   it('accepts a pre-parsed query', () => {
     const q = parseVisibilityQuery("WorkflowId = 'order-2'");
     expect(queryExecutions(rows, q).map((r) => r.workflowId)).toEqual(['order-2']);
@@ -242,6 +257,24 @@ describe('countExecutions', () => {
       { values: ['Running'], count: 2 },
       { values: ['Completed'], count: 1 },
     ]);
+  });
+
+  it('encodes group values so that the official client decodes them like the real server', () => {
+    const { count, groups } = countExecutions(rows, 'GROUP BY ExecutionStatus');
+    const response = temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse.decode(
+      temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse.encode({
+        count: Long.fromNumber(count),
+        groups: (groups ?? []).map((g) => ({ groupValues: encodeGroupValues(g.values), count: Long.fromNumber(g.count) })),
+      }).finish(),
+    );
+    expect(decodeCountWorkflowExecutionsResponse(response)).toEqual({
+      count: 4,
+      groups: [
+        { count: 2, groupValues: [['Running']] },
+        { count: 1, groupValues: [['Completed']] },
+        { count: 1, groupValues: [['Failed']] },
+      ],
+    });
   });
 
   it('returns no groups when nothing matches a grouped query', () => {

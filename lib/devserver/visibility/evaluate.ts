@@ -1,3 +1,4 @@
+import type { temporal } from '@temporalio/proto';
 import { executionStatusName } from './execution-status';
 import { parseVisibilityQuery } from './parser';
 import {
@@ -192,8 +193,26 @@ function toQuery(query: string | VisibilityQuery, registry: SearchAttributeRegis
   return typeof query === 'string' ? parseVisibilityQuery(query, registry) : query;
 }
 
+const NAMESPACE_DIVISION = 'TemporalNamespaceDivision';
+
+function mentions(expr: VisibilityExpr, name: string): boolean {
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      return mentions(expr.left, name) || mentions(expr.right, name);
+    case 'not':
+      return mentions(expr.expr, name);
+    default:
+      return expr.attribute.name === name;
+  }
+}
+
+const mentionsDivision = new WeakMap<VisibilityQuery, boolean>();
+
 /**
  * True when the row satisfies the filter's WHERE clause (an empty filter matches everything).
+ * Like the real server, rows in a namespace division (`TemporalNamespaceDivision` set, e.g. the
+ * internal workflows behind schedules) only match queries that mention that attribute.
  *
  * @example
  * ```ts
@@ -201,6 +220,13 @@ function toQuery(query: string | VisibilityQuery, registry: SearchAttributeRegis
  * ```
  */
 export function matchesQuery(record: VisibilityRecord, query: VisibilityQuery): boolean {
+  let division = mentionsDivision.get(query);
+  if (division === undefined) {
+    division = query.where !== undefined && mentions(query.where, NAMESPACE_DIVISION);
+    mentionsDivision.set(query, division);
+  }
+  const inDivision = record.searchAttributes[NAMESPACE_DIVISION];
+  if (!division && inDivision !== undefined && inDivision !== null) return false;
   return query.where === undefined || evaluate(query.where, record) === true;
 }
 
@@ -266,6 +292,25 @@ export interface ExecutionCount {
    * attribute payload converter.
    */
   groups?: Array<{ values: unknown[]; count: number }>;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Encodes the plain values of a {@link ExecutionCount} group as the real server sends
+ * `CountWorkflowExecutionsResponse.groups[].group_values`: json/plain payloads with `type`
+ * metadata `Keyword`.
+ *
+ * @example
+ * ```ts
+ * const groups = result.groups?.map((g) => ({ groupValues: encodeGroupValues(g.values), count: g.count }));
+ * ```
+ */
+export function encodeGroupValues(values: unknown[]): temporal.api.common.v1.IPayload[] {
+  return values.map((value) => ({
+    metadata: { encoding: utf8.encode('json/plain'), type: utf8.encode('Keyword') },
+    data: utf8.encode(JSON.stringify(value)),
+  }));
 }
 
 /**

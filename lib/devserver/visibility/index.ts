@@ -11,7 +11,7 @@ export {
   VisibilityQueryError,
 } from './query-ast';
 export { parseVisibilityQuery } from './parser';
-export { countExecutions, type ExecutionCount, matchesQuery, queryExecutions } from './evaluate';
+export { countExecutions, encodeGroupValues, type ExecutionCount, matchesQuery, queryExecutions } from './evaluate';
 export { executionStatusFromName, executionStatusName } from './execution-status';
 export {
   decodeSearchAttributes,

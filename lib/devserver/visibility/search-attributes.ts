@@ -153,7 +153,10 @@ function isKnownType(type: unknown): type is IndexedValueType {
 export interface SearchAttributeRegistryOptions {
   /** Namespace name, used in error messages. Default `default`. */
   namespace?: string;
-  /** Register the official dev server's `Custom*Field` attributes. Default true. */
+  /**
+   * Register the official dev server's `Custom*Field` attributes. Default true. To restore a saved
+   * registry exactly (the user may have removed a default), pass false plus `customAttributes`.
+   */
   devServerDefaults?: boolean;
   /** Further custom attributes (for instance reloaded from the store). */
   customAttributes?: Record<string, IndexedValueType>;
@@ -399,7 +402,8 @@ export function decodeSearchAttributes(
   registry: SearchAttributeRegistry,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const [name, payload] of Object.entries(indexedFields)) {
+  // protobufjs leaves an absent map as null/undefined.
+  for (const [name, payload] of Object.entries(indexedFields ?? {})) {
     if (registry.isSystem(name)) {
       throw new SearchAttributeError(`search attribute ${name} is a system attribute and cannot be set`, name);
     }

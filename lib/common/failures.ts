@@ -245,6 +245,29 @@ export class ChildWorkflowFailure extends TemporalFailure {
 brandClass(ChildWorkflowFailure, 'ChildWorkflowFailure');
 
 /**
+ * Seen in workflow code when a Nexus operation failed; the `cause` holds the reason.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof NexusOperationFailure) log.warn(`${err.service}/${err.operation} failed`); }
+ * ```
+ */
+export class NexusOperationFailure extends TemporalFailure {
+  constructor(
+    message: string | null | undefined,
+    public readonly scheduledEventId: number | undefined,
+    public readonly endpoint: string,
+    public readonly service: string,
+    public readonly operation: string,
+    public readonly operationToken: string | undefined,
+    cause?: Error,
+  ) {
+    super(message, cause);
+  }
+}
+brandClass(NexusOperationFailure, 'NexusOperationFailure');
+
+/**
  * Returns `error` when it already is an {@link ApplicationFailure} (ours or the official SDK's).
  * Otherwise wraps it: `message` from `error.message` (or `String(error)`), `type` from the error's
  * class name (`constructor.name`, falling back to `name`), the original stack, and `cause` when it

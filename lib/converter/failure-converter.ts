@@ -17,6 +17,7 @@ import {
   CancelledFailure,
   ChildWorkflowFailure,
   FAILURE_SOURCE,
+  NexusOperationFailure,
   ServerFailure,
   TemporalFailure,
   TerminatedFailure,
@@ -24,7 +25,8 @@ import {
   describeThrownValue,
   isErrorLike,
 } from '../common/failures';
-import { optionalDurationToMs, optionalMsToDuration } from '../common/time';
+import Long from 'long';
+import { int64ToNumber, optionalDurationToMs, optionalMsToDuration } from '../common/time';
 import type { FailureConverter, Payload, PayloadConverter, ProtoFailure } from './types';
 
 type ProtoPayloads = temporal.api.common.v1.IPayloads;
@@ -189,6 +191,17 @@ export class DefaultFailureConverter implements FailureConverter {
       };
     }
     if (error instanceof ServerFailure) return { serverFailureInfo: { nonRetryable: error.nonRetryable } };
+    if (error instanceof NexusOperationFailure) {
+      return {
+        nexusOperationExecutionFailureInfo: {
+          scheduledEventId: error.scheduledEventId ? Long.fromNumber(error.scheduledEventId) : undefined,
+          endpoint: error.endpoint,
+          service: error.service,
+          operation: error.operation,
+          operationToken: error.operationToken,
+        },
+      };
+    }
     if (error instanceof TerminatedFailure) return { terminatedFailureInfo: {} };
     return {};
   }
@@ -252,8 +265,20 @@ export class DefaultFailureConverter implements FailureConverter {
         cause,
       );
     }
-    // Nexus and any future failure kinds: a TemporalFailure that keeps the proto (set by the caller),
-    // so nothing is lost if it is re-thrown.
+    const nexus = failure.nexusOperationExecutionFailureInfo;
+    if (nexus) {
+      return new NexusOperationFailure(
+        message,
+        nexus.scheduledEventId === null || nexus.scheduledEventId === undefined ? undefined : int64ToNumber(nexus.scheduledEventId),
+        nexus.endpoint ?? '',
+        nexus.service ?? '',
+        nexus.operation ?? '',
+        nexus.operationToken || undefined,
+        cause,
+      );
+    }
+    // Nexus handler failures and any future failure kinds: a TemporalFailure that keeps the proto
+    // (set by the caller), so nothing is lost if it is re-thrown.
     return new TemporalFailure(message, cause);
   }
 }

@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   CancelledFailure,
   ChildWorkflowFailure,
+  NexusOperationFailure,
   ServerFailure,
   TemporalFailure,
   TerminatedFailure,
@@ -89,6 +90,12 @@ describe('errors → failures give the same bytes as @temporalio/common', () => 
   test('a ServerFailure', () => {
     const oursError = withStack(new ServerFailure('server said no', true), 's');
     const theirError = withStack(new official.ServerFailure('server said no', true), 's');
+    expect(failureBytes(ours.errorToFailure(oursError, pc))).toEqual(failureBytes(theirs.errorToFailure(theirError, opc)));
+  });
+
+  test('a NexusOperationFailure', () => {
+    const oursError = withStack(new NexusOperationFailure('op failed', 7, 'ep', 'svc', 'op', 'tok'), 's');
+    const theirError = withStack(new official.NexusOperationFailure('op failed', 7, 'ep', 'svc', 'op', 'tok'), 's');
     expect(failureBytes(ours.errorToFailure(oursError, pc))).toEqual(failureBytes(theirs.errorToFailure(theirError, opc)));
   });
 
@@ -179,6 +186,7 @@ describe('failure kinds', () => {
     ['CancelledFailure', () => new CancelledFailure('stop', [1, 2]), CancelledFailure],
     ['TimeoutFailure', () => new TimeoutFailure('late', undefined, 'START_TO_CLOSE'), TimeoutFailure],
     ['ChildWorkflowFailure', () => new ChildWorkflowFailure('ns', { workflowId: 'c', runId: 'r' }, 'child', 'TIMEOUT'), ChildWorkflowFailure],
+    ['NexusOperationFailure', () => new NexusOperationFailure('nexus', 3, 'ep', 'svc', 'op', undefined), NexusOperationFailure],
     ['TemporalFailure', () => new TemporalFailure('base'), TemporalFailure],
   ] as const)('a %s round-trips to the same class and fields', (_name, make, Class) => {
     const original = make();
@@ -226,10 +234,10 @@ describe('failure kinds', () => {
     expect(ours.errorToFailure(error, pc).stackTrace).toBe('Error: x\n    at myActivity (/app/activities.ts:5:9)');
   });
 
-  test('a Nexus failure from the server is kept intact when the decoded error is re-thrown', () => {
+  test('a Nexus handler failure from the server is kept intact when the decoded error is re-thrown', () => {
     const wire = overTheWire({
-      message: 'nexus op failed',
-      nexusOperationExecutionFailureInfo: { endpoint: 'ep', service: 'svc', operation: 'op' },
+      message: 'nexus handler failed',
+      nexusHandlerFailureInfo: { type: 'INTERNAL', retryBehavior: 1 },
     });
     const decoded = ours.failureToError(wire, pc);
     expect(decoded).toBeInstanceOf(TemporalFailure);

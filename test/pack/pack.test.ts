@@ -25,7 +25,10 @@ function npm(args: string[], cwd: string): string {
   return result.stdout;
 }
 
+const STAGED_ADDON = path.join(REPO, 'prebuilds', PLATFORM_DIR, 'temporal_native.node');
+
 describe('the packed tarball', () => {
+  let stagedBefore: Buffer | undefined;
   let work: string;
   let tarball: string;
   let tarballFiles: string[];
@@ -38,6 +41,9 @@ describe('the packed tarball', () => {
     }
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-native-pack-'));
 
+    // The addon loader prefers prebuilds/ over build/Release, so a staged copy left behind would
+    // shadow every later rebuild in this checkout: remember what was there and put it back after.
+    stagedBefore = fs.existsSync(STAGED_ADDON) ? fs.readFileSync(STAGED_ADDON) : undefined;
     npm(['run', 'prebuild'], REPO);
     // Lifecycle output (the prepare script's banner) may precede the JSON on stdout.
     const packOutput = npm(['pack', '--json', '--pack-destination', work], REPO);
@@ -55,6 +61,14 @@ describe('the packed tarball', () => {
 
   afterAll(() => {
     if (work !== undefined) fs.rmSync(work, { recursive: true, force: true });
+    if (stagedBefore !== undefined) {
+      fs.writeFileSync(STAGED_ADDON, stagedBefore);
+    } else {
+      fs.rmSync(STAGED_ADDON, { force: true });
+      for (const dir of [path.dirname(STAGED_ADDON), path.join(REPO, 'prebuilds')]) {
+        if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+      }
+    }
   });
 
   it('ships the prebuilt addon for this platform', () => {

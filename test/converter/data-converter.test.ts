@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import * as official from '@temporalio/common';
 import { ApplicationFailure, ValueError } from '../../lib/common';
 import { ZlibPayloadCodec, payloadEncoding, resolveDataConverter, type Payload } from '../../lib/converter';
 
@@ -40,6 +41,15 @@ describe('resolveDataConverter', () => {
   test('encodeFailure and decodeFailure round-trip an ApplicationFailure', async () => {
     const decoded = await dc.decodeFailure(await dc.encodeFailure(ApplicationFailure.nonRetryable('nope', 'Rejected', { id: 1 })));
     expect(decoded).toMatchObject({ message: 'nope', type: 'Rejected', nonRetryable: true, details: [{ id: 1 }] });
+  });
+
+  test('converters from @temporalio/common plug in unchanged', async () => {
+    const withOfficial = resolveDataConverter({
+      payloadConverter: official.defaultPayloadConverter,
+      failureConverter: new official.DefaultFailureConverter(),
+    });
+    const decoded = await withOfficial.decodeFailure(await withOfficial.encodeFailure(ApplicationFailure.create({ message: 'm', details: [{ x: 1 }] })));
+    expect(decoded).toMatchObject({ message: 'm', details: [{ x: 1 }] });
   });
 
   test('resolving an already loaded data converter returns it as is', () => {

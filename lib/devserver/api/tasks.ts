@@ -1,0 +1,157 @@
+/**
+ * WorkflowService handlers the worker side calls: long polls, workflow/query/activity task responses
+ * (by token and by id), heartbeats and ShutdownWorker.
+ */
+import type { temporal } from '@temporalio/proto';
+import { invalidArgument, notFound, requireString } from '../errors';
+import { queueKey } from '../matching';
+import { decodeToken } from '../tokens';
+import {
+  activityById,
+  activityByToken,
+  cancelActivityDone,
+  completeActivity,
+  failActivityAttempt,
+  recordHeartbeat,
+} from '../engine/activities';
+import type { Engine } from '../engine/engine';
+import { answerLegacyQuery } from '../engine/queries';
+import { completeWorkflowTask, failWorkflowTask, retireStickyQueue } from '../engine/wft';
+import type { Handler } from '../transport';
+
+
+export function taskHandlers(engine: Engine): Record<string, Handler> {
+  return {
+    async pollWorkflowTaskQueue(request, ctx) {
+      const req = request as temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest;
+      const ns = engine.requireNamespace(req.namespace);
+      const name = requireString(req.taskQueue?.name, 'task_queue.name');
+      const result = await engine.workflowQueues.poll(queueKey(ns.name, 'workflow', name), req, ctx);
+      return result ?? {};
+    },
+
+    async pollActivityTaskQueue(request, ctx) {
+      const req = request as temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest;
+      const ns = engine.requireNamespace(req.namespace);
+      const name = requireString(req.taskQueue?.name, 'task_queue.name');
+      const result = await engine.activityQueues.poll(queueKey(ns.name, 'activity', name), req, ctx);
+      return result ?? {};
+    },
+
+    async pollNexusTaskQueue(request, ctx) {
+      const req = request as temporal.api.workflowservice.v1.IPollNexusTaskQueueRequest;
+      engine.requireNamespace(req.namespace);
+      // No Nexus endpoints exist here: hold the poll like an idle queue would, then answer empty.
+      const wait = Math.min(60_000, ctx.deadline - Date.now() - 1_000);
+      if (wait > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          ctx.onCancel(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return {};
+    },
+
+    async respondWorkflowTaskCompleted(request) {
+      completeWorkflowTask(engine, request as temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest);
+      return {};
+    },
+
+    async respondWorkflowTaskFailed(request) {
+      failWorkflowTask(engine, request as temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest);
+      return {};
+    },
+
+    async respondQueryTaskCompleted(request) {
+      const req = request as temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest;
+      const token = decodeToken(req.taskToken, 'query');
+      engine.requireNamespace(token.ns);
+      const exec = engine.findRun(token.ns, token.wf, token.run);
+      const answer =
+        req.completedType === 1
+          ? { ok: true as const, result: req.queryResult }
+          : { ok: false as const, message: req.errorMessage || 'query failed', failure: req.failure };
+      if (!answerLegacyQuery(exec, token.qid, answer)) throw notFound('query task not found (already answered or timed out)');
+      return {};
+    },
+
+    async respondActivityTaskCompleted(request) {
+      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest;
+      const { exec, act } = activityByToken(engine, req.taskToken);
+      engine.transact(() => completeActivity(engine, exec, act, req.result, req.identity ?? ''));
+      return {};
+    },
+
+    async respondActivityTaskCompletedById(request) {
+      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskCompletedByIdRequest;
+      const ns = engine.requireNamespace(req.namespace);
+      const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
+      engine.transact(() => completeActivity(engine, exec, act, req.result, req.identity ?? ''));
+      return {};
+    },
+
+    async respondActivityTaskFailed(request) {
+      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest;
+      if (!req.failure) throw invalidArgument('failure is not set');
+      const { exec, act } = activityByToken(engine, req.taskToken);
+      engine.transact(() => failActivityAttempt(engine, exec, act, req.failure!, req.lastHeartbeatDetails, req.identity ?? ''));
+      return { failures: [] };
+    },
+
+    async respondActivityTaskFailedById(request) {
+      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest;
+      const ns = engine.requireNamespace(req.namespace);
+      if (!req.failure) throw invalidArgument('failure is not set');
+      const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
+      engine.transact(() => {
+        if (act.state !== 'started') {
+          engine.touch(exec);
+          act.state = 'started';
+          act.startedIdentity = req.identity ?? '';
+        }
+        failActivityAttempt(engine, exec, act, req.failure!, req.lastHeartbeatDetails, req.identity ?? '');
+      });
+      return { failures: [] };
+    },
+
+    async respondActivityTaskCanceled(request) {
+      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest;
+      const { exec, act } = activityByToken(engine, req.taskToken);
+      engine.transact(() => cancelActivityDone(engine, exec, act, req.details, req.identity ?? ''));
+      return {};
+    },
+
+    async respondActivityTaskCanceledById(request) {
+      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskCanceledByIdRequest;
+      const ns = engine.requireNamespace(req.namespace);
+      const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
+      engine.transact(() => cancelActivityDone(engine, exec, act, req.details, req.identity ?? ''));
+      return {};
+    },
+
+    async recordActivityTaskHeartbeat(request) {
+      const req = request as temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest;
+      const { exec, act } = activityByToken(engine, req.taskToken);
+      const cancelRequested = engine.transact(() => recordHeartbeat(engine, exec, act, req.details));
+      return { cancelRequested, activityPaused: false, activityReset: false };
+    },
+
+    async recordActivityTaskHeartbeatById(request) {
+      const req = request as temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest;
+      const ns = engine.requireNamespace(req.namespace);
+      const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
+      const cancelRequested = engine.transact(() => recordHeartbeat(engine, exec, act, req.details));
+      return { cancelRequested, activityPaused: false, activityReset: false };
+    },
+
+    async shutdownWorker(request) {
+      const req = request as temporal.api.workflowservice.v1.IShutdownWorkerRequest;
+      const ns = engine.requireNamespace(req.namespace);
+      retireStickyQueue(engine, ns.name, req.stickyTaskQueue ?? '');
+      return {};
+    },
+  };
+}

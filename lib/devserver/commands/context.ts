@@ -1,0 +1,28 @@
+/**
+ * What every command handler gets: the run, the id of the WorkflowTaskCompleted event its events must
+ * reference, and a list of follow-up actions that must run only after the completing workflow task is
+ * closed and buffered events are flushed (starting children, signalling other workflows).
+ */
+import type { Engine } from '../engine/engine';
+import type { Execution } from '../engine/execution';
+
+export interface CommandContext {
+  readonly engine: Engine;
+  readonly exec: Execution;
+  readonly wftCompletedEventId: number;
+  readonly identity: string;
+  readonly deferred: Array<() => void>;
+  /** Set by a command that closes the run; later commands are ignored. */
+  closed: boolean;
+}
+
+/** A command the server rejects: the workflow task fails with `cause` and the worker gets INVALID_ARGUMENT. */
+export class BadCommandError extends Error {
+  constructor(
+    readonly failureCause: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BadCommandError';
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Dispatches one workflow command to the module that validates and applies it. Each module writes the
+ * command's event(s) in the order the worker sent the commands, which the core checks strictly.
+ */
+import { CommandType, WftFailedCause, type Command } from '../proto';
+import { applyCancelTimer } from './cancel-timer';
+import { applyCancelWorkflow } from './cancel-workflow';
+import { applyCompleteWorkflow } from './complete-workflow';
+import { BadCommandError, type CommandContext } from './context';
+import { applyContinueAsNew } from './continue-as-new';
+import { applyFailWorkflow } from './fail-workflow';
+import { applyModifyWorkflowProperties } from './modify-workflow-properties';
+import { applyRecordMarker } from './record-marker';
+import { applyRequestCancelActivity } from './request-cancel-activity';
+import { applyRequestCancelExternal } from './request-cancel-external';
+import { applyScheduleActivity } from './schedule-activity';
+import { applySignalExternal } from './signal-external';
+import { applyStartChildWorkflow } from './start-child-workflow';
+import { applyStartTimer } from './start-timer';
+import { applyUpsertSearchAttributes } from './upsert-search-attributes';
+
+const CLOSING = new Set<number>([
+  CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
+]);
+
+export function isClosingCommand(type: number): boolean {
+  return CLOSING.has(type);
+}
+
+function missing(name: string): BadCommandError {
+  return new BadCommandError(WftFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, `${name}: command attributes are not set`);
+}
+
+export function applyCommand(ctx: CommandContext, c: Command): void {
+  switch (c.commandType) {
+    case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+      if (!c.scheduleActivityTaskCommandAttributes) throw missing('ScheduleActivityTask');
+      return applyScheduleActivity(ctx, c.scheduleActivityTaskCommandAttributes);
+    case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
+      if (!c.requestCancelActivityTaskCommandAttributes) throw missing('RequestCancelActivityTask');
+      return applyRequestCancelActivity(ctx, c.requestCancelActivityTaskCommandAttributes);
+    case CommandType.COMMAND_TYPE_START_TIMER:
+      if (!c.startTimerCommandAttributes) throw missing('StartTimer');
+      return applyStartTimer(ctx, c.startTimerCommandAttributes);
+    case CommandType.COMMAND_TYPE_CANCEL_TIMER:
+      if (!c.cancelTimerCommandAttributes) throw missing('CancelTimer');
+      return applyCancelTimer(ctx, c.cancelTimerCommandAttributes);
+    case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      return applyCompleteWorkflow(ctx, c.completeWorkflowExecutionCommandAttributes ?? {});
+    case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      return applyFailWorkflow(ctx, c.failWorkflowExecutionCommandAttributes ?? {});
+    case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+      return applyCancelWorkflow(ctx, c.cancelWorkflowExecutionCommandAttributes ?? {});
+    case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+      return applyContinueAsNew(ctx, c.continueAsNewWorkflowExecutionCommandAttributes ?? {});
+    case CommandType.COMMAND_TYPE_RECORD_MARKER:
+      if (!c.recordMarkerCommandAttributes) throw missing('RecordMarker');
+      return applyRecordMarker(ctx, c.recordMarkerCommandAttributes);
+    case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
+      if (!c.startChildWorkflowExecutionCommandAttributes) throw missing('StartChildWorkflowExecution');
+      return applyStartChildWorkflow(ctx, c.startChildWorkflowExecutionCommandAttributes);
+    case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
+      if (!c.signalExternalWorkflowExecutionCommandAttributes) throw missing('SignalExternalWorkflowExecution');
+      return applySignalExternal(ctx, c.signalExternalWorkflowExecutionCommandAttributes);
+    case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
+      if (!c.requestCancelExternalWorkflowExecutionCommandAttributes) throw missing('RequestCancelExternalWorkflowExecution');
+      return applyRequestCancelExternal(ctx, c.requestCancelExternalWorkflowExecutionCommandAttributes);
+    case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      if (!c.upsertWorkflowSearchAttributesCommandAttributes) throw missing('UpsertWorkflowSearchAttributes');
+      return applyUpsertSearchAttributes(ctx, c.upsertWorkflowSearchAttributesCommandAttributes);
+    case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
+      if (!c.modifyWorkflowPropertiesCommandAttributes) throw missing('ModifyWorkflowProperties');
+      return applyModifyWorkflowProperties(ctx, c.modifyWorkflowPropertiesCommandAttributes);
+    default:
+      throw new BadCommandError(
+        WftFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+        `command type ${c.commandType ?? 0} is not supported by the dev server`,
+      );
+  }
+}

@@ -1,0 +1,389 @@
+/**
+ * The dev server's state machine host: all executions, the current-run index, namespaces, task queues
+ * and deadlines. Every mutation runs synchronously inside `transact`, which is what serialises all
+ * changes to an execution (JavaScript never interleaves two synchronous blocks). A transaction either
+ * commits (records + new events written to the store in one batch, then timers re-armed, tasks queued
+ * and waiters woken) or, if anything throws, rolls every touched record back to its snapshot.
+ */
+import type { temporal } from '@temporalio/proto';
+import { msToDuration, msToTimestamp, toB64, fromB64 } from '../codec';
+import { invalidArgument, namespaceNotFound, workflowNotFound } from '../errors';
+import { Matching, queueKey, type TaskRef } from '../matching';
+import { DeadlineScheduler, type Deadline } from '../clock';
+import { EventType, history, enums, type HistoryEvent, type Loose } from '../proto';
+import { Execution } from './execution';
+import { runKey, workflowKey, type ExecutionRecord } from './records';
+import type { EngineStore, StoreOp } from './store';
+import type { CallContext } from '../transport';
+import { SearchAttributeRegistry } from '../visibility';
+
+type PollWftRequest = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest;
+type PollWftResponse = Loose<temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse>;
+type PollActRequest = temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest;
+type PollActResponse = Loose<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse>;
+
+export interface NamespaceRecord {
+  name: string;
+  id: string;
+  description: string;
+  retentionDays: number;
+  registeredAt: number;
+}
+
+/** Handlers for deadlines and dispatch, supplied by the modules that own each state machine. */
+export interface EngineHooks {
+  dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollWftRequest): PollWftResponse | null;
+  dispatchActivityTask(engine: Engine, task: TaskRef, poll: PollActRequest): PollActResponse | null;
+  deadlines(engine: Engine, exec: Execution): Map<string, Deadline>;
+}
+
+interface Tx {
+  snapshots: Map<Execution, { json: string; events: number }>;
+  created: Set<Execution>;
+  currentChanges: Array<{ key: string; previous: string | undefined }>;
+  namespacesChanged: Set<string>;
+  extraOps: StoreOp[];
+  effects: Array<() => void>;
+}
+
+export class Engine {
+  readonly executions = new Map<string, Execution>();
+  readonly currentRuns = new Map<string, string>();
+  readonly namespaces = new Map<string, NamespaceRecord>();
+  readonly registries = new Map<string, SearchAttributeRegistry>();
+  readonly workflowQueues: Matching<PollWftRequest, PollWftResponse>;
+  readonly activityQueues: Matching<PollActRequest, PollActResponse>;
+  readonly scheduler = new DeadlineScheduler();
+  private tx: Tx | null = null;
+  private readonly changeWaiters = new Map<string, Set<() => void>>();
+  private stopped = false;
+
+  constructor(
+    readonly hooks: EngineHooks,
+    readonly store: EngineStore | null,
+    readonly log: (message: string) => void,
+  ) {
+    this.workflowQueues = new Matching((task, poll) => this.hooks.dispatchWorkflowTask(this, task, poll));
+    this.activityQueues = new Matching((task, poll) => this.hooks.dispatchActivityTask(this, task, poll));
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  // ---- namespaces -------------------------------------------------------------------------------
+
+  requireNamespace(name: string | null | undefined): NamespaceRecord {
+    if (!name) throw invalidArgument('namespace is not set');
+    const ns = this.namespaces.get(name);
+    if (!ns) throw namespaceNotFound(name);
+    return ns;
+  }
+
+  addNamespace(ns: NamespaceRecord): void {
+    this.namespaces.set(ns.name, ns);
+    if (this.tx) this.tx.namespacesChanged.add(ns.name);
+  }
+
+  /** The search attribute registry of a namespace (created on first use). */
+  registry(namespace: string): SearchAttributeRegistry {
+    let r = this.registries.get(namespace);
+    if (!r) {
+      r = new SearchAttributeRegistry({ namespace });
+      this.registries.set(namespace, r);
+    }
+    return r;
+  }
+
+  /** Records that a namespace's custom search attributes changed (persisted with the transaction). */
+  searchAttributesChanged(namespace: string): void {
+    const custom = this.registry(namespace).listCustom();
+    this.addStoreOp({ kind: 'put', key: `search-attributes/${encodeURIComponent(namespace)}`, json: JSON.stringify(custom) });
+  }
+
+  // ---- transactions -----------------------------------------------------------------------------
+
+  /** Runs `fn` as one atomic mutation (joins the enclosing one when nested). */
+  transact<T>(fn: () => T): T {
+    if (this.tx) return fn();
+    const tx: Tx = {
+      snapshots: new Map(),
+      created: new Set(),
+      currentChanges: [],
+      namespacesChanged: new Set(),
+      extraOps: [],
+      effects: [],
+    };
+    this.tx = tx;
+    let result: T;
+    try {
+      result = fn();
+      this.persist(tx);
+    } catch (err) {
+      this.rollback(tx);
+      this.tx = null;
+      throw err;
+    }
+    this.tx = null;
+    this.finishCommit(tx);
+    return result;
+  }
+
+  private requireTx(): Tx {
+    if (!this.tx) throw new Error('execution state changed outside a transaction');
+    return this.tx;
+  }
+
+  /** Marks an execution as changed by the current transaction (snapshotting it for rollback). */
+  touch(exec: Execution): void {
+    const tx = this.requireTx();
+    if (tx.created.has(exec) || tx.snapshots.has(exec)) return;
+    tx.snapshots.set(exec, { json: JSON.stringify(exec.rec), events: exec.events.length });
+  }
+
+  /** Runs `effect` after the current transaction commits (queueing tasks, waking waiters). */
+  afterCommit(effect: () => void): void {
+    this.requireTx().effects.push(effect);
+  }
+
+  addStoreOp(op: StoreOp): void {
+    this.requireTx().extraOps.push(op);
+  }
+
+  register(exec: Execution): void {
+    const tx = this.requireTx();
+    tx.created.add(exec);
+    this.executions.set(exec.key, exec);
+  }
+
+  setCurrentRun(namespace: string, workflowId: string, runId: string): void {
+    const tx = this.requireTx();
+    const key = workflowKey(namespace, workflowId);
+    tx.currentChanges.push({ key, previous: this.currentRuns.get(key) });
+    this.currentRuns.set(key, runId);
+  }
+
+  private rollback(tx: Tx): void {
+    for (const exec of tx.created) this.executions.delete(exec.key);
+    for (const [exec, snap] of tx.snapshots) {
+      exec.rec = JSON.parse(snap.json) as ExecutionRecord;
+      exec.events.length = snap.events;
+    }
+    for (const change of tx.currentChanges.reverse()) {
+      if (change.previous === undefined) this.currentRuns.delete(change.key);
+      else this.currentRuns.set(change.key, change.previous);
+    }
+  }
+
+  private changed(tx: Tx): Execution[] {
+    return [...tx.created, ...[...tx.snapshots.keys()].filter((e) => !tx.created.has(e))];
+  }
+
+  private persist(tx: Tx): void {
+    if (!this.store) {
+      return;
+    }
+    const ops: StoreOp[] = [];
+    for (const exec of this.changed(tx)) {
+      ops.push({ kind: 'put', key: `run/${exec.key}`, json: JSON.stringify(exec.rec) });
+      for (let i = exec.persistedEvents; i < exec.events.length; i++) {
+        ops.push({ kind: 'append', log: `history/${exec.key}`, seq: i + 1, bytes: history.HistoryEvent.encode(exec.events[i] as temporal.api.history.v1.IHistoryEvent).finish() });
+      }
+    }
+    for (const change of tx.currentChanges) {
+      const runId = this.currentRuns.get(change.key);
+      if (runId !== undefined) ops.push({ kind: 'put', key: `current/${change.key}`, json: JSON.stringify({ runId }) });
+    }
+    for (const name of tx.namespacesChanged) {
+      const ns = this.namespaces.get(name);
+      if (ns) ops.push({ kind: 'put', key: `namespace/${encodeURIComponent(name)}`, json: JSON.stringify(ns) });
+    }
+    ops.push(...tx.extraOps);
+    if (ops.length > 0) this.store.commit(ops);
+  }
+
+  private finishCommit(tx: Tx): void {
+    const changed = this.changed(tx);
+    for (const exec of changed) exec.persistedEvents = exec.events.length;
+    for (const exec of changed) this.rearm(exec);
+    for (const effect of tx.effects) {
+      try {
+        effect();
+      } catch (err) {
+        this.log(`dev server: post-commit effect failed: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    }
+    for (const exec of changed) this.notifyChange(exec.key);
+  }
+
+  /** Re-arms the deadlines of `exec` from its record (after commits and after recovery). */
+  rearm(exec: Execution): void {
+    this.scheduler.reconcile(exec.key, this.hooks.deadlines(this, exec));
+  }
+
+  // ---- waiting for state changes ----------------------------------------------------------------
+
+  private notifyChange(key: string): void {
+    const waiters = this.changeWaiters.get(key);
+    if (!waiters) return;
+    this.changeWaiters.delete(key);
+    for (const w of waiters) w();
+  }
+
+  /**
+   * Resolves after the next committed change to run `key`, or after `maxMs`, or when the call is
+   * cancelled or the server stops — whichever comes first. Callers re-check their condition.
+   */
+  waitForChange(key: string, ctx: CallContext, maxMs: number): Promise<void> {
+    if (this.stopped || ctx.cancelled || maxMs <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.changeWaiters.get(key)?.delete(finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, maxMs);
+      let set = this.changeWaiters.get(key);
+      if (!set) {
+        set = new Set();
+        this.changeWaiters.set(key, set);
+      }
+      set.add(finish);
+      ctx.onCancel(finish);
+    });
+  }
+
+  // ---- lookup -----------------------------------------------------------------------------------
+
+  currentRunId(namespace: string, workflowId: string): string | undefined {
+    return this.currentRuns.get(workflowKey(namespace, workflowId));
+  }
+
+  /** Finds a run; an empty run id means the current (latest) run. Unknown → NOT_FOUND. */
+  findRun(namespace: string, workflowId: string | null | undefined, runId?: string | null): Execution {
+    if (!workflowId) throw invalidArgument('workflow_execution.workflow_id is not set');
+    const id = runId || this.currentRunId(namespace, workflowId);
+    const exec = id ? this.executions.get(runKey(namespace, workflowId, id)) : undefined;
+    if (!exec) throw workflowNotFound(workflowId, runId ?? undefined);
+    return exec;
+  }
+
+  // ---- history ----------------------------------------------------------------------------------
+
+  /** Appends an event with the next id (the attributes object carries the oneof field). */
+  append(exec: Execution, eventType: number, attributes: Partial<HistoryEvent>): HistoryEvent {
+    this.touch(exec);
+    const event: HistoryEvent = {
+      eventId: exec.rec.nextEventId,
+      eventTime: msToTimestamp(Date.now()),
+      eventType,
+      ...attributes,
+    };
+    exec.rec.nextEventId++;
+    exec.events.push(event);
+    return event;
+  }
+
+  /**
+   * Adds an event that the workflow must react to: buffered while a worker holds the workflow task
+   * (flushed on completion), otherwise appended with a workflow task scheduled after it.
+   */
+  deliver(exec: Execution, eventType: number, attributes: Partial<HistoryEvent>): void {
+    this.touch(exec);
+    if (exec.wftStarted) {
+      const event: HistoryEvent = { eventId: 0, eventTime: msToTimestamp(Date.now()), eventType, ...attributes };
+      exec.rec.buffered.push({ event: toB64(history.HistoryEvent, event) });
+      return;
+    }
+    this.append(exec, eventType, attributes);
+    this.ensureWorkflowTask(exec);
+  }
+
+  /** Appends buffered events (assigning ids; an activity close referencing started id -1 gets the previous id). */
+  flushBuffered(exec: Execution): number {
+    this.touch(exec);
+    const buffered = exec.rec.buffered;
+    exec.rec.buffered = [];
+    for (const b of buffered) {
+      const e = fromB64(history.HistoryEvent, b.event);
+      const event = this.append(exec, e.eventType ?? 0, {});
+      Object.assign(event, e as HistoryEvent, { eventId: event.eventId });
+      for (const key of [
+        'activityTaskCompletedEventAttributes',
+        'activityTaskFailedEventAttributes',
+        'activityTaskTimedOutEventAttributes',
+        'activityTaskCanceledEventAttributes',
+      ] as const) {
+        const attrs = event[key] as { startedEventId?: unknown } | null | undefined;
+        if (attrs && Number(attrs.startedEventId) === -1) attrs.startedEventId = (event.eventId as number) - 1;
+      }
+    }
+    return buffered.length;
+  }
+
+  /** Schedules a workflow task if the run needs one and has none. */
+  ensureWorkflowTask(exec: Execution): void {
+    if (!exec.isOpen || exec.rec.wft) return;
+    if (exec.rec.firstTaskAt > Date.now()) return;
+    this.scheduleWorkflowTask(exec, 1);
+  }
+
+  scheduleWorkflowTask(exec: Execution, attempt: number): void {
+    this.touch(exec);
+    const rec = exec.rec;
+    rec.firstTaskAt = 0;
+    const sticky = rec.stickyQueue !== '' && attempt === 1;
+    const queue = sticky ? rec.stickyQueue : rec.taskQueue;
+    const now = Date.now();
+    const scheduled = this.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
+      workflowTaskScheduledEventAttributes: {
+        taskQueue: sticky
+          ? { name: queue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: rec.taskQueue }
+          : { name: queue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        startToCloseTimeout: msToDuration(rec.workflowTaskTimeoutMs),
+        attempt,
+      },
+    });
+    rec.wft = {
+      scheduledEventId: scheduled.eventId as number,
+      startedEventId: 0,
+      attempt,
+      queue,
+      sticky,
+      scheduledTime: now,
+      startedTime: 0,
+      scheduleToStartDeadline: sticky && rec.stickyScheduleToStartMs > 0 ? now + rec.stickyScheduleToStartMs : 0,
+      startToCloseDeadline: 0,
+      identity: '',
+    };
+    this.queueWorkflowTask(exec);
+  }
+
+  /** Puts the run's scheduled workflow task on its queue once the transaction commits. */
+  queueWorkflowTask(exec: Execution): void {
+    const wft = exec.rec.wft;
+    if (!wft || wft.startedEventId > 0) return;
+    const task: TaskRef = { kind: 'workflowTask', runKey: exec.key, scheduledEventId: wft.scheduledEventId, attempt: wft.attempt };
+    const key = queueKey(exec.rec.namespace, 'workflow', wft.queue);
+    const enqueue = () => this.workflowQueues.enqueue(key, task);
+    if (this.tx) this.afterCommit(enqueue);
+    else enqueue();
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------
+
+  stop(): void {
+    this.stopped = true;
+    this.workflowQueues.stop();
+    this.activityQueues.stop();
+    this.scheduler.stop();
+    for (const waiters of this.changeWaiters.values()) for (const w of waiters) w();
+    this.changeWaiters.clear();
+    for (const exec of this.executions.values()) {
+      for (const q of exec.queries.splice(0)) q.resolve({ ok: false, message: 'dev server is shutting down' });
+    }
+  }
+}

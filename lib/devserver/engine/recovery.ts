@@ -1,0 +1,51 @@
+/**
+ * Rebuilds the engine from a store snapshot after a restart: namespaces, search attributes, runs with
+ * their histories and the current-run index; then re-arms every deadline from the stored instants and
+ * re-queues every task that was waiting for a poller. Tasks in flight at the crash are left to their
+ * workers (a late completion with the old token is still valid) or to their timeouts.
+ */
+import { history, type HistoryEvent } from '../proto';
+import type { IndexedValueType } from '../visibility';
+import { requeueActivities } from './activities';
+import type { Engine, NamespaceRecord } from './engine';
+import { Execution } from './execution';
+import type { ExecutionRecord } from './records';
+import type { StoreSnapshot } from './store';
+
+export function recover(engine: Engine, snapshot: StoreSnapshot): number {
+  const runs: Execution[] = [];
+  for (const [key, json] of snapshot.records) {
+    if (key.startsWith('namespace/')) {
+      const ns = JSON.parse(json) as NamespaceRecord;
+      engine.namespaces.set(ns.name, ns);
+    }
+  }
+  for (const [key, json] of snapshot.records) {
+    if (key.startsWith('search-attributes/')) {
+      const ns = decodeURIComponent(key.slice('search-attributes/'.length));
+      const registry = engine.registry(ns);
+      const wanted = JSON.parse(json) as Record<string, IndexedValueType>;
+      const stale = Object.keys(registry.listCustom()).filter((n) => !(n in wanted));
+      if (stale.length > 0) registry.remove(stale);
+      registry.add(wanted);
+    } else if (key.startsWith('current/')) {
+      engine.currentRuns.set(key.slice('current/'.length), (JSON.parse(json) as { runId: string }).runId);
+    } else if (key.startsWith('run/')) {
+      const rec = JSON.parse(json) as ExecutionRecord;
+      const runKey = key.slice('run/'.length);
+      const logged = snapshot.logs.get(`history/${runKey}`) ?? [];
+      const events: HistoryEvent[] = logged.map((bytes) => history.HistoryEvent.decode(bytes));
+      const exec = new Execution(rec, events.slice(0, rec.nextEventId - 1));
+      exec.persistedEvents = exec.events.length;
+      engine.executions.set(exec.key, exec);
+      runs.push(exec);
+    }
+  }
+  for (const exec of runs) {
+    if (!exec.isOpen) continue;
+    engine.rearm(exec);
+    engine.queueWorkflowTask(exec);
+    requeueActivities(engine, exec);
+  }
+  return runs.length;
+}

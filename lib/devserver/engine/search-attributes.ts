@@ -1,0 +1,61 @@
+/**
+ * A run's search attributes are kept as the raw payloads the SDK sent (so Describe returns exactly
+ * them) after validation against the namespace's registry; an upsert replaces fields by name and a
+ * JSON `null` (or empty) payload removes one.
+ */
+import { fromB64, toB64 } from '../codec';
+import { invalidArgument } from '../errors';
+import { common, type SearchAttributes, type Payload } from '../proto';
+import { decodeSearchAttributes, SearchAttributeError } from '../visibility';
+import type { Engine } from './engine';
+import type { Execution } from './execution';
+
+function isRemoval(p: Payload): boolean {
+  if (!p.data || p.data.length === 0) return true;
+  return Buffer.from(p.data).toString('utf8').trim() === 'null';
+}
+
+/** Validates typed values against the registry; throws SearchAttributeError naming the attribute. */
+export function validateSearchAttributes(engine: Engine, namespace: string, sa: SearchAttributes | null | undefined): void {
+  const fields = Object.fromEntries(Object.entries(sa?.indexedFields ?? {}).filter(([, p]) => !isRemoval(p)));
+  decodeSearchAttributes(fields, engine.registry(namespace));
+}
+
+/** Same as validateSearchAttributes, as an INVALID_ARGUMENT for API requests. */
+export function requireValidSearchAttributes(engine: Engine, namespace: string, sa: SearchAttributes | null | undefined): void {
+  try {
+    validateSearchAttributes(engine, namespace, sa);
+  } catch (err) {
+    if (err instanceof SearchAttributeError) throw invalidArgument(`search_attributes: ${err.message}`);
+    throw err;
+  }
+}
+
+export function runSearchAttributes(exec: Execution): SearchAttributes {
+  return exec.rec.searchAttributes ? fromB64(common.SearchAttributes, exec.rec.searchAttributes) : { indexedFields: {} };
+}
+
+/** Decoded values for visibility; attributes no longer registered are left out. */
+export function decodedSearchAttributes(engine: Engine, exec: Execution): Record<string, unknown> {
+  const registry = engine.registry(exec.rec.namespace);
+  const out: Record<string, unknown> = {};
+  for (const [name, payload] of Object.entries(runSearchAttributes(exec).indexedFields ?? {})) {
+    try {
+      Object.assign(out, decodeSearchAttributes({ [name]: payload }, registry));
+    } catch {
+      // An attribute removed from the registry after it was set is no longer visible to queries.
+    }
+  }
+  return out;
+}
+
+export function mergeRunSearchAttributes(engine: Engine, exec: Execution, upsert: SearchAttributes): void {
+  validateSearchAttributes(engine, exec.rec.namespace, upsert);
+  engine.touch(exec);
+  const fields = { ...(runSearchAttributes(exec).indexedFields ?? {}) };
+  for (const [name, payload] of Object.entries(upsert.indexedFields ?? {})) {
+    if (isRemoval(payload)) delete fields[name];
+    else fields[name] = payload;
+  }
+  exec.rec.searchAttributes = toB64(common.SearchAttributes, { indexedFields: fields });
+}

@@ -1,0 +1,119 @@
+/**
+ * Starting a workflow through the API (start, signal-with-start, update-with-start): request
+ * validation, request-id idempotency, and the workflow id reuse / conflict policies.
+ */
+import { randomUUID } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
+import { durationToMs } from '../codec';
+import { invalidArgument, requireString, workflowAlreadyStarted } from '../errors';
+import { WorkflowStatus, enums } from '../proto';
+import type { Engine } from './engine';
+import type { Execution } from './execution';
+import { startRun, terminateRun, type SignalOnStart } from './lifecycle';
+import { normaliseRetryPolicy } from './retry';
+import { runKey } from './records';
+import { requireValidSearchAttributes } from './search-attributes';
+import { cronBackoffMs, validateCronSchedule } from '../policy';
+
+type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
+
+const Conflict = enums.WorkflowIdConflictPolicy;
+const Reuse = enums.WorkflowIdReusePolicy;
+
+export interface StartOutcome {
+  exec: Execution;
+  started: boolean;
+}
+
+const FAILED_STATUSES = new Set<number>([
+  WorkflowStatus.WORKFLOW_EXECUTION_STATUS_FAILED,
+  WorkflowStatus.WORKFLOW_EXECUTION_STATUS_CANCELED,
+  WorkflowStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+  WorkflowStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+]);
+
+/** Validates the fields every start-like request shares, naming the first bad field. */
+export function validateStart(req: StartRequest): void {
+  requireString(req.workflowId, 'workflow_id');
+  requireString(req.workflowType?.name, 'workflow_type.name');
+  requireString(req.taskQueue?.name, 'task_queue.name');
+  durationToMs(req.workflowExecutionTimeout, 'workflow_execution_timeout');
+  durationToMs(req.workflowRunTimeout, 'workflow_run_timeout');
+  durationToMs(req.workflowTaskTimeout, 'workflow_task_timeout');
+  durationToMs(req.workflowStartDelay, 'workflow_start_delay');
+  if (req.cronSchedule) {
+    try {
+      validateCronSchedule(req.cronSchedule);
+    } catch (err) {
+      throw invalidArgument(`cron_schedule: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (req.retryPolicy) {
+    try {
+      normaliseRetryPolicy(req.retryPolicy, 'retry_policy');
+    } catch (err) {
+      throw invalidArgument(err instanceof Error ? err.message : String(err));
+    }
+  }
+  if (req.cronSchedule && req.workflowStartDelay && durationToMs(req.workflowStartDelay, 'workflow_start_delay') > 0) {
+    throw invalidArgument('workflow_start_delay cannot be combined with cron_schedule');
+  }
+}
+
+/** Starts (or, per policy, reuses) a workflow. Must run inside a transaction. */
+export function startWorkflow(engine: Engine, namespace: string, req: StartRequest, signal?: SignalOnStart): StartOutcome {
+  validateStart(req);
+  requireValidSearchAttributes(engine, namespace, req.searchAttributes);
+  const workflowId = req.workflowId as string;
+  const requestId = req.requestId || randomUUID();
+  const currentId = engine.currentRunId(namespace, workflowId);
+  const current = currentId ? engine.executions.get(runKey(namespace, workflowId, currentId)) : undefined;
+  if (current && req.requestId && current.rec.requestId === req.requestId) return { exec: current, started: true };
+  if (current?.isOpen) {
+    const conflict = req.workflowIdConflictPolicy ?? Conflict.WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED;
+    if (conflict === Conflict.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) return { exec: current, started: false };
+    const terminate =
+      conflict === Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING ||
+      req.workflowIdReusePolicy === Reuse.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING;
+    if (!terminate) throw workflowAlreadyStarted(workflowId, current.rec.requestId, current.rec.runId);
+    terminateRun(engine, current, 'terminated by a new start with the same workflow id', null, req.identity ?? '');
+  } else if (current) {
+    const reuse = req.workflowIdReusePolicy ?? Reuse.WORKFLOW_ID_REUSE_POLICY_UNSPECIFIED;
+    if (reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE) {
+      throw workflowAlreadyStarted(workflowId, current.rec.requestId, current.rec.runId);
+    }
+    if (reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY && !FAILED_STATUSES.has(current.rec.status)) {
+      throw workflowAlreadyStarted(workflowId, current.rec.requestId, current.rec.runId);
+    }
+  }
+  const exec = startRun(engine, {
+    namespace,
+    workflowId,
+    workflowType: req.workflowType?.name as string,
+    taskQueue: req.taskQueue?.name as string,
+    input: req.input,
+    header: req.header,
+    memo: req.memo,
+    searchAttributes: req.searchAttributes,
+    executionTimeoutMs: durationToMs(req.workflowExecutionTimeout, 'workflow_execution_timeout'),
+    runTimeoutMs: durationToMs(req.workflowRunTimeout, 'workflow_run_timeout'),
+    taskTimeoutMs: durationToMs(req.workflowTaskTimeout, 'workflow_task_timeout'),
+    retryPolicy: req.retryPolicy,
+    cronSchedule: req.cronSchedule ?? '',
+    identity: req.identity ?? '',
+    requestId,
+    attempt: 1,
+    continuedFailure: req.continuedFailure,
+    lastCompletionResult: req.lastCompletionResult,
+    firstTaskBackoffMs: durationToMs(req.workflowStartDelay, 'workflow_start_delay') || cronFirstDelay(req.cronSchedule ?? ''),
+    signal,
+  });
+  return { exec, started: true };
+}
+
+
+function cronFirstDelay(schedule: string): number {
+  if (!schedule) return 0;
+  const delay = cronBackoffMs(schedule, Date.now());
+  return Number.isFinite(delay) ? delay : 0;
+}

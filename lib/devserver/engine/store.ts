@@ -1,0 +1,20 @@
+/**
+ * The shape of the generic store the persistence module provides (`lib/devserver/persistence`). The
+ * engine decides what to write: one `put` per changed record and one `append` per new history event,
+ * all of one committed mutation in a single `commit` (one transaction).
+ */
+export type StoreOp =
+  | { kind: 'put'; key: string; json: string }
+  | { kind: 'delete'; key: string }
+  | { kind: 'append'; log: string; seq: number; bytes: Uint8Array };
+
+export interface StoreSnapshot {
+  records: Map<string, string>;
+  logs: Map<string, Uint8Array[]>;
+}
+
+export interface EngineStore {
+  load(): StoreSnapshot;
+  commit(ops: StoreOp[]): void;
+  close(): void;
+}

@@ -1,0 +1,268 @@
+/**
+ * The workflow-task state machine (spec §3): dispatch (WorkflowTaskStarted, full or sticky-partial
+ * history, attached queries and update messages), completion (commands and protocol messages in
+ * order, buffered events flushed, next task scheduled, UnhandledCommand), failure, timeouts with
+ * attempts, and the sticky-queue fallback.
+ */
+import { randomUUID } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
+import type { Loose } from '../proto';
+import { durationToMs, msToTimestamp } from '../codec';
+import { invalidArgument, notFound } from '../errors';
+import { queueKey, type TaskRef } from '../matching';
+import { decodeToken, encodeToken } from '../tokens';
+import { EventType, WftFailedCause, CommandType, type ProtocolMessage } from '../proto';
+import { applyCommand, isClosingCommand } from '../commands';
+import { BadCommandError, type CommandContext } from '../commands/context';
+import type { Engine } from './engine';
+import type { Execution } from './execution';
+import { attachQueries, dispatchQueryTask, resolveQueryResults, routeQueriesAfterTask } from './queries';
+import { applyUpdateMessage, hasAdmittedUpdates, hasUndeliveredUpdates, updateMessages } from './updates';
+
+type PollRequest = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest;
+type PollResponse = Loose<temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse>;
+type CompleteRequest = temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest;
+type FailRequest = temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest;
+
+const DEFAULT_STICKY_SCHEDULE_TO_START_MS = 10_000;
+
+/** Starts a scheduled workflow task for a poller, or returns null when the task reference is stale. */
+export function dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollRequest): PollResponse | null {
+  if (task.kind === 'queryTask') return dispatchQueryTask(engine, task);
+  if (task.kind !== 'workflowTask') return null;
+  const exec = engine.executions.get(task.runKey);
+  if (!exec || !exec.isOpen) return null;
+  const wft = exec.rec.wft;
+  if (!wft || wft.startedEventId > 0 || wft.scheduledEventId !== task.scheduledEventId || wft.attempt !== task.attempt) return null;
+  if ((poll.taskQueue?.name ?? '') !== wft.queue) return null;
+  return engine.transact(() => {
+    const now = Date.now();
+    const started = engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
+      workflowTaskStartedEventAttributes: {
+        scheduledEventId: wft.scheduledEventId,
+        identity: poll.identity ?? '',
+        requestId: randomUUID(),
+      },
+    });
+    const w = exec.rec.wft!;
+    w.startedEventId = started.eventId as number;
+    w.startedTime = now;
+    w.scheduleToStartDeadline = 0;
+    w.startToCloseDeadline = now + exec.rec.workflowTaskTimeoutMs;
+    w.identity = poll.identity ?? '';
+    const rec = exec.rec;
+    const from = w.sticky ? rec.lastCompletedWftStartedId : 0;
+    const messages = updateMessages(exec, w.startedEventId);
+    return {
+      taskToken: encodeToken({ v: 1, k: 'wft', ns: rec.namespace, wf: rec.workflowId, run: rec.runId, sched: w.scheduledEventId, attempt: w.attempt }),
+      workflowExecution: { workflowId: rec.workflowId, runId: rec.runId },
+      workflowType: { name: rec.workflowType },
+      previousStartedEventId: rec.lastCompletedWftStartedId,
+      startedEventId: w.startedEventId,
+      attempt: w.attempt,
+      backlogCountHint: 0,
+      history: { events: exec.events.slice(from) },
+      workflowExecutionTaskQueue: { name: rec.taskQueue, kind: 1 },
+      scheduledTime: msToTimestamp(w.scheduledTime),
+      startedTime: msToTimestamp(now),
+      queries: attachQueries(exec),
+      messages: messages.length > 0 ? messages : undefined,
+    };
+  });
+}
+
+/** Resolves the run and the in-flight task a workflow task token names; stale → NOT_FOUND. */
+function runOfToken(engine: Engine, bytes: Uint8Array | null | undefined): Execution {
+  const token = decodeToken(bytes, 'wft');
+  engine.requireNamespace(token.ns);
+  const exec = engine.executions.get(`${encodeURIComponent(token.ns)}/${encodeURIComponent(token.wf)}/${encodeURIComponent(token.run)}`);
+  if (!exec || !exec.isOpen) throw notFound('workflow execution already completed');
+  const wft = exec.rec.wft;
+  if (!wft || wft.startedEventId === 0 || wft.scheduledEventId !== token.sched || wft.attempt !== token.attempt) {
+    throw notFound('workflow task not found');
+  }
+  return exec;
+}
+
+/** Closes the in-flight task as failed/timed out and schedules the retry (attempt + 1) on the normal queue. */
+function retryWorkflowTask(engine: Engine, exec: Execution, nextAttempt: number): void {
+  exec.rec.wft = null;
+  exec.rec.stickyQueue = '';
+  engine.flushBuffered(exec);
+  engine.scheduleWorkflowTask(exec, nextAttempt);
+  routeQueriesAfterTask(engine, exec);
+}
+
+export type CompletionResult = { kind: 'ok' } | { kind: 'unhandledCommand' } | { kind: 'badCommand'; message: string };
+
+export function completeWorkflowTask(engine: Engine, req: CompleteRequest): void {
+  const exec = runOfToken(engine, req.taskToken);
+  const commands = req.commands ?? [];
+  for (const [i, c] of commands.entries()) {
+    if (!c.commandType) throw invalidArgument(`commands[${i}].command_type is not set`);
+  }
+  let result: CompletionResult;
+  try {
+    result = engine.transact(() => applyCompletion(engine, exec, req));
+  } catch (err) {
+    if (!(err instanceof BadCommandError)) throw err;
+    engine.transact(() => failWorkflowTaskWith(engine, exec, err.failureCause, { message: err.message }, req.identity ?? ''));
+    throw invalidArgument(err.message);
+  }
+  if (result.kind === 'unhandledCommand') throw invalidArgument('UnhandledCommand');
+}
+
+function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest): CompletionResult {
+  const wft = exec.rec.wft!;
+  const commands = req.commands ?? [];
+  const closing = commands.some((c) => isClosingCommand(c.commandType ?? 0));
+  if (closing && (exec.rec.buffered.length > 0 || hasUndeliveredUpdates(exec, wft.startedEventId))) {
+    engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+      workflowTaskFailedEventAttributes: {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        cause: WftFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+        identity: req.identity ?? '',
+        failure: { message: 'UnhandledCommand' },
+      },
+    });
+    exec.rec.wft = null;
+    exec.rec.stickyQueue = '';
+    engine.flushBuffered(exec);
+    engine.scheduleWorkflowTask(exec, 1);
+    routeQueriesAfterTask(engine, exec);
+    return { kind: 'unhandledCommand' };
+  }
+  const completed = engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
+    workflowTaskCompletedEventAttributes: {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      identity: req.identity ?? '',
+      binaryChecksum: req.binaryChecksum ?? '',
+      sdkMetadata: req.sdkMetadata ?? undefined,
+      meteringMetadata: req.meteringMetadata ?? undefined,
+      workerVersion: req.workerVersionStamp ?? undefined,
+    },
+  });
+  const rec = exec.rec;
+  rec.lastCompletedWftStartedId = wft.startedEventId;
+  const sticky = req.stickyAttributes?.workerTaskQueue?.name;
+  if (sticky) {
+    rec.stickyQueue = sticky;
+    rec.stickyScheduleToStartMs =
+      durationToMs(req.stickyAttributes?.scheduleToStartTimeout, 'sticky_attributes.schedule_to_start_timeout') ||
+      DEFAULT_STICKY_SCHEDULE_TO_START_MS;
+  } else {
+    rec.stickyQueue = '';
+  }
+  const ctx: CommandContext = {
+    engine,
+    exec,
+    wftCompletedEventId: completed.eventId as number,
+    identity: req.identity ?? '',
+    deferred: [],
+    closed: false,
+  };
+  const messages = new Map<string, ProtocolMessage>();
+  for (const m of req.messages ?? []) messages.set(m.id ?? '', m);
+  for (const command of req.commands ?? []) {
+    if (ctx.closed) break;
+    if (command.commandType === CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE) {
+      const id = command.protocolMessageCommandAttributes?.messageId ?? '';
+      const m = messages.get(id);
+      if (m) {
+        messages.delete(id);
+        applyUpdateMessage(engine, exec, m);
+      }
+      continue;
+    }
+    applyCommand(ctx, command);
+  }
+  if (!ctx.closed) for (const m of messages.values()) applyUpdateMessage(engine, exec, m);
+  resolveQueryResults(exec, req.queryResults);
+  if (ctx.closed) {
+    routeQueriesAfterTask(engine, exec);
+    return { kind: 'ok' };
+  }
+  rec.wft = null;
+  const flushed = engine.flushBuffered(exec);
+  if (flushed > 0 || req.forceCreateNewWorkflowTask || hasAdmittedUpdates(exec)) engine.ensureWorkflowTask(exec);
+  for (const action of ctx.deferred) action();
+  routeQueriesAfterTask(engine, exec);
+  return { kind: 'ok' };
+}
+
+function failWorkflowTaskWith(engine: Engine, exec: Execution, cause: number, failure: temporal.api.failure.v1.IFailure | null | undefined, identity: string): void {
+  const wft = exec.rec.wft!;
+  engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+    workflowTaskFailedEventAttributes: {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      cause,
+      failure: failure ?? undefined,
+      identity,
+    },
+  });
+  retryWorkflowTask(engine, exec, wft.attempt + 1);
+}
+
+export function failWorkflowTask(engine: Engine, req: FailRequest): void {
+  const exec = runOfToken(engine, req.taskToken);
+  engine.transact(() => {
+    failWorkflowTaskWith(
+      engine,
+      exec,
+      req.cause || WftFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+      req.failure,
+      req.identity ?? '',
+    );
+  });
+}
+
+/** Start-to-close expiry of a running workflow task: WorkflowTaskTimedOut and a retry. */
+export function onWorkflowTaskStartToClose(engine: Engine, exec: Execution, at: number): void {
+  const wft = exec.rec.wft;
+  if (!exec.isOpen || !wft || wft.startedEventId === 0 || wft.startToCloseDeadline !== at) return;
+  engine.touch(exec);
+  engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+    workflowTaskTimedOutEventAttributes: {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      timeoutType: 1,
+    },
+  });
+  retryWorkflowTask(engine, exec, wft.attempt + 1);
+}
+
+/**
+ * A sticky task nobody picked up in time (or whose sticky worker shut down) moves to the normal queue.
+ * Nothing is written: the scheduled event stays valid and the normal-queue poller gets full history.
+ */
+export function moveToNormalQueue(engine: Engine, exec: Execution): void {
+  const wft = exec.rec.wft;
+  engine.touch(exec);
+  exec.rec.stickyQueue = '';
+  if (!wft || wft.startedEventId > 0 || !wft.sticky) return;
+  wft.sticky = false;
+  wft.queue = exec.rec.taskQueue;
+  wft.scheduleToStartDeadline = 0;
+  engine.queueWorkflowTask(exec);
+}
+
+export function onWorkflowTaskScheduleToStart(engine: Engine, exec: Execution, at: number): void {
+  const wft = exec.rec.wft;
+  if (!exec.isOpen || !wft || wft.startedEventId > 0 || wft.scheduleToStartDeadline !== at) return;
+  moveToNormalQueue(engine, exec);
+}
+
+/** ShutdownWorker: retire the sticky queue; its pending tasks move to the normal queue. */
+export function retireStickyQueue(engine: Engine, namespace: string, stickyQueue: string): void {
+  if (!stickyQueue) return;
+  engine.transact(() => {
+    for (const exec of engine.executions.values()) {
+      if (exec.rec.namespace !== namespace || exec.rec.stickyQueue !== stickyQueue || !exec.isOpen) continue;
+      moveToNormalQueue(engine, exec);
+    }
+  });
+  engine.workflowQueues.take(queueKey(namespace, 'workflow', stickyQueue), () => true);
+}

@@ -1,0 +1,157 @@
+/**
+ * Starts the embedded dev server: one grpc-js server on loopback serving WorkflowService,
+ * OperatorService (search attributes) and gRPC health, over an Engine that is in memory or backed by
+ * a store (with `dbPath`). `stop()` ends long polls promptly, closes the store and frees the port.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { Engine } from './engine/engine';
+import { runDeadlines } from './engine/deadlines';
+import { dispatchActivityTask } from './engine/activities';
+import { dispatchWorkflowTask } from './engine/wft';
+import { recover } from './engine/recovery';
+import type { EngineStore } from './engine/store';
+import { executionHandlers } from './api/executions';
+import { interactiveHandlers } from './api/interactive';
+import { operatorHandlers } from './api/operator';
+import { healthHandlers, newNamespace, systemHandlers } from './api/system';
+import { taskHandlers } from './api/tasks';
+import { visibilityHandlers } from './api/visibility';
+import { CallRegistry, implement, serviceDefinition } from './transport';
+import { openStore } from './persistence';
+
+/** Options of {@link startDevServer}. */
+export interface DevServerOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  ip?: string;
+  /** SQLite file to persist to; in memory when absent. */
+  dbPath?: string;
+  /** Namespaces to create besides `default`. */
+  namespaces?: string[];
+  /** Where unexpected internal errors are reported; default `console.error`. */
+  log?: (message: string) => void;
+}
+
+/** A running dev server. */
+export interface RunningDevServer {
+  /** `host:port` to pass to `Connection.connect({ address })` / `NativeConnection.connect`. */
+  readonly address: string;
+  readonly port: number;
+  /** The default namespace (`default`). */
+  readonly namespace: string;
+  /** The state machine host, for tests and tools that inspect server state. */
+  readonly engine: Engine;
+  /** Ends long polls, stops accepting calls, closes the store and releases the port. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_NAMESPACE = 'default';
+const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Starts a dev server.
+ *
+ * @example
+ * ```ts
+ * const server = await startDevServer({ port: 0 });
+ * const connection = await Connection.connect({ address: server.address });
+ * // ...
+ * await server.stop();
+ * ```
+ */
+export async function startDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in 0..65535, got ${port}`);
+  const store: EngineStore | null = options.dbPath ? openStore(options.dbPath) : null;
+  const engine = new Engine(
+    {
+      dispatchWorkflowTask,
+      dispatchActivityTask,
+      deadlines: runDeadlines,
+    },
+    store,
+    log,
+  );
+  try {
+    if (store) recover(engine, store.load());
+    engine.transact(() => {
+      for (const name of [DEFAULT_NAMESPACE, ...(options.namespaces ?? [])]) {
+        if (!engine.namespaces.has(name)) engine.addNamespace(newNamespace(name));
+      }
+    });
+  } catch (err) {
+    engine.stop();
+    store?.close();
+    throw err;
+  }
+
+  const calls = new CallRegistry();
+  const onError = (method: string, err: unknown): void => {
+    log(`dev server: ${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  };
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  const workflowService = serviceDefinition('temporal.api.workflowservice.v1.WorkflowService');
+  server.addService(
+    workflowService,
+    implement(
+      workflowService,
+      {
+        ...systemHandlers(engine),
+        ...executionHandlers(engine),
+        ...taskHandlers(engine),
+        ...interactiveHandlers(engine),
+        ...visibilityHandlers(engine),
+      },
+      calls,
+      onError,
+    ),
+  );
+  const operatorService = serviceDefinition('temporal.api.operatorservice.v1.OperatorService');
+  server.addService(operatorService, implement(operatorService, operatorHandlers(engine), calls, onError));
+  const health = serviceDefinition('grpc.health.v1.Health');
+  server.addService(health, implement(health, healthHandlers(), calls, onError));
+
+  let boundPort: number;
+  try {
+    boundPort = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${ip}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    });
+  } catch (err) {
+    engine.stop();
+    store?.close();
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return {
+    address: `${host}:${boundPort}`,
+    port: boundPort,
+    namespace: DEFAULT_NAMESPACE,
+    engine,
+    stop() {
+      stopping ??= (async () => {
+        calls.cancelAll();
+        engine.stop();
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, 2_000);
+          server.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+        store?.close();
+      })();
+      return stopping;
+    },
+  };
+}

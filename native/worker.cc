@@ -132,7 +132,12 @@ class WorkerCall : public Call {
 
 WorkerHandle::WorkerHandle(RefPtr<RuntimeHandle> runtime, RefPtr<ConnectionHandle> connection, TemporalCoreWorker* raw,
                            TemporalCoreWorkerReplayPusher* pusher, const WorkerOptionsHolder& options)
-    : runtime_(std::move(runtime)), connection_(std::move(connection)), raw_(raw), pusher_(pusher) {
+    : api_(runtime->api),
+      ctx_(runtime->ctx),
+      runtime_(std::move(runtime)),
+      connection_(std::move(connection)),
+      raw_(raw),
+      pusher_(pusher) {
   enabled_[kWorkflowPoll] = options.polls_workflows();
   enabled_[kActivityPoll] = options.polls_activities();
   ctx()->TrackWorker(this);
@@ -191,8 +196,8 @@ void WorkerHandle::FinalizeFinished() {
   state_ = WorkerState::kFinalized;
   ClosePusher();
   api()->worker_free(std::exchange(raw_, nullptr));
-  // The connection may now be freed even while the JS worker object lingers.
   connection_.reset();
+  runtime_.reset();
 }
 
 void WorkerHandle::TeardownInitiate() {

@@ -28,8 +28,8 @@ class WorkerHandle : public RefCounted, public TeardownWorker {
                TemporalCoreWorkerReplayPusher* pusher, const WorkerOptionsHolder& options);
   ~WorkerHandle() override;
 
-  const CoreApi* api() const { return runtime_->api; }
-  const std::shared_ptr<EnvContext>& ctx() const { return runtime_->ctx; }
+  const CoreApi* api() const { return api_; }
+  const std::shared_ptr<EnvContext>& ctx() const { return ctx_; }
   TemporalCoreWorker* raw() const { return raw_; }
   TemporalCoreWorkerReplayPusher* pusher() const { return pusher_; }
   void ClosePusher();
@@ -55,6 +55,10 @@ class WorkerHandle : public RefCounted, public TeardownWorker {
   bool TeardownFinalizeIfReady(Napi::Env env) override;
 
  private:
+  const CoreApi* const api_;
+  const std::shared_ptr<EnvContext> ctx_;
+  // Released as soon as the worker finalizes, so that a lingering JS worker object does not keep
+  // the connection or the runtime alive.
   RefPtr<RuntimeHandle> runtime_;
   RefPtr<ConnectionHandle> connection_;  // empty for a replayer's worker
   TemporalCoreWorker* raw_;

@@ -1,0 +1,113 @@
+/**
+ * Test helpers: the native backend running on the fake core (test/fake-core), built by
+ * `npm install` into build/Release (or, under memcheck, into the sanitizer build directory).
+ */
+import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import { createNativeRuntime } from '../../lib/core/native';
+import type { ConnectionOptions, CoreConnection, CoreRuntime, RuntimeOptions, WorkerOptions } from '../../lib/core/types';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BUILD = process.env.TEMPORAL_NATIVE_BUILD_DIR ?? path.join(ROOT, 'build', 'Release');
+
+/** The fake core library; the addon is taken from the same build (never a stale prebuild). */
+export const FAKE_CORE = path.join(BUILD, 'libtemporalio_sdk_core_c_bridge.so');
+process.env.TEMPORAL_NATIVE_ADDON ??= path.join(BUILD, 'temporal_native.node');
+export const ADDON = process.env.TEMPORAL_NATIVE_ADDON;
+
+if (!existsSync(FAKE_CORE) || !existsSync(ADDON)) {
+  throw new Error(`Native tests need the addon and fake core built (npm install): ${ADDON}, ${FAKE_CORE}`);
+}
+
+export function fakeRuntime(options: RuntimeOptions = {}): Promise<CoreRuntime> {
+  return createNativeRuntime({ coreLibraryPath: FAKE_CORE, ...options });
+}
+
+export const connectionOptions: ConnectionOptions = {
+  address: 'localhost:7233',
+  identity: 'native-test@host',
+  clientName: 'temporal-native-tests',
+  clientVersion: '0.0.0',
+};
+
+export async function fakeConnection(options: RuntimeOptions = {}): Promise<{ runtime: CoreRuntime; connection: CoreConnection }> {
+  const runtime = await fakeRuntime(options);
+  const connection = await runtime.connect(connectionOptions);
+  return { runtime, connection };
+}
+
+export interface FakeStats {
+  byteArrays: number;
+  runtimes: number;
+  connections: number;
+  workers: number;
+  pushers: number;
+  tokens: number;
+  rpcsInFlight: number;
+  workerOpsInFlight: number;
+  heartbeats: number;
+  evictions: number;
+}
+
+/** The fake core's live counts (the Stats call itself excluded). */
+export async function stats(connection: CoreConnection): Promise<FakeStats> {
+  const bytes = await connection.rpcCall('test', 'Stats', new Uint8Array());
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as FakeStats;
+}
+
+/**
+ * Live counts once every core callback delivered so far has been processed on the JS thread:
+ * asks until two consecutive answers agree and nothing is in flight. Bounded by attempts, not time.
+ */
+export async function settledStats(connection: CoreConnection): Promise<FakeStats> {
+  let previous = '';
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const current = await stats(connection);
+    const text = JSON.stringify(current);
+    if (text === previous && current.rpcsInFlight === 0 && current.workerOpsInFlight === 0) return current;
+    previous = text;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`fake core counts never settled: ${previous}`);
+}
+
+/** A task queue name of its own per test, so scripted tasks never leak between tests. */
+export function uniqueTaskQueue(prefix: string): string {
+  return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function workerOptions(taskQueue: string, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
+  return {
+    namespace: 'default',
+    taskQueue,
+    buildId: 'native-test-build',
+    taskTypes: { workflows: true, activities: true, localActivities: false, nexus: false },
+    slots: { workflow: 10, activity: 10, localActivity: 10, nexus: 1 },
+    maxCachedWorkflows: 100,
+    stickyQueueScheduleToStartTimeoutMs: 10_000,
+    maxHeartbeatThrottleIntervalMs: 60_000,
+    defaultHeartbeatThrottleIntervalMs: 30_000,
+    gracefulShutdownPeriodMs: 0,
+    maxActivitiesPerSecond: 0,
+    maxTaskQueueActivitiesPerSecond: 0,
+    workflowTaskPollerBehavior: { simpleMaximum: 2 },
+    activityTaskPollerBehavior: { simpleMaximum: 2 },
+    nexusTaskPollerBehavior: { simpleMaximum: 1 },
+    nonStickyToStickyPollRatio: 0.2,
+    ...overrides,
+  };
+}
+
+/** Scripts one task for pollers of `taskQueue` through the fake core's Test service. */
+export async function enqueueTask(
+  connection: CoreConnection,
+  taskQueue: string,
+  kind: 'workflow' | 'activity',
+  bytes: Uint8Array,
+): Promise<void> {
+  await connection.rpcCall('test', 'EnqueueTask', bytes, { metadata: { 'fake-task-queue': taskQueue, 'fake-kind': kind } });
+}
+
+export function text(bytes: Uint8Array | null): string | null {
+  return bytes === null ? null : Buffer.from(bytes).toString('utf8');
+}

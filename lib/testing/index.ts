@@ -1,0 +1,56 @@
+/**
+ * Test helpers: an embedded Temporal dev server for end-to-end tests, no external server needed.
+ *
+ * @example
+ * ```ts
+ * import { DevServer } from 'temporal-native/testing';
+ * const server = await DevServer.start({ port: 0 });
+ * // connect clients and workers to server.address, namespace server.namespace
+ * await server.stop();
+ * ```
+ */
+import { startDevServer } from '../devserver';
+
+/** Options of {@link DevServer.start}. */
+export interface DevServerStartOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  ip?: string;
+  /** SQLite file to persist to (survives restarts); in memory when absent. */
+  dbPath?: string;
+  /** Namespaces to create besides `default`. */
+  namespaces?: string[];
+}
+
+/** A running embedded dev server. */
+export interface DevServerHandle {
+  /** `host:port` to connect clients and workers to. */
+  readonly address: string;
+  /** The default namespace, `default`. */
+  readonly namespace: string;
+  /** Ends long polls, closes the store and releases the port. */
+  stop(): Promise<void>;
+}
+
+export const DevServer = {
+  /**
+   * Starts an embedded dev server on loopback.
+   *
+   * @example
+   * ```ts
+   * const server = await DevServer.start({ port: 0, dbPath: '/tmp/dev.sqlite' });
+   * console.log(server.address); // 127.0.0.1:41234
+   * await server.stop();
+   * ```
+   */
+  async start(options: DevServerStartOptions = {}): Promise<DevServerHandle> {
+    const server = await startDevServer({
+      port: options.port ?? 0,
+      ip: options.ip,
+      dbPath: options.dbPath,
+      namespaces: options.namespaces,
+    });
+    return { address: server.address, namespace: server.namespace, stop: () => server.stop() };
+  },
+};

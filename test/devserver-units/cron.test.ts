@@ -133,6 +133,26 @@ describe('nextCronTime: time zones', () => {
     );
   });
 
+  it('fires a wall time repeated by the fall-back overlap again at its second occurrence', () => {
+    expect(nextCronTime('CRON_TZ=America/New_York 30 1 * * *', at('2024-11-03T05:30:00Z'))).toBe(
+      at('2024-11-03T06:30:00Z'),
+    );
+  });
+
+  it('runs through the repeated hour minute by minute', () => {
+    // 01:59 EDT is 05:59Z; the next minute on the wall clock is 01:00 EST, 06:00Z.
+    expect(nextCronTime('CRON_TZ=America/New_York * * * * *', at('2024-11-03T05:59:00Z'))).toBe(
+      at('2024-11-03T06:00:00Z'),
+    );
+  });
+
+  it('prefers an earlier first-occurrence time over a second occurrence found first on the wall clock', () => {
+    // After 01:30 EDT, 01:45 EDT (05:45Z) comes before the repeated 01:15 EST (06:15Z).
+    expect(nextCronTime('CRON_TZ=America/New_York 15,45 1 * * *', at('2024-11-03T05:30:00Z'))).toBe(
+      at('2024-11-03T05:45:00Z'),
+    );
+  });
+
   it('treats CRON_TZ=UTC like no zone', () => {
     expect(nextCronTime('CRON_TZ=UTC 0 6 * * *', at('2024-01-01T00:00:00Z'))).toBe(at('2024-01-01T06:00:00Z'));
   });

@@ -233,13 +233,26 @@ function dayMatches(fields: [Field, Field, Field, Field, Field], date: Date): bo
   return dom.star || dow.star ? domMatch && dowMatch : domMatch || dowMatch;
 }
 
+// Wall time runs backwards by up to this much when DST ends (no zone shifts by more than 2 h).
+const DST_LOOKBACK = 3 * HOUR;
+
 function nextSpecTime(schedule: string, parsed: Extract<Schedule, { kind: 'spec' }>, afterMs: number): number {
   const [minute, hour, , month] = parsed.fields;
   const afterWall = wallClock(afterMs, parsed.zone, schedule);
-  let t = Math.floor(afterWall / MINUTE) * MINUTE + MINUTE;
+  // Wall time is not monotonic in real time when DST ends: an hour repeats, and its second pass
+  // holds instants after `afterMs` whose wall time is before `afterWall`. Only when the offset
+  // changes soon after `afterMs` does the scan start that far back, keep the earliest instant found
+  // and go on until no later wall time can map to an earlier instant. As with robfig/cron, a wall
+  // time skipped by spring-forward never fires and a repeated one fires twice.
+  const offsetChangesSoon =
+    parsed.zone !== undefined &&
+    afterWall - afterMs !== wallClock(afterMs + DST_LOOKBACK, parsed.zone, schedule) - (afterMs + DST_LOOKBACK);
+  let t = Math.floor((offsetChangesSoon ? afterWall - DST_LOOKBACK : afterWall) / MINUTE) * MINUTE + MINUTE;
   // robfig/cron gives up after five years; so do we (e.g. "0 0 30 2 *" never fires).
   const limit = Date.UTC(new Date(afterWall).getUTCFullYear() + 6, 0, 1);
-  while (t < limit) {
+  let best = Number.POSITIVE_INFINITY;
+  let stopAt = limit;
+  while (t < limit && t <= stopAt) {
     const d = new Date(t);
     if (month.values[d.getUTCMonth() + 1] !== true) {
       t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
@@ -257,11 +270,16 @@ function nextSpecTime(schedule: string, parsed: Extract<Schedule, { kind: 'spec'
       t += MINUTE;
       continue;
     }
-    const instant = instantsFor(t, parsed.zone, schedule).find((candidate) => candidate > afterMs);
-    if (instant !== undefined) return instant;
+    for (const instant of instantsFor(t, parsed.zone, schedule)) {
+      if (instant > afterMs && instant < best) best = instant;
+    }
+    if (best !== Number.POSITIVE_INFINITY && stopAt === limit) {
+      if (!offsetChangesSoon) return best;
+      stopAt = t + DST_LOOKBACK;
+    }
     t += MINUTE;
   }
-  return Number.POSITIVE_INFINITY;
+  return best;
 }
 
 /**
@@ -270,8 +288,9 @@ function nextSpecTime(schedule: string, parsed: Extract<Schedule, { kind: 'spec'
  * month, day of week; lists, ranges, steps, `*`/`?`, JAN–DEC and SUN–SAT names), the descriptors
  * `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`, `@midnight`, `@hourly`, and
  * `@every <Go duration>` (whole seconds, counted from `afterMs` truncated to the second). Times are
- * UTC unless the schedule starts with `CRON_TZ=<IANA zone>` (or `TZ=`); wall times that a DST
- * change skips do not fire. Returns `Infinity` when nothing matches within five years.
+ * UTC unless the schedule starts with `CRON_TZ=<IANA zone>` (or `TZ=`); a wall time that DST skips
+ * does not fire and one that DST repeats fires at both instants, as with robfig/cron. Returns
+ * `Infinity` when nothing matches within five years.
  *
  * @throws CronScheduleError naming the schedule when it is invalid.
  * @example

@@ -173,6 +173,18 @@ function contractSuite(backend: ContractBackend): void {
       await expect(replayer.worker.finalizeShutdown()).resolves.toBeUndefined();
     });
 
+    it('rejects a history that is not a History message with a CoreError', async () => {
+      const replayer = runtime.createReplayer({ taskQueue });
+      const err = await replayer.pushHistory('broken', new Uint8Array([0xff, 0xff, 0xff])).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CoreError);
+      await shutDownReplayer(replayer);
+    });
+  });
+
+  describe('worker shutdown order (on a replay worker)', () => {
+    const taskQueue = 'contract-shutdown';
+    const runId = 'c0ffee00-0000-4000-8000-000000000002';
+
     it('refuses to finalize before shutdown was initiated', async () => {
       const replayer = runtime.createReplayer({ taskQueue });
       await expect(replayer.worker.finalizeShutdown()).rejects.toBeInstanceOf(WorkerStateError);
@@ -199,12 +211,6 @@ function contractSuite(backend: ContractBackend): void {
       expect(() => worker.recordActivityHeartbeat(new Uint8Array())).toThrow(WorkerStateError);
     });
 
-    it('rejects a history that is not a History message with a CoreError', async () => {
-      const replayer = runtime.createReplayer({ taskQueue });
-      const err = await replayer.pushHistory('broken', new Uint8Array([0xff, 0xff, 0xff])).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(CoreError);
-      await shutDownReplayer(replayer);
-    });
   });
 
   describe.skipIf(!devServerAvailable || backend.fake)('against the dev server', () => {

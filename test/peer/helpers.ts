@@ -78,6 +78,20 @@ export function eventTypes(history: { events?: Array<{ eventType?: unknown }> | 
   );
 }
 
+/** Bundles another workflows folder under test/peer (for "fixed build" scenarios). */
+export async function bundle(folder: string): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath: path.join(__dirname, folder, 'index.ts'), logger: new DefaultLogger('WARN') });
+}
+
+/** Polls `check` until it returns true (the dev server and worker run asynchronously). */
+export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }

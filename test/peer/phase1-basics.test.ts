@@ -29,10 +29,8 @@ afterAll(async () => {
 describe('phase 1: basics with the official SDK', () => {
   it('a worker starts and runUntil shuts it down with no hung polls', async () => {
     const w = await env.createWorker();
-    const started = Date.now();
     await w.runUntil(new Promise((resolve) => setTimeout(resolve, 200)));
     expect(w.getState()).toBe('STOPPED');
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('runs the hello activity workflow with the canonical event sequence', async () => {

@@ -1,8 +1,11 @@
 /**
- * The published package: `npm run prebuild` stages the addon, `npm pack` builds the tarball (its
- * `prepare` compiles the TypeScript, as `npm publish` would), and an empty project installs it
- * with install scripts disabled. The installed package must load the prebuilt addon: there is no
- * compiler run and no `build/` folder to fall back on.
+ * The published package: `npm run prebuild` stages the addon, `npm pack` builds the tarball, and
+ * an empty project installs it with install scripts disabled. The installed package must load the
+ * prebuilt addon: there is no compiler run and no `build/` folder to fall back on.
+ *
+ * `npm pack` runs with `--ignore-scripts`: its `prepare` would recompile `dist/` while other test
+ * files (run in parallel) load it. `npm test` compiles `dist/` first (`pretest`); a direct run of
+ * this file compiles it only when it is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -45,8 +48,9 @@ describe('the packed tarball', () => {
     // shadow every later rebuild in this checkout: remember what was there and put it back after.
     stagedBefore = fs.existsSync(STAGED_ADDON) ? fs.readFileSync(STAGED_ADDON) : undefined;
     npm(['run', 'prebuild'], REPO);
-    // Lifecycle output (the prepare script's banner) may precede the JSON on stdout.
-    const packOutput = npm(['pack', '--json', '--pack-destination', work], REPO);
+    if (!fs.existsSync(path.join(REPO, 'dist', 'core', 'index.js'))) npm(['run', 'compile'], REPO);
+    // Lifecycle banners, if any, may precede the JSON on stdout.
+    const packOutput = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO);
     const packed = JSON.parse(packOutput.slice(packOutput.search(/^\[/m))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(work, packed[0].filename);
     tarballFiles = packed[0].files.map((f) => f.path);

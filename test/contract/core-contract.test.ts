@@ -293,6 +293,75 @@ function contractSuite(backend: ContractBackend): void {
       await drainWorkflowPoller(worker);
       await worker.finalizeShutdown();
     });
+
+    it('runs an activity round trip: schedule, poll, heartbeat, complete, resolve', async () => {
+      const taskQueue = `contract-${Math.random().toString(36).slice(2)}`;
+      const worker = connection.createWorker(
+        workerOptionsWithDefaults({
+          namespace: server.namespace,
+          taskQueue,
+          buildId: 'contract',
+          taskTypes: { workflows: true, activities: true, localActivities: false },
+        }),
+      );
+      await connection.rpcCall(
+        'workflow',
+        'StartWorkflowExecution',
+        temporal.api.workflowservice.v1.StartWorkflowExecutionRequest.encode({
+          namespace: server.namespace,
+          workflowId: 'contract-activity-wf',
+          workflowType: { name: 'contractWorkflow' },
+          taskQueue: { name: taskQueue },
+          requestId: 'contract-request-2',
+          identity: connectionBase.identity,
+        }).finish(),
+      );
+      const completion = coresdk.workflow_completion.WorkflowActivationCompletion;
+
+      const first = decodeActivation((await worker.pollWorkflowActivation()) as Uint8Array);
+      await worker.completeWorkflowActivation(
+        completion
+          .encode({
+            runId: first.runId,
+            successful: {
+              commands: [
+                {
+                  scheduleActivity: {
+                    seq: 1,
+                    activityId: '1',
+                    activityType: 'greet',
+                    taskQueue,
+                    startToCloseTimeout: { seconds: 30 },
+                    doNotEagerlyExecute: true,
+                  },
+                },
+              ],
+            },
+          })
+          .finish(),
+      );
+
+      const task = coresdk.activity_task.ActivityTask.decode((await worker.pollActivityTask()) as Uint8Array);
+      expect(task.start?.activityType).toBe('greet');
+      worker.recordActivityHeartbeat(coresdk.ActivityHeartbeat.encode({ taskToken: task.taskToken, details: [] }).finish());
+      const result = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"hello"') };
+      await worker.completeActivityTask(
+        coresdk.ActivityTaskCompletion.encode({ taskToken: task.taskToken, result: { completed: { result } } }).finish(),
+      );
+
+      const second = decodeActivation((await worker.pollWorkflowActivation()) as Uint8Array);
+      const resolved = second.jobs.find((job) => job.resolveActivity)?.resolveActivity;
+      expect(resolved?.seq).toBe(1);
+      expect(Buffer.from(resolved?.result?.completed?.result?.data ?? []).toString()).toBe('"hello"');
+      await worker.completeWorkflowActivation(
+        completion.encode({ runId: second.runId, successful: { commands: [{ completeWorkflowExecution: {} }] } }).finish(),
+      );
+
+      worker.initiateShutdown();
+      await drainWorkflowPoller(worker);
+      expect(await worker.pollActivityTask()).toBeNull();
+      await worker.finalizeShutdown();
+    });
   });
 }
 

@@ -69,7 +69,7 @@ describe('phase 1: workers', () => {
     const fixed = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowBundle: await bundle('workflows-fixed'),
+      workflowBundle: await bundle('workflows-v2'),
     });
     expect(await fixed.runUntil(handle.result())).toBe('fixed');
     const types = eventTypes(await handle.fetchHistory());

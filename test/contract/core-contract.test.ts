@@ -6,6 +6,7 @@
  * server (`lib/testing`) exists.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Long from 'long';
 import { coresdk, google, temporal } from '@temporalio/proto';
 import { CoreError, WorkerStateError, createRuntime } from '../../lib/core';
 import type { ConnectionOptions, CoreConnection, CoreLogRecord, CoreReplayer, CoreRuntime, CoreWorker } from '../../lib/core';
@@ -331,7 +332,7 @@ function contractSuite(backend: ContractBackend): void {
                     activityId: '1',
                     activityType: 'greet',
                     taskQueue,
-                    startToCloseTimeout: { seconds: 30 },
+                    startToCloseTimeout: { seconds: Long.fromNumber(30) },
                     doNotEagerlyExecute: true,
                   },
                 },

@@ -2,7 +2,7 @@
  * A core client connection driven through the Neon addon.
  */
 import { CoreError } from '../errors';
-import { validateRpcCall, validateWorkerOptions, type ResolvedConnectionOptions } from '../options';
+import { validateWorkerOptions, type ResolvedConnectionOptions } from '../options';
 import type { CoreConnection, CoreWorker, RpcCallOptions, ServiceName, WorkerOptions } from '../types';
 import type { NeonApi, NeonClientHandle, NeonRpcCall } from './bridge';
 import { neonHeaders, neonWorkerOptions } from './build-options';
@@ -31,21 +31,21 @@ export class NeonConnection implements CoreConnection {
     this.binaryMetadata = { ...options.binaryMetadata };
   }
 
-  async rpcCall(service: ServiceName, rpc: string, request: Uint8Array, options?: RpcCallOptions): Promise<Uint8Array> {
-    const call = validateRpcCall(service, rpc, request, options);
+  // Arguments arrive validated and normalised by the core layer's facade (`validated.ts`).
+  async rpcCall(service: ServiceName, rpc: string, request: Uint8Array, options: RpcCallOptions = {}): Promise<Uint8Array> {
     if (this.closed) throw new CoreError(`rpcCall ${rpc}: the connection is closed`);
-    const signal = call.signal;
+    const signal = options.signal;
     if (signal?.aborted) throw abortError(rpc);
 
-    const send = this.sender(call.service, rpc);
+    const send = this.sender(service, rpc);
     let sent: Promise<Buffer>;
     try {
       sent = send(this.client, {
         rpc,
-        req: Buffer.from(call.request.buffer, call.request.byteOffset, call.request.byteLength),
-        retry: call.retry,
-        metadata: neonHeaders(call.metadata, {}),
-        timeout: call.timeoutMs === 0 ? null : call.timeoutMs,
+        req: Buffer.from(request.buffer, request.byteOffset, request.byteLength),
+        retry: options.retry ?? false,
+        metadata: neonHeaders(options.metadata ?? {}, {}),
+        timeout: options.timeoutMs ? options.timeoutMs : null,
       });
     } catch (err) {
       throw toCoreError(err, `rpcCall ${rpc}`);

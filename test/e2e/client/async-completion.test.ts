@@ -6,6 +6,7 @@ import { coresdk } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityCancelledError, ActivityNotFoundError, CancelledFailure, WorkflowFailedError, Worker } from '../../../lib';
 import { workerOptionsWithDefaults } from '../../../lib/core';
+import { ConsoleLogger } from '../../../lib/worker';
 import { taskTokenFor } from './activities';
 import { startClientTestEnvironment, type ClientTestEnvironment } from './environment';
 import { rejectionOf } from './helpers';
@@ -111,6 +112,7 @@ describe('one connection for client and worker', () => {
       namespace: env.namespace,
       taskQueue: activityQueue,
       activities: { echo: async (value: string) => `echo: ${value}` },
+      logger: new ConsoleLogger('WARN'),
     });
     const result = await worker.runUntil(
       env.client.workflow.execute(echoOnQueue, {

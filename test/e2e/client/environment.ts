@@ -28,7 +28,7 @@ let runtimeInstalled = false;
 export async function startClientTestEnvironment(): Promise<ClientTestEnvironment> {
   if (!runtimeInstalled) {
     // The official worker's logs are noise unless something is wrong.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const bundle = bundleWorkflowCode({

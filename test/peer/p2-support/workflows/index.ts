@@ -1,0 +1,329 @@
+/**
+ * Workflows for the phase-2 peer tests (spec §7 phase 2), run by the official @temporalio/worker
+ * against our dev server. Each exercises one server feature: timers, retries, timeouts, local
+ * activities, children, external operations, run chains, updates, patching and search attributes.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  condition,
+  continueAsNew,
+  defineSignal,
+  defineUpdate,
+  deprecatePatch,
+  executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type * as activities from '../activities';
+import { customInt, customKeyword } from '../search-attribute-keys';
+
+/** Retry options a test passes in, so one workflow covers every retry-policy case. */
+export interface RetryArgs {
+  maximumAttempts?: number;
+  initialIntervalMs?: number;
+  backoffCoefficient?: number;
+  nonRetryableErrorTypes?: string[];
+}
+
+/** Activity timeouts a test passes in (milliseconds). */
+export interface TimeoutArgs {
+  startToCloseMs?: number;
+  scheduleToCloseMs?: number;
+  heartbeatMs?: number;
+}
+
+export const unblockSignal = defineSignal('unblock');
+
+const quickActivities = proxyActivities<typeof activities>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+});
+
+// ---------------------------------------------------------------------------------------------
+// 1. timers
+
+export async function sleeper(ms: number): Promise<string> {
+  await sleep(ms);
+  return 'slept';
+}
+
+/** Waits for the `unblock` signal at most `timeoutMs`; returns whether the condition came true. */
+export async function conditionWithTimeout(timeoutMs: number): Promise<boolean> {
+  let unblocked = false;
+  setHandler(unblockSignal, () => {
+    unblocked = true;
+  });
+  return await condition(() => unblocked, timeoutMs);
+}
+
+/** Starts a one-minute timer in a scope, cancels the scope after a short timer, reports the outcome. */
+export async function cancelledTimerScope(): Promise<string> {
+  const scope = new CancellationScope();
+  const longSleep = scope.run(() => sleep('1 minute'));
+  await sleep(50);
+  scope.cancel();
+  try {
+    await longSleep;
+    return 'the long timer fired';
+  } catch (err) {
+    if (isCancellation(err)) return 'timer cancelled';
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. activity retries, 3. activity timeouts
+
+export async function retryingActivity(key: string, failures: number, errorType: string, retry: RetryArgs, nextRetryDelayMs?: number): Promise<number> {
+  const acts = proxyActivities<typeof activities>({
+    startToCloseTimeout: '10s',
+    retry: {
+      maximumAttempts: retry.maximumAttempts,
+      initialInterval: retry.initialIntervalMs ?? 50,
+      backoffCoefficient: retry.backoffCoefficient ?? 2,
+      nonRetryableErrorTypes: retry.nonRetryableErrorTypes,
+    },
+  });
+  return await acts.flaky(key, failures, errorType, nextRetryDelayMs);
+}
+
+function timedActivities(timeouts: TimeoutArgs, retry: RetryArgs) {
+  return proxyActivities<typeof activities>({
+    startToCloseTimeout: timeouts.startToCloseMs,
+    scheduleToCloseTimeout: timeouts.scheduleToCloseMs,
+    heartbeatTimeout: timeouts.heartbeatMs,
+    retry: { maximumAttempts: retry.maximumAttempts, initialInterval: retry.initialIntervalMs ?? 50, backoffCoefficient: 1 },
+  });
+}
+
+export async function slowFirstAttemptActivity(key: string, sleepMs: number, timeouts: TimeoutArgs, retry: RetryArgs): Promise<number> {
+  return await timedActivities(timeouts, retry).slowFirstAttempt(key, sleepMs);
+}
+
+export async function heartbeatThenStallActivity(key: string, details: string, stallMs: number, timeouts: TimeoutArgs, retry: RetryArgs): Promise<unknown> {
+  return await timedActivities(timeouts, retry).heartbeatThenStall(key, details, stallMs);
+}
+
+export async function sleepingActivity(key: string, sleepMs: number, timeouts: TimeoutArgs, retry: RetryArgs): Promise<string> {
+  return await timedActivities(timeouts, retry).sleepFor(key, sleepMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. local activities
+
+export async function longLocalActivity(ms: number): Promise<string> {
+  const { localSleep } = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '30s' });
+  return await localSleep(ms);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. children
+
+export async function greetingChild(name: string): Promise<string> {
+  return `child greets ${name}`;
+}
+
+export async function failingChild(): Promise<never> {
+  throw ApplicationFailure.nonRetryable('the child broke', 'ChildBroke');
+}
+
+/** Runs until cancelled or terminated. */
+export async function blockedChild(): Promise<never> {
+  await condition(() => false);
+  throw new Error('unreachable: condition(() => false) resolved');
+}
+
+export async function parentOfGreetingChild(name: string): Promise<string> {
+  return await executeChild(greetingChild, { args: [name], workflowId: `${workflowInfo().workflowId}-child` });
+}
+
+export async function parentOfFailingChild(): Promise<string> {
+  return await executeChild(failingChild, { workflowId: `${workflowInfo().workflowId}-child` });
+}
+
+/** Starts two children with the same id; returns the name of the error the second start gave. */
+export async function parentOfDuplicateChildren(childId: string): Promise<string> {
+  await startChild(blockedChild, { workflowId: childId });
+  try {
+    await startChild(blockedChild, { workflowId: childId });
+    return 'the second child started';
+  } catch (err) {
+    return (err as Error).name;
+  }
+}
+
+/** Starts a child, cancels it through its scope, reports how the child's result settled. */
+export async function parentCancelsChild(childId: string): Promise<string> {
+  let started = false;
+  const scope = new CancellationScope();
+  const childResult = scope.run(async () => {
+    const child = await startChild(blockedChild, { workflowId: childId });
+    started = true;
+    return await child.result();
+  });
+  await condition(() => started);
+  scope.cancel();
+  try {
+    await childResult;
+    return 'the child completed';
+  } catch (err) {
+    if (err instanceof ChildWorkflowFailure && err.cause instanceof CancelledFailure) return 'child cancelled';
+    if (isCancellation(err)) return `cancelled: ${(err as Error).name}`;
+    throw err;
+  }
+}
+
+/** Starts a blocked child with `policy` and completes at once, leaving the policy to the server. */
+export async function parentLeavesChild(childId: string, policy: 'TERMINATE' | 'ABANDON' | 'REQUEST_CANCEL'): Promise<string> {
+  const policies = {
+    TERMINATE: ParentClosePolicy.TERMINATE,
+    ABANDON: ParentClosePolicy.ABANDON,
+    REQUEST_CANCEL: ParentClosePolicy.REQUEST_CANCEL,
+  };
+  const child = await startChild(blockedChild, { workflowId: childId, parentClosePolicy: policies[policy] });
+  return child.firstExecutionRunId;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. external signal and cancel
+
+/** Waits for `unblock`; when cancelled instead, the cancellation closes the run as CANCELED. */
+export async function waitsForSignal(): Promise<string> {
+  let unblocked = false;
+  setHandler(unblockSignal, () => {
+    unblocked = true;
+  });
+  await condition(() => unblocked);
+  return 'unblocked';
+}
+
+/** Signals `unblock` to another workflow; returns 'signalled' or the error it got. */
+export async function signalsExternal(targetId: string): Promise<string> {
+  try {
+    await getExternalWorkflowHandle(targetId).signal(unblockSignal);
+    return 'signalled';
+  } catch (err) {
+    return `${(err as Error).name}: ${(err as Error).message}`;
+  }
+}
+
+/** Requests cancellation of another workflow; returns 'cancel requested' or the error it got. */
+export async function cancelsExternal(targetId: string): Promise<string> {
+  try {
+    await getExternalWorkflowHandle(targetId).cancel();
+    return 'cancel requested';
+  } catch (err) {
+    return `${(err as Error).name}: ${(err as Error).message}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. run chains
+
+export async function countdown(n: number): Promise<string> {
+  if (n > 0) await continueAsNew<typeof countdown>(n - 1);
+  return `done after ${workflowInfo().continuedFromExecutionRunId ? 'continuing' : 'one run'}`;
+}
+
+/** The first attempt fails with a retryable error; the retry returns its attempt number. */
+export async function failsFirstAttempt(): Promise<number> {
+  const { attempt } = workflowInfo();
+  if (attempt === 1) throw ApplicationFailure.create({ message: 'first attempt fails', type: 'FirstAttempt' });
+  return attempt;
+}
+
+export async function quick(): Promise<string> {
+  return 'quick';
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. updates
+
+export const addUpdate = defineUpdate<number, [number]>('add');
+export const greetUpdate = defineUpdate<string, [string]>('greetViaActivity');
+
+/** Sums `add` updates (negative amounts are rejected by the validator) until `unblock`; returns the sum. */
+export async function updatable(): Promise<number> {
+  let total = 0;
+  let finished = false;
+  setHandler(
+    addUpdate,
+    (amount: number) => {
+      total += amount;
+      return total;
+    },
+    {
+      validator: (amount: number) => {
+        if (amount < 0) throw new Error(`amount must not be negative, got ${amount}`);
+      },
+    },
+  );
+  setHandler(greetUpdate, async (name: string) => await quickActivities.greet(name));
+  setHandler(unblockSignal, () => {
+    finished = true;
+  });
+  await condition(() => finished);
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. patching and replay
+
+export async function patchedWorkflow(): Promise<string> {
+  return patched('p2-change') ? 'new code path' : 'old code path';
+}
+
+export async function deprecatedPatchWorkflow(): Promise<string> {
+  deprecatePatch('p2-retired-change');
+  return 'after deprecatePatch';
+}
+
+/** v1 of the replay subject: one activity, then a short timer. The changed bundle swaps them. */
+export async function replaySubject(name: string): Promise<string> {
+  const greeting = await quickActivities.greet(name);
+  await sleep(10);
+  return greeting;
+}
+
+/** v1 of the patch subject (no patch yet); the changed bundle adds `patched('p2-replay-patch')`. */
+export async function patchSubject(): Promise<string> {
+  await sleep(10);
+  return 'v1';
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. search attributes
+
+/** Upserts CustomKeywordField=`keyword` and CustomIntField=`n`, then waits for `unblock`. */
+export async function upsertsSearchAttributes(keyword: string, n: number): Promise<string> {
+  upsertSearchAttributes([
+    { key: customKeyword, value: keyword },
+    { key: customInt, value: n },
+  ]);
+  let unblocked = false;
+  setHandler(unblockSignal, () => {
+    unblocked = true;
+  });
+  await condition(() => unblocked);
+  return 'upserted';
+}
+
+// ---------------------------------------------------------------------------------------------
+// async activity completion
+
+export async function asyncCompletedActivity(key: string): Promise<string> {
+  const acts = proxyActivities<typeof activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } });
+  return await acts.completeAsynchronously(key);
+}

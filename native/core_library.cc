@@ -10,9 +10,10 @@ namespace temporal_native {
 
 namespace {
 
-std::mutex g_mutex;
-// Keyed by the path as given: dlopen itself deduplicates the underlying library.
-std::map<std::string, std::unique_ptr<CoreApi>> g_loaded;
+// Never destroyed (see LoadCoreLibrary). Keyed by the path as given: dlopen itself deduplicates
+// the underlying library.
+std::mutex& g_mutex = *new std::mutex();
+std::map<std::string, std::unique_ptr<CoreApi>>& g_loaded = *new std::map<std::string, std::unique_ptr<CoreApi>>();
 
 }  // namespace
 

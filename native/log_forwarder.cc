@@ -8,9 +8,10 @@
 namespace temporal_native {
 
 namespace {
-std::mutex g_mutex;
+// Never destroyed: core threads may log while the process exits, after static destructors ran.
+std::mutex& g_mutex = *new std::mutex();
 const CoreApi* g_api = nullptr;
-std::shared_ptr<EnvContext> g_ctx;
+std::shared_ptr<EnvContext>& g_ctx = *new std::shared_ptr<EnvContext>();
 
 std::string Copy(TemporalCoreByteArrayRef ref) {
   if (ref.data == nullptr || ref.size == 0) return std::string();

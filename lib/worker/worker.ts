@@ -85,6 +85,10 @@ export class Worker {
       await Promise.all(this.loops.map((loop) => loop.run()));
       this.state = 'DRAINED';
       try {
+        // The core delivers a poll's or completion's answer before the operation lets go of its
+        // reference to the worker, and finalize fails while any reference is held. One turn of the
+        // event loop lets those last operations end on the core's threads first.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await this.coreWorker.finalizeShutdown();
       } catch (error) {
         this.recordFatalError(error);

@@ -19,7 +19,10 @@ export interface ActivityTaskLoopOptions {
   readonly logger: Logger;
   readonly namespace: string;
   readonly taskQueue: string;
-  /** The core enforces it with its slots; the loop only reports a breach. */
+  /**
+   * The core enforces it with its slots; the loop enforces it too (a start beyond it waits for a
+   * free slot), so that no core can make the worker run more activities at once.
+   */
   readonly maxConcurrentActivityTaskExecutions: number;
   /** A failure the worker cannot continue after (poll or completion refused by the core). */
   readonly onFatalError: (error: unknown) => void;
@@ -54,6 +57,13 @@ export class ActivityTaskLoop {
   private readonly running = new Map<string, ActivityCancellation>();
   /** Tasks whose completion has not been acknowledged yet (includes {@link running}). */
   private outstanding = 0;
+  /** Activity functions executing now; never above the slot count. */
+  private executing = 0;
+  /**
+   * Starts that arrived while every slot was busy. Polling goes on meanwhile (rather than pausing
+   * at capacity) because cancellations of the running activities arrive through the same poll.
+   */
+  private readonly waitingForSlot: (() => void)[] = [];
   private polling = false;
   private whenIdle: (() => void) | undefined;
   private readonly deps: ActivityExecutionDeps;
@@ -156,14 +166,17 @@ export class ActivityTaskLoop {
     }
     const cancellation = new ActivityCancellation();
     this.running.set(key, cancellation);
-    if (this.running.size > this.options.maxConcurrentActivityTaskExecutions) {
-      this.options.logger.error('More activities running than maxConcurrentActivityTaskExecutions', {
-        running: this.running.size,
-        maxConcurrentActivityTaskExecutions: this.options.maxConcurrentActivityTaskExecutions,
-      });
-    }
     this.outstanding++;
-    void this.runAndComplete(taskToken, key, start, cancellation);
+    const begin = (): void => {
+      this.executing++;
+      void this.runAndComplete(taskToken, key, start, cancellation);
+    };
+    if (this.executing < this.options.maxConcurrentActivityTaskExecutions) {
+      begin();
+    } else {
+      this.options.logger.debug('Activity start waits for a free slot', { taskToken: key });
+      this.waitingForSlot.push(begin);
+    }
   }
 
   /** Never rejects. */
@@ -181,6 +194,8 @@ export class ActivityTaskLoop {
       result = await this.failedBeforeStart(error, start, key);
     }
     this.running.delete(key);
+    this.executing--;
+    this.waitingForSlot.shift()?.();
     try {
       const completion = coresdk.ActivityTaskCompletion.encode({ taskToken, result }).finish();
       await this.options.coreWorker.completeActivityTask(completion);

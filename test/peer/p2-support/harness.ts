@@ -29,12 +29,23 @@ export interface P2Env {
 
 let runtimeInstalled = false;
 
+/**
+ * Activity attempts that fail on purpose (retry and timeout scenarios) are logged by the worker at
+ * WARN; everything else at WARN and above stays visible because it usually explains a failing test.
+ */
+const EXPECTED_NOISE = new Set(['Activity failed']);
+
 /** Installs the core runtime once per process with a quiet logger. */
 function installRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  const logger = new DefaultLogger('WARN', (entry) => {
+    if (EXPECTED_NOISE.has(entry.message)) return;
+    // eslint-disable-next-line no-console
+    console.error(`[worker ${entry.level}] ${entry.message}`, entry.meta ?? '');
+  });
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger });
   } catch {
     // Some other module of this process installed the runtime first; its logger stays.
   }

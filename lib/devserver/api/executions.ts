@@ -10,6 +10,7 @@ import type { Engine } from '../engine/engine';
 import type { Execution } from '../engine/execution';
 import { requestCancelRun, terminateRun } from '../engine/lifecycle';
 import { startWorkflow } from '../engine/start';
+import { displaySearchAttributes } from '../engine/search-attributes';
 import { EventType } from '../proto';
 import type { CallContext, Handler } from '../transport';
 
@@ -119,7 +120,7 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
       const req = request as temporal.api.workflowservice.v1.IDescribeWorkflowExecutionRequest;
       const ns = engine.requireNamespace(req.namespace);
       const exec = engine.findRun(ns.name, req.execution?.workflowId, req.execution?.runId);
-      return describe(exec);
+      return describe(engine, exec);
     },
 
     async getWorkflowExecutionHistory(request, ctx) {
@@ -158,7 +159,7 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
 }
 
 /** DescribeWorkflowExecution response for a run. */
-export function describe(exec: Execution): object {
+export function describe(engine: Engine, exec: Execution): object {
   const rec = exec.rec;
   const pendingActivities = Object.values(rec.activities).map((a) => ({
     activityId: a.activityId,
@@ -205,7 +206,7 @@ export function describe(exec: Execution): object {
       parentExecution: rec.parent ? { workflowId: rec.parent.workflowId, runId: rec.parent.runId } : undefined,
       executionTime: msToTimestamp(rec.executionTime),
       memo: rec.memo ? fromB64(common.Memo, rec.memo) : { fields: {} },
-      searchAttributes: rec.searchAttributes ? fromB64(common.SearchAttributes, rec.searchAttributes) : { indexedFields: {} },
+      searchAttributes: displaySearchAttributes(engine, exec),
       taskQueue: rec.taskQueue,
       historySizeBytes: 0,
       firstRunId: rec.firstRunId,

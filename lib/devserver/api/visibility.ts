@@ -8,7 +8,7 @@ import { invalidArgument } from '../errors';
 import { common } from '../proto';
 import type { Engine } from '../engine/engine';
 import type { Execution } from '../engine/execution';
-import { decodedSearchAttributes } from '../engine/search-attributes';
+import { decodedSearchAttributes, displaySearchAttributes } from '../engine/search-attributes';
 import { countExecutions, queryExecutions, VisibilityQueryError, type VisibilityRecord } from '../visibility';
 import type { Handler } from '../transport';
 
@@ -33,7 +33,7 @@ function toRecord(engine: Engine, exec: Execution): VisibilityRecord {
 }
 
 /** WorkflowExecutionInfo as List returns it. */
-export function executionInfo(exec: Execution): object {
+export function executionInfo(engine: Engine, exec: Execution): object {
   const rec = exec.rec;
   return {
     execution: { workflowId: rec.workflowId, runId: rec.runId },
@@ -45,7 +45,7 @@ export function executionInfo(exec: Execution): object {
     parentExecution: rec.parent ? { workflowId: rec.parent.workflowId, runId: rec.parent.runId } : undefined,
     executionTime: msToTimestamp(rec.executionTime),
     memo: rec.memo ? fromB64(common.Memo, rec.memo) : { fields: {} },
-    searchAttributes: rec.searchAttributes ? fromB64(common.SearchAttributes, rec.searchAttributes) : { indexedFields: {} },
+    searchAttributes: displaySearchAttributes(engine, exec),
     taskQueue: rec.taskQueue,
     firstRunId: rec.firstRunId,
     executionDuration: rec.closeTime ? msToDuration(rec.closeTime - rec.executionTime) : undefined,
@@ -82,7 +82,7 @@ function list(engine: Engine, namespace: string, query: string, pageSize: number
   const page = matched.slice(offset, offset + size);
   const next = offset + page.length;
   return {
-    executions: page.map((r) => executionInfo(runs.get(r) as Execution)),
+    executions: page.map((r) => executionInfo(engine, runs.get(r) as Execution)),
     nextPageToken: next < matched.length ? Buffer.from(String(next), 'utf8') : undefined,
   };
 }

@@ -6,7 +6,7 @@
 import { fromB64, toB64 } from '../codec';
 import { invalidArgument } from '../errors';
 import { common, type SearchAttributes, type Payload } from '../proto';
-import { decodeSearchAttributes, SearchAttributeError } from '../visibility';
+import { decodeSearchAttributes, encodeSearchAttributes, SearchAttributeError } from '../visibility';
 import type { Engine } from './engine';
 import type { Execution } from './execution';
 
@@ -58,4 +58,12 @@ export function mergeRunSearchAttributes(engine: Engine, exec: Execution, upsert
     else fields[name] = payload;
   }
   exec.rec.searchAttributes = toB64(common.SearchAttributes, { indexedFields: fields });
+}
+
+/**
+ * The run's search attributes as Describe / List return them: re-encoded with the registered type in
+ * the payload's `type` metadata (as the real server does), which typed SDK accessors need.
+ */
+export function displaySearchAttributes(engine: Engine, exec: Execution): SearchAttributes {
+  return { indexedFields: encodeSearchAttributes(decodedSearchAttributes(engine, exec), engine.registry(exec.rec.namespace)) };
 }

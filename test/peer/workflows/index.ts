@@ -208,7 +208,7 @@ export async function signalsExternal(targetId: string): Promise<string> {
     await getExternalWorkflowHandle(targetId).signal(incrementSignal, 5);
     return 'signalled';
   } catch (err) {
-    return (err as Error).name;
+    return `${(err as Error).name}: ${(err as Error).message}`;
   }
 }
 
@@ -217,7 +217,7 @@ export async function cancelsExternal(targetId: string): Promise<string> {
     await getExternalWorkflowHandle(targetId).cancel();
     return 'cancel requested';
   } catch (err) {
-    return (err as Error).name;
+    return `${(err as Error).name}: ${(err as Error).message}`;
   }
 }
 

@@ -1,0 +1,128 @@
+/**
+ * Spec §7 phase 2 scenario 3 with the official SDK against our dev server: an activity's
+ * start-to-close timeout leads to a retry, a heartbeat timeout hands the last heartbeat details to
+ * the next attempt, schedule-to-close ends the activity, and workflow run and execution timeouts
+ * close the workflow with a TimeoutFailure.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, TimeoutFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { attemptsOf } from './p2-support/activities';
+import { eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import { heartbeatThenStallActivity, sleeper, sleepingActivity, slowFirstAttemptActivity } from './p2-support/workflows';
+
+const { TimeoutType, WorkflowExecutionStatus } = temporal.api.enums.v1;
+
+let env: P2Env;
+
+beforeAll(async () => {
+  env = await startP2Env();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function workflowFailure(promise: Promise<unknown>): Promise<WorkflowFailedError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  return err as WorkflowFailedError;
+}
+
+describe('phase 2 · activity timeouts', () => {
+  it('retries an attempt that exceeds its start-to-close timeout', async () => {
+    const key = uniqueId('start-to-close');
+    const handle = await env.client.workflow.start(slowFirstAttemptActivity, {
+      taskQueue: env.taskQueue,
+      workflowId: key,
+      args: [key, 10_000, { startToCloseMs: 300 }, { maximumAttempts: 3, initialIntervalMs: 50 }],
+    });
+    expect(await handle.result()).toBe(2);
+    expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1, 2]);
+    const history = await handle.fetchHistory();
+    const started = onlyEvent(history, 'ActivityTaskStarted').activityTaskStartedEventAttributes;
+    expect(started?.attempt).toBe(2);
+    expect(started?.lastFailure?.timeoutFailureInfo?.timeoutType).toBe(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+    onlyEvent(history, 'ActivityTaskCompleted');
+  });
+
+  it('retries after a heartbeat timeout and gives the next attempt the last heartbeat details', async () => {
+    const key = uniqueId('heartbeat');
+    const handle = await env.client.workflow.start(heartbeatThenStallActivity, {
+      taskQueue: env.taskQueue,
+      workflowId: key,
+      args: [key, 'progress from attempt 1', 10_000, { startToCloseMs: 20_000, heartbeatMs: 300 }, { maximumAttempts: 3, initialIntervalMs: 50 }],
+    });
+    expect(await handle.result()).toBe('progress from attempt 1');
+    const attempts = attemptsOf(key);
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
+    expect(attempts[1].heartbeatDetails).toBe('progress from attempt 1');
+    const history = await handle.fetchHistory();
+    const started = onlyEvent(history, 'ActivityTaskStarted').activityTaskStartedEventAttributes;
+    expect(started?.attempt).toBe(2);
+    expect(started?.lastFailure?.timeoutFailureInfo?.timeoutType).toBe(TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
+  });
+
+  it('fails the activity with a SCHEDULE_TO_CLOSE TimeoutFailure when schedule-to-close expires', async () => {
+    const key = uniqueId('schedule-to-close');
+    const err = await workflowFailure(
+      env.client.workflow.execute(sleepingActivity, {
+        taskQueue: env.taskQueue,
+        workflowId: key,
+        args: [key, 10_000, { scheduleToCloseMs: 500 }, { initialIntervalMs: 50 }],
+      }),
+    );
+    expect(err.cause).toBeInstanceOf(ActivityFailure);
+    const timeout = (err.cause as ActivityFailure).cause;
+    expect(timeout).toBeInstanceOf(TimeoutFailure);
+    expect((timeout as TimeoutFailure).timeoutType).toBe('SCHEDULE_TO_CLOSE');
+
+    const history = await env.client.workflow.getHandle(key).fetchHistory();
+    const timedOut = onlyEvent(history, 'ActivityTaskTimedOut').activityTaskTimedOutEventAttributes;
+    expect(timedOut?.failure?.timeoutFailureInfo?.timeoutType).toBe(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE);
+    expect(eventTypes(history).slice(-5)).toEqual([
+      'ActivityTaskStarted',
+      'ActivityTaskTimedOut',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+    ].concat([]).slice(0, 4).concat(['WorkflowTaskCompleted']));
+  });
+});
+
+describe('phase 2 · workflow timeouts', () => {
+  it('times out a run that outlives its run timeout with a TimeoutFailure', async () => {
+    const workflowId = uniqueId('run-timeout');
+    const handle = await env.client.workflow.start(sleeper, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [60_000],
+      workflowRunTimeout: '500ms',
+    });
+    const err = await workflowFailure(handle.result());
+    expect(err.cause).toBeInstanceOf(TimeoutFailure);
+    const history = await handle.fetchHistory();
+    expect(eventTypes(history).at(-1)).toBe('WorkflowExecutionTimedOut');
+    expect((await handle.describe()).status.name).toBe('TIMED_OUT');
+  });
+
+  it('times out an execution that outlives its execution timeout with a TimeoutFailure', async () => {
+    const workflowId = uniqueId('execution-timeout');
+    const handle = await env.client.workflow.start(sleeper, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [60_000],
+      workflowExecutionTimeout: '500ms',
+    });
+    const err = await workflowFailure(handle.result());
+    expect(err.cause).toBeInstanceOf(TimeoutFailure);
+    const history = await handle.fetchHistory();
+    expect(eventTypes(history).at(-1)).toBe('WorkflowExecutionTimedOut');
+    const description = await handle.describe();
+    expect(description.status.code).toBe(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
+  });
+});

@@ -84,13 +84,14 @@ describe('phase 2 · activity timeouts', () => {
     const history = await env.client.workflow.getHandle(key).fetchHistory();
     const timedOut = onlyEvent(history, 'ActivityTaskTimedOut').activityTaskTimedOutEventAttributes;
     expect(timedOut?.failure?.timeoutFailureInfo?.timeoutType).toBe(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE);
-    expect(eventTypes(history).slice(-5)).toEqual([
+    expect(eventTypes(history).slice(-6)).toEqual([
       'ActivityTaskStarted',
       'ActivityTaskTimedOut',
       'WorkflowTaskScheduled',
       'WorkflowTaskStarted',
       'WorkflowTaskCompleted',
-    ].concat([]).slice(0, 4).concat(['WorkflowTaskCompleted']));
+      'WorkflowExecutionFailed',
+    ]);
   });
 });
 

@@ -30,10 +30,10 @@ export interface P2Env {
 let runtimeInstalled = false;
 
 /**
- * Activity attempts that fail on purpose (retry and timeout scenarios) are logged by the worker at
+ * Activities and workflows that fail on purpose (retries, timeouts, children) are logged by the worker at
  * WARN; everything else at WARN and above stays visible because it usually explains a failing test.
  */
-const EXPECTED_NOISE = new Set(['Activity failed']);
+const EXPECTED_NOISE = new Set(['Activity failed', 'Workflow failed']);
 
 /** Installs the core runtime once per process with a quiet logger. */
 function installRuntime(): void {

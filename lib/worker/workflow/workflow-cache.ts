@@ -1,7 +1,13 @@
 import { getHeapStatistics } from 'node:v8';
 
 /** Why the cache let go of a workflow. */
-export type EvictionReason = 'cache-full' | 'memory-pressure';
+export type EvictionReason =
+  | 'cache-full'
+  | 'memory-pressure'
+  /** The workflow changed shared realm state and moves to a realm of its own. */
+  | 'isolation-change'
+  /** A runaway call poisoned the shared realm; every execution in it is replayed elsewhere. */
+  | 'realm-reset';
 
 export interface Disposable {
   dispose(): void;
@@ -122,6 +128,24 @@ export class WorkflowCache<T extends Disposable> {
       }
     }
     return evicted;
+  }
+
+  /** Removes and disposes an entry the caller decided to drop, and reports it through `onEvict`. */
+  evict(runId: string, reason: EvictionReason): boolean {
+    const entry = this.entries.get(runId);
+    if (entry === undefined) return false;
+    this.entries.delete(runId);
+    try {
+      entry.dispose();
+    } finally {
+      this.options.onEvict(runId, entry, reason);
+    }
+    return true;
+  }
+
+  /** Run ids whose entry satisfies `predicate`, without touching recency. */
+  findRunIds(predicate: (entry: T) => boolean): string[] {
+    return [...this.entries].filter(([, entry]) => predicate(entry)).map(([runId]) => runId);
   }
 
   /** Disposes every entry (worker shutdown). Returns their run ids. */

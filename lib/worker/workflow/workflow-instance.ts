@@ -30,6 +30,21 @@ function describe(value: unknown): string {
   }
 }
 
+/**
+ * Workflow code added properties to globals or built-ins of a shared realm. They were removed
+ * before any other workflow ran; the workflow type now runs in realms of its own, and the workflow
+ * task is retried there.
+ */
+export class SharedRealmLeakError extends Error {
+  override readonly name = 'SharedRealmLeakError';
+  constructor(readonly properties: readonly string[]) {
+    super(
+      `Workflow code added ${properties.join(', ')} to the shared workflow realm; this workflow type will run in a realm of its own ` +
+        `(set workflowIsolation: 'realm-per-workflow' to make that the default)`,
+    );
+  }
+}
+
 /** One call a workflow made to a sink (`log`, user sinks), collected during an activation. */
 export interface SinkCall {
   ifaceName: string;
@@ -78,18 +93,32 @@ export class WorkflowInstance {
     return activator as Activator;
   }
 
+  /**
+   * Built-ins or globals the last activation added in a shared realm (already removed there). The
+   * runner moves such a workflow into a realm of its own.
+   */
+  leaked: string[] | undefined;
+
   /** Runs one activation (never a `removeFromCache` one) and returns its completion. */
   async activate(activation: Activation): Promise<Completion> {
     try {
-      const jobs = activation.jobs ?? [];
-      if (jobs.length === 0) throw new MalformedActivationError('jobs', 'Workflow activation has no jobs');
-      const [queries, others] = partition(jobs, (j) => j.queryWorkflow != null);
-      const completion = queries.length > 0 ? this.runQueries(activation, queries, others) : this.runJobs(activation, jobs);
-      // One macrotask turn lets Node report rejections left unhandled by this activation.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const rejection = this.sandbox.takeUnhandledRejection();
-      if (rejection) throw new UnhandledRejectionError(rejection.reason);
-      return completion;
+      return await this.sandbox.exclusive(async () => {
+        const jobs = activation.jobs ?? [];
+        if (jobs.length === 0) throw new MalformedActivationError('jobs', 'Workflow activation has no jobs');
+        const [queries, others] = partition(jobs, (j) => j.queryWorkflow != null);
+        let completion: Completion;
+        try {
+          completion = queries.length > 0 ? this.runQueries(activation, queries, others) : this.runJobs(activation, jobs);
+        } finally {
+          this.leaked = this.sandbox.realm.broken ? undefined : this.sandbox.detectLeaks();
+        }
+        // One macrotask turn lets Node report rejections left unhandled by this activation.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const rejection = this.sandbox.takeUnhandledRejection();
+        if (rejection) throw new UnhandledRejectionError(rejection.reason);
+        if (this.leaked) throw new SharedRealmLeakError(this.leaked);
+        return completion;
+      });
     } catch (error) {
       return { runId: this.runId, failed: { failure: this.toFailure(error) } };
     }
@@ -114,8 +143,9 @@ export class WorkflowInstance {
   dispose(): void {
     if (this.sandbox.destroyed) return;
     try {
-      if (this.sandbox.activator !== undefined) this.sandbox.call('dispose');
-      this.sandbox.call('destroy');
+      if (this.sandbox.activator !== undefined && !this.sandbox.realm.broken) this.sandbox.call('dispose');
+      // `destroy` tears down realm-wide runtime state: only for a realm this execution owns.
+      if (this.sandbox.dedicated) this.sandbox.call('destroy');
     } finally {
       this.sandbox.destroy();
     }

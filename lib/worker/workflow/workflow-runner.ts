@@ -2,7 +2,8 @@ import Long from 'long';
 import { coresdk } from '@temporalio/proto';
 import type { Logger } from '../logger';
 import type { WorkflowBundle } from './bundler/types';
-import { SandboxFactory, type WorkflowSandbox } from './sandbox/sandbox';
+import { SandboxFactory, type WorkflowIsolation, type WorkflowSandbox } from './sandbox/sandbox';
+import type { Realm } from './sandbox/realm';
 import { WorkflowCache, defaultMaxHeapBytes, type EvictionReason } from './workflow-cache';
 import { WorkflowInstance } from './workflow-instance';
 import { MalformedActivationError, activationTime, workflowInfoFromActivation } from './workflow-info';
@@ -36,6 +37,8 @@ export interface WorkflowRunnerOptions {
    * tell the core, e.g. `coreWorker.requestWorkflowEviction(runId)`.
    */
   onEvict?: (runId: string, reason: EvictionReason) => void;
+  /** How executions are separated; see {@link WorkflowIsolation}. Default `shared-realm`. */
+  workflowIsolation?: WorkflowIsolation;
   /** Test hook for the memory budget; defaults to `process.memoryUsage().heapUsed`. */
   heapUsed?: () => number;
 }
@@ -71,6 +74,8 @@ export class WorkflowRunner {
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly sourceMap: unknown;
   private readonly registeredActivityNames: Set<string>;
+  /** Workflow types that proved they need a realm of their own (they changed shared state). */
+  private readonly dedicatedTypes = new Set<string>();
 
   constructor(private readonly options: WorkflowRunnerOptions) {
     if (typeof options?.taskQueue !== 'string' || options.taskQueue.length === 0) {
@@ -83,6 +88,7 @@ export class WorkflowRunner {
     this.factory = new SandboxFactory(options.bundle, {
       callTimeoutMs: timeout,
       console: (level, args, sandbox) => this.workflowConsole(level, args, sandbox),
+      isolation: options.workflowIsolation,
     });
     this.cache = new WorkflowCache<WorkflowInstance>({
       maxEntries: positiveInteger(options.maxCachedWorkflows, 1000, 'maxCachedWorkflows', true),
@@ -135,6 +141,7 @@ export class WorkflowRunner {
       return { runId, successful: {} };
     }
     let instance = this.cache.get(runId);
+    const created = instance === undefined;
     if (!instance) {
       try {
         instance = this.createInstance(runId, activation);
@@ -145,12 +152,52 @@ export class WorkflowRunner {
     }
     this.cache.pin(runId);
     try {
-      const completion = await instance.activate(activation);
+      let completion = await instance.activate(activation);
+      if (instance.leaked) {
+        this.dedicatedTypes.add(instance.info.workflowType);
+        this.options.logger?.warn('Workflow changed shared realm state; its type now runs in realms of its own', {
+          runId,
+          workflowType: instance.info.workflowType,
+          properties: instance.leaked,
+        });
+        if (created) {
+          // Nothing but this activation has happened yet: redo it, transparently, in a realm of its own.
+          this.cache.unpin(runId);
+          this.cache.delete(runId);
+          try {
+            instance = this.createInstance(runId, activation);
+          } catch (error) {
+            return { runId, failed: { failure: hostErrorToFailure(error) } };
+          }
+          this.cache.set(runId, instance);
+          this.cache.pin(runId);
+          completion = await instance.activate(activation);
+        } else {
+          // Its history has to be replayed into the new realm: the failed task and this eviction
+          // make the core do exactly that.
+          this.cache.unpin(runId);
+          this.cache.evict(runId, 'isolation-change');
+          this.cache.pin(runId);
+        }
+      }
+      if (instance.sandbox.realm.broken) this.resetRealm(instance.sandbox.realm, instance.info.workflowType);
       await runSinkCalls(instance.takeSinkCalls(), this.options.sinks ?? {}, this.options.logger);
       return completion;
     } finally {
       this.cache.unpin(runId);
       this.cache.trim();
+    }
+  }
+
+  /**
+   * A call timed out in `realm`: whatever it was doing may be half done. Every execution in it is
+   * evicted (the core replays them), and the workflow type at fault gets realms of its own so that
+   * it can only hurt itself next time.
+   */
+  private resetRealm(realm: Realm, workflowType: string): void {
+    this.dedicatedTypes.add(workflowType);
+    for (const runId of this.cache.findRunIds((entry) => entry.sandbox.realm === realm)) {
+      this.cache.evict(runId, 'realm-reset');
     }
   }
 
@@ -160,7 +207,7 @@ export class WorkflowRunner {
       throw new MalformedActivationError('jobs', `Workflow run ${runId} is not cached and the activation has no initializeWorkflow job`);
     }
     const info = workflowInfoFromActivation(activation, init, { namespace: this.options.namespace ?? 'default', taskQueue: this.options.taskQueue });
-    const sandbox = this.factory.create(runId);
+    const sandbox = this.factory.create(runId, { dedicated: this.dedicatedTypes.has(info.workflowType) });
     try {
       sandbox.call('initRuntime', [
         {
@@ -176,18 +223,19 @@ export class WorkflowRunner {
       ]);
     } catch (error) {
       sandbox.destroy();
+      if (sandbox.realm.broken) this.resetRealm(sandbox.realm, info.workflowType);
       throw error;
     }
     return new WorkflowInstance(sandbox, info);
   }
 
   /** `console.*` from workflow code: prefixed with the workflow, silent while replaying history. */
-  private workflowConsole(level: string, args: unknown[], sandbox: WorkflowSandbox): void {
-    const activator = sandbox.activator as { info?: { workflowType: string; workflowId: string; unsafe: { isReplayingHistoryEvents: boolean } } } | undefined;
+  private workflowConsole(level: string, args: unknown[], sandbox: WorkflowSandbox | undefined): void {
+    const activator = sandbox?.activator as { info?: { workflowType: string; workflowId: string; unsafe: { isReplayingHistoryEvents: boolean } } } | undefined;
     const info = activator?.info;
     if (info?.unsafe.isReplayingHistoryEvents) return;
     const method = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).find((l) => l === level) ?? 'log';
-    const prefix = info ? `[${info.workflowType}(${info.workflowId})]` : `[workflow ${sandbox.runId}]`;
+    const prefix = info ? `[${info.workflowType}(${info.workflowId})]` : `[workflow ${sandbox?.runId ?? 'realm'}]`;
     console[method](prefix, ...args);
   }
 }

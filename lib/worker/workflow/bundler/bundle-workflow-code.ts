@@ -2,13 +2,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundleCache, defaultCacheDir, digest, type BundleInput } from './bundle-cache';
-import { bundleGlobalName, entrySource, failureConverterModule, payloadConverterModule } from './entry';
+import { bundleGlobalName, failureConverterModule, payloadConverterModule, runtimeEntrySource, userEntrySource, userGlobalName, joinParts } from './entry';
 import { DisallowedModuleError, WorkflowBundleError, type DisallowedImport } from './errors';
 import { classifyImport, shimSource } from './module-policy';
 import type { BundleOptions, WorkflowBundle } from './types';
 
 /** Bumped whenever the shape of the generated bundle changes, to invalidate old cache records. */
-const BUNDLE_FORMAT = 1;
+const BUNDLE_FORMAT = 2;
 
 const caches = new Map<string, BundleCache>();
 
@@ -117,8 +117,19 @@ function optionsKey(o: NormalizedOptions, runtimeDir: string): string {
   });
 }
 
-/** The esbuild plugin enforcing the sandbox's module policy and wiring the runtime's virtual modules. */
-function sandboxModulesPlugin(o: NormalizedOptions, runtimeDir: string, violations: DisallowedImport[]): esbuild.Plugin {
+const sharedRuntimePackage = /^@temporalio\/(workflow|common|proto)(\/|$)/;
+
+/**
+ * The esbuild plugin enforcing the sandbox's module policy and wiring the runtime's virtual
+ * modules. With `shared` set (the user build), runtime packages are left external and recorded:
+ * the runtime build provides them once per realm.
+ */
+function sandboxModulesPlugin(
+  o: NormalizedOptions,
+  runtimeDir: string,
+  violations: DisallowedImport[],
+  shared: Set<string> | undefined,
+): esbuild.Plugin {
   const pinned = { pinned: true };
   return {
     name: 'temporal-native-workflow-modules',
@@ -142,7 +153,11 @@ function sandboxModulesPlugin(o: NormalizedOptions, runtimeDir: string, violatio
             break;
         }
         if (args.path === 'temporal-native/workflow') return { path: ownWorkflowModule() };
-        if (/^@temporalio\/(workflow|common|proto)(\/|$)/.test(args.path)) {
+        if (sharedRuntimePackage.test(args.path)) {
+          if (shared) {
+            shared.add(args.path);
+            return { path: args.path, external: true };
+          }
           const result = await build.resolve(args.path, { kind: args.kind, resolveDir: runtimeDir, pluginData: pinned });
           return result.errors.length > 0 ? { errors: result.errors } : { path: result.path, sideEffects: result.sideEffects };
         }
@@ -155,33 +170,37 @@ function sandboxModulesPlugin(o: NormalizedOptions, runtimeDir: string, violatio
 }
 
 /** Makes source paths absolute so stack traces name the user's files wherever the worker runs. */
-function absoluteSourceMap(map: string, outDir: string): string {
+function absoluteSourceMap(map: string, outDir: string): Record<string, unknown> {
   const parsed = JSON.parse(map) as { sources: string[]; sourceRoot?: string };
   parsed.sources = parsed.sources.map((s) => (s.includes(':') && !isAbsolute(s) ? s : resolve(outDir, s)));
   delete parsed.sourceRoot;
-  return JSON.stringify(parsed);
+  return parsed;
 }
 
-async function build(o: NormalizedOptions, runtimeDir: string): Promise<{ bundle: Omit<WorkflowBundle, 'hash'>; inputs: string[] }> {
+interface PartResult {
+  code: string;
+  map?: Record<string, unknown>;
+  inputs: string[];
+}
+
+async function buildPart(
+  o: NormalizedOptions,
+  runtimeDir: string,
+  userDir: string,
+  part: { entry: string; name: string; globalName: string; shared?: Set<string> },
+): Promise<PartResult> {
   const violations: DisallowedImport[] = [];
-  const userDir = statSync(o.workflowsPath).isDirectory() ? o.workflowsPath : dirname(o.workflowsPath);
-  const outfile = join(userDir, 'workflow-bundle.js');
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
     result = await esbuild.build({
-      stdin: {
-        contents: entrySource({ workflowsPath: o.workflowsPath, interceptorModules: o.interceptorModules }),
-        resolveDir: userDir,
-        sourcefile: 'temporal-native-workflow-entry.js',
-        loader: 'js',
-      },
+      stdin: { contents: part.entry, resolveDir: userDir, sourcefile: part.name, loader: 'js' },
       absWorkingDir: userDir,
-      outfile,
+      outfile: join(userDir, `${part.name}.bundle.js`),
       write: false,
       metafile: true,
       bundle: true,
       format: 'iife',
-      globalName: bundleGlobalName,
+      globalName: part.globalName,
       platform: 'neutral',
       mainFields: ['main', 'module'],
       conditions: ['require', 'default'],
@@ -192,7 +211,7 @@ async function build(o: NormalizedOptions, runtimeDir: string): Promise<{ bundle
       sourcemap: 'external',
       sourcesContent: false,
       logLevel: 'silent',
-      plugins: [sandboxModulesPlugin(o, runtimeDir, violations)],
+      plugins: [sandboxModulesPlugin(o, runtimeDir, violations, part.shared)],
     });
   } catch (error) {
     if (violations.length > 0) throw new DisallowedModuleError(violations);
@@ -205,14 +224,47 @@ async function build(o: NormalizedOptions, runtimeDir: string): Promise<{ bundle
   const code = result.outputFiles.find((f) => f.path.endsWith('.js'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
   if (!code) throw new WorkflowBundleError('esbuild produced no script for the workflow bundle');
-  // Only real files are inputs; shims, empty modules and the generated entry live in namespaces.
+  // Only real files are inputs; shims, empty modules and the generated entries live elsewhere.
   const inputs = Object.keys(result.metafile.inputs)
-    .filter((p) => !/^[a-z-]+:/.test(p) && p !== 'temporal-native-workflow-entry.js')
+    .filter((p) => !/^[a-z-]+:/.test(p) && p !== part.name)
     .map((p) => resolve(userDir, p));
   return {
-    bundle: { code: code.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'), sourceMap: map ? absoluteSourceMap(map.text, userDir) : undefined },
+    code: code.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'),
+    map: map ? absoluteSourceMap(map.text, userDir) : undefined,
     inputs,
   };
+}
+
+/**
+ * Two builds, one script: the user part first (to learn which runtime modules it imports), then
+ * the runtime part providing exactly those. The source map is an index map with one section each.
+ */
+async function build(o: NormalizedOptions, runtimeDir: string): Promise<{ bundle: Omit<WorkflowBundle, 'hash'>; inputs: string[] }> {
+  const userDir = statSync(o.workflowsPath).isDirectory() ? o.workflowsPath : dirname(o.workflowsPath);
+  const shared = new Set<string>(['@temporalio/workflow']);
+  const user = await buildPart(o, runtimeDir, userDir, {
+    entry: userEntrySource(o.workflowsPath, o.interceptorModules),
+    name: 'temporal-native-user-entry.js',
+    globalName: userGlobalName,
+    shared,
+  });
+  const runtime = await buildPart(o, runtimeDir, userDir, {
+    entry: runtimeEntrySource([...shared].sort()),
+    name: 'temporal-native-runtime-entry.js',
+    globalName: bundleGlobalName,
+  });
+  const { code, userLineOffset } = joinParts(runtime.code, user.code);
+  const sourceMap =
+    runtime.map && user.map
+      ? JSON.stringify({
+          version: 3,
+          sections: [
+            { offset: { line: 0, column: 0 }, map: runtime.map },
+            { offset: { line: userLineOffset, column: 0 }, map: user.map },
+          ],
+        })
+      : undefined;
+  return { bundle: { code, sourceMap }, inputs: [...new Set([...user.inputs, ...runtime.inputs])] };
 }
 
 /**

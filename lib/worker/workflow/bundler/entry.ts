@@ -2,32 +2,65 @@
 export const payloadConverterModule = '__temporal_custom_payload_converter';
 export const failureConverterModule = '__temporal_custom_failure_converter';
 
-/** Name of the global the bundle assigns its exports to; `worker-interface.js` reads it back. */
+/** Global the runtime part of the bundle assigns its exports to; `worker-interface.js` reads it back. */
 export const bundleGlobalName = '__TEMPORAL__';
+/** Global holding the factory that evaluates a fresh set of user modules. */
+export const userFactoryGlobalName = '__TEMPORAL_USER_FACTORY__';
+/** Function the sandbox installs: returns the user modules of the execution being created. */
+export const currentUserModulesGlobalName = '__temporal_user_modules';
 
-export interface EntryInputs {
-  /** Absolute path (file or folder) of the user's workflows module. */
-  workflowsPath: string;
-  /** Module specifiers (absolute paths or package names) exporting `interceptors()` factories. */
-  interceptorModules: readonly string[];
+const userExportsName = '__temporal_user_exports';
+
+/**
+ * Entry of the *user* part of the bundle: the workflows module and the interceptor modules, with
+ * everything they import except the shared runtime packages. This part is wrapped in a factory so
+ * each workflow execution gets its own module instances — module-level state is per execution by
+ * construction, whether executions share a realm or not.
+ */
+export function userEntrySource(workflowsPath: string, interceptorModules: readonly string[]): string {
+  const interceptors = interceptorModules.map((m) => `require(${JSON.stringify(m)})`).join(', ');
+  return `module.exports = { workflows: require(${JSON.stringify(workflowsPath)}), interceptors: [${interceptors}] };\n`;
 }
 
 /**
- * Generates the bundle's entry point. It must install the deterministic global overrides before any
- * user code runs, and it must load the workflows and interceptor modules lazily: the runtime only
- * imports them from `initRuntime`, after the per-execution activator exists, so that module-level
- * code in user files already sees a workflow context.
+ * Entry of the *runtime* part: `@temporalio/workflow`'s worker interface, its deterministic global
+ * overrides (installed before any user code runs), and every runtime module the user part imports,
+ * served to the user factory through `requireShared`. The runtime keeps per-workflow state on its
+ * activator, never in modules, which is what makes it safe to share.
  */
-export function entrySource({ workflowsPath, interceptorModules }: EntryInputs): string {
-  const interceptorRequires = interceptorModules.map((m) => `require(${JSON.stringify(m)})`).join(', ');
+export function runtimeEntrySource(sharedSpecifiers: readonly string[]): string {
+  const shared = sharedSpecifiers.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`).join('\n');
   return [
     `const api = require('@temporalio/workflow/lib/worker-interface.js');`,
     `require('@temporalio/workflow/lib/global-overrides.js').overrideGlobals();`,
+    `const shared = {`,
+    shared,
+    `};`,
     `module.exports = {`,
     `  api,`,
-    `  importWorkflows: () => require(${JSON.stringify(workflowsPath)}),`,
-    `  importInterceptors: () => [${interceptorRequires}],`,
+    `  requireShared(specifier) {`,
+    `    const load = Object.prototype.hasOwnProperty.call(shared, specifier) ? shared[specifier] : undefined;`,
+    `    if (load === undefined) throw new Error('Module ' + JSON.stringify(specifier) + ' is not part of the workflow bundle');`,
+    `    return load();`,
+    `  },`,
+    `  importWorkflows: () => globalThis.${currentUserModulesGlobalName}().workflows,`,
+    `  importInterceptors: () => globalThis.${currentUserModulesGlobalName}().interceptors,`,
     `};`,
     '',
   ].join('\n');
+}
+
+/** Options of the user build that make its output a `var` the wrapper below can return. */
+export const userGlobalName = userExportsName;
+
+/**
+ * Joins both parts into one script. Returns the line at which the user part starts, for the index
+ * source map.
+ */
+export function joinParts(runtimeCode: string, userCode: string): { code: string; userLineOffset: number } {
+  const runtime = runtimeCode.endsWith('\n') ? runtimeCode : runtimeCode + '\n';
+  const user = userCode.endsWith('\n') ? userCode : userCode + '\n';
+  const header = `var ${userFactoryGlobalName} = function (require) {\n`;
+  const userLineOffset = runtime.split('\n').length - 1 + 1;
+  return { code: `${runtime}${header}${user}return ${userExportsName};\n};\n`, userLineOffset };
 }

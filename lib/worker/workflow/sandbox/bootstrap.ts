@@ -1,17 +1,22 @@
 /**
- * Source of the script that furnishes a fresh workflow context before the bundle runs. It executes
- * *inside* the context, so every object it creates (console, constructor facades, prototypes)
- * belongs to that context's realm: a workflow that mutates `URL.prototype` or `console` changes its
- * own copy and nothing else. The host hands over only functions, through the `host` argument.
+ * Source of the script that furnishes a fresh realm before the bundle runs. It executes *inside*
+ * the realm, so every object it creates (console, constructor facades, execution slots) belongs to
+ * that realm. The host hands over only functions, through the `host` argument, and gets back a
+ * small control object of in-realm functions.
  *
- * Compiled once per process and run in each context.
+ * Per-execution state lives in *slots*: `{ activator, userModules }`. Exactly one slot is current
+ * while the host calls into the realm; the runtime's `__TEMPORAL_ACTIVATOR__` global and the user
+ * module factory both resolve through it. A dedicated realm has one slot forever; a shared realm
+ * switches slots per call — no globals are copied or swapped.
+ *
+ * Compiled once per process and run in each realm.
  */
 export const bootstrapSource = String.raw`(function bootstrap(host) {
   'use strict';
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
 
-  // A per-context constructor whose instances carry the host class's internal slots (so the host
+  // A per-realm constructor whose instances carry the host class's internal slots (so the host
   // methods accept them) while their prototype and statics are objects of this realm.
   function facade(Host) {
     const Facade = function (...args) {
@@ -45,7 +50,7 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
   const globalDestructors = [];
   define('__temporal_globalSandboxDestructors', globalDestructors);
   // The workflow runtime keeps cancellation scopes and update scopes in AsyncLocalStorage. Instances
-  // are disabled when the workflow is disposed so they do not pin the context's objects.
+  // are disabled when the workflow is disposed so they do not pin the execution's objects.
   class AsyncLocalStorage extends host.AsyncLocalStorage {
     constructor(name = 'anonymous') {
       super();
@@ -65,8 +70,156 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
   }
 
   Error.prepareStackTrace = (error, sites) => host.formatStack(error, sites);
-  return Promise.prototype;
+
+  let current;
+  Object.defineProperty(globalThis, '__TEMPORAL_ACTIVATOR__', {
+    get() { return current === undefined ? undefined : current.activator; },
+    set(activator) {
+      if (current === undefined) throw new Error('No workflow execution is current in this realm');
+      current.activator = activator;
+    },
+    enumerable: false,
+    configurable: false,
+  });
+  Object.defineProperty(globalThis, '__temporal_user_modules', {
+    value() {
+      if (current === undefined) throw new Error('No workflow execution is current in this realm');
+      if (current.userModules === undefined) {
+        current.userModules = globalThis.__TEMPORAL_USER_FACTORY__(globalThis.__TEMPORAL__.requireShared);
+      }
+      return current.userModules;
+    },
+    writable: false,
+    enumerable: false,
+    configurable: false,
+  });
+  let pending;
+  Object.defineProperty(globalThis, '__temporal_invoke', {
+    value() {
+      const call = pending;
+      pending = undefined;
+      return globalThis.__TEMPORAL__.api[call.fn](...call.args);
+    },
+    writable: false,
+    enumerable: false,
+    configurable: false,
+  });
+
+  // --- Hardening (shared realms only) -------------------------------------------------------
+  // Properties that instances commonly assign (this.name = ..., Foo.prototype.toString = ...).
+  // Locked as plain read-only data they would throw ("override mistake"), so they become accessors
+  // whose setter defines an own property on the receiver instead.
+  const tamedEverywhere = ['constructor', 'toString', 'toJSON', 'valueOf', 'toLocaleString'];
+  const tamedOn = new Map([
+    [Object.prototype, Reflect.ownKeys(Object.prototype)],
+    [Error.prototype, ['name', 'message', 'cause', 'stack']],
+    [Function.prototype, ['name', 'bind', 'call', 'apply']],
+  ]);
+  const containers = new Map();
+  const leaves = new Set();
+  const skipped = new Set(['globalThis', '__TEMPORAL__', '__temporal_globalSandboxDestructors']);
+
+  function tame(object, key, descriptor) {
+    const value = descriptor.value;
+    Object.defineProperty(object, key, {
+      get() { return value; },
+      set(newValue) {
+        if (this === object) throw new TypeError('Cannot assign to shared built-in property ' + String(key) + ' in a workflow');
+        Object.defineProperty(this, key, { value: newValue, writable: true, enumerable: true, configurable: true });
+      },
+      enumerable: descriptor.enumerable,
+      configurable: false,
+    });
+  }
+
+  // Only objects of this realm are hardened; host objects reachable from it are none of its business.
+  const ownRealm = (object) => object === Object.prototype || object instanceof Object;
+
+  function lockContainer(object) {
+    if (containers.has(object) || !ownRealm(object)) return;
+    containers.set(object, new Set(Reflect.ownKeys(object)));
+    const tamed = tamedOn.get(object) || [];
+    for (const key of Reflect.ownKeys(object)) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
+      if ('value' in descriptor && descriptor.writable && (tamed.includes(key) || tamedEverywhere.includes(key))) {
+        tame(object, key, descriptor);
+      } else if (descriptor.configurable) {
+        Object.defineProperty(object, key, 'value' in descriptor ? { writable: false, configurable: false } : { configurable: false });
+      } else if ('value' in descriptor && descriptor.writable) {
+        Object.defineProperty(object, key, { writable: false });
+      }
+      const value = 'value' in descriptor ? descriptor.value : undefined;
+      if (typeof value === 'function') {
+        if (value.prototype && typeof value.prototype === 'object') lockContainer(value.prototype);
+        if (/^[A-Z]/.test(typeof key === 'string' ? key : '')) lockContainer(value);
+        else leaves.add(value);
+      } else if (value !== null && typeof value === 'object' && value !== globalThis) {
+        lockContainer(value);
+      }
+      for (const accessor of [descriptor.get, descriptor.set]) if (accessor) leaves.add(accessor);
+    }
+  }
+
+  function harden() {
+    const globalKeys = new Set(Reflect.ownKeys(globalThis));
+    for (const key of globalKeys) {
+      if (typeof key === 'string' && skipped.has(key)) continue;
+      const descriptor = Reflect.getOwnPropertyDescriptor(globalThis, key);
+      // Always a complete descriptor: Node's global interceptors would turn a partial one into a
+      // property holding undefined.
+      if (descriptor.configurable) {
+        Object.defineProperty(globalThis, key, 'value' in descriptor
+          ? { value: descriptor.value, enumerable: descriptor.enumerable, writable: false, configurable: false }
+          : { get: descriptor.get, set: descriptor.set, enumerable: descriptor.enumerable, configurable: false });
+      }
+      const value = descriptor.value;
+      if (typeof value === 'function') {
+        lockContainer(value);
+        if (value.prototype && typeof value.prototype === 'object') lockContainer(value.prototype);
+      } else if (value !== null && typeof value === 'object') {
+        lockContainer(value);
+      }
+    }
+    for (const leaf of leaves) {
+      if (!containers.has(leaf) && ownRealm(leaf)) {
+        try { Object.freeze(leaf); } catch { /* some host functions cannot be frozen; they carry no state */ }
+      }
+    }
+    containers.set(globalThis, globalKeys);
+  }
+
+  // Anything added to a shared container by workflow code is removed and reported, so that no
+  // other execution can see it; the host then moves the offending workflow into its own realm.
+  function detectLeaks() {
+    let leaks;
+    for (const [object, keys] of containers) {
+      const now = Reflect.ownKeys(object);
+      if (now.length === keys.size) continue;
+      for (const key of now) {
+        if (keys.has(key)) continue;
+        (leaks || (leaks = [])).push((object === globalThis ? 'globalThis.' : describe(object)) + String(key));
+        try { delete object[key]; } catch { /* non-configurable additions stay; the realm is then retired */ }
+      }
+    }
+    return leaks;
+  }
+
+  function describe(object) {
+    const ctor = Object.prototype.hasOwnProperty.call(object, 'constructor') ? object.constructor : undefined;
+    if (typeof ctor === 'function' && ctor.prototype === object) return ctor.name + '.prototype.';
+    if (typeof object === 'function') return object.name + '.';
+    return '(built-in object).';
+  }
+
+  return {
+    promisePrototype: Promise.prototype,
+    newSlot() { return { activator: undefined, userModules: undefined }; },
+    switchTo(slot) { current = slot; },
+    setPending(fn, args) { pending = { fn, args }; },
+    harden,
+    detectLeaks,
+  };
 })`;
 
-/** Source of the one call script every host→sandbox call goes through. */
-export const callSource = `__TEMPORAL__.api[__temporal_call.fn].apply(undefined, __temporal_call.args)`;
+/** Source of the one call script every host→realm call goes through. */
+export const callSource = `__temporal_invoke()`;

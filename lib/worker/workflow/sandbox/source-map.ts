@@ -5,20 +5,33 @@ import { SourceMap, type SourceMapPayload } from 'node:module';
  * `module.SourceMap` does the VLQ decoding; one instance serves every context of a bundle.
  */
 export class BundleSourceMap {
-  private readonly map: SourceMap;
+  // One entry per section of an index map (a plain map is one section at 0:0), sorted by line.
+  private readonly sections: { line: number; column: number; map: SourceMap }[];
 
   constructor(
     json: string,
     /** The `filename` the bundle script was compiled with; only frames in it are mapped. */
     readonly filename: string,
   ) {
-    this.map = new SourceMap(JSON.parse(json) as SourceMapPayload);
+    const parsed = JSON.parse(json) as SourceMapPayload & { sections?: { offset: { line: number; column: number }; map: SourceMapPayload }[] };
+    this.sections = parsed.sections
+      ? parsed.sections.map((s) => ({ line: s.offset.line, column: s.offset.column, map: new SourceMap(s.map) }))
+      : [{ line: 0, column: 0, map: new SourceMap(parsed) }];
   }
 
   /** `file:line:column` in the original source, or `undefined` for frames outside the bundle. */
   locate(file: string | null, line: number | null, column: number | null): { file: string; line: number; column: number } | undefined {
     if (file !== this.filename || line === null || column === null) return undefined;
-    const entry = this.map.findEntry(line - 1, column - 1) as Partial<{ originalSource: string; originalLine: number; originalColumn: number }>;
+    const line0 = line - 1;
+    const column0 = column - 1;
+    let section = undefined as (typeof this.sections)[number] | undefined;
+    for (const candidate of this.sections) if (candidate.line <= line0) section = candidate;
+    if (!section) return undefined;
+    const entry = section.map.findEntry(line0 - section.line, line0 === section.line ? column0 - section.column : column0) as Partial<{
+      originalSource: string;
+      originalLine: number;
+      originalColumn: number;
+    }>;
     if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
     return { file: entry.originalSource, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
   }

@@ -1,0 +1,154 @@
+import { AsyncLocalStorage as HostAsyncLocalStorage } from 'node:async_hooks';
+import hostAssert from 'node:assert';
+import { TextDecoder as HostTextDecoder, TextEncoder as HostTextEncoder } from 'node:util';
+import vm from 'node:vm';
+import { bootstrapSource, callSource } from './bootstrap';
+import { SandboxTimeoutError } from './errors';
+import { formatStack, type BundleSourceMap, type CallSiteLike } from './source-map';
+import { trackUnhandledRejections, untrackUnhandledRejections } from './unhandled-rejections';
+
+/** The functions `@temporalio/workflow/lib/worker-interface.js` exports, by name. */
+export type WorkerInterfaceFunction =
+  | 'initRuntime'
+  | 'initialize'
+  | 'activate'
+  | 'concludeActivation'
+  | 'tryUnblockConditions'
+  | 'dispose'
+  | 'destroy';
+
+/** Per-execution state inside a realm (an in-realm object; opaque to the host). */
+export type Slot = { activator: unknown; userModules: unknown };
+
+/** What the host reads back from a realm's bootstrap. */
+interface RealmControl {
+  promisePrototype: object;
+  newSlot(): Slot;
+  switchTo(slot: Slot | undefined): void;
+  setPending(fn: WorkerInterfaceFunction, args: unknown[]): void;
+  harden(): void;
+  detectLeaks(): string[] | undefined;
+}
+
+/** Host functions handed to the bootstrap script; see `bootstrap.ts`. */
+interface BootstrapHost {
+  classes: Record<string, unknown>;
+  assert: unknown;
+  AsyncLocalStorage: unknown;
+  console(level: string, args: unknown[]): void;
+  formatStack(error: unknown, sites: CallSiteLike[]): string;
+}
+
+export interface RealmOptions {
+  /** The compiled bundle, shared by every realm. */
+  script: vm.Script;
+  sourceMap?: BundleSourceMap;
+  callTimeoutMs: number;
+  /** Freeze built-ins and watch for additions: required when executions share the realm. */
+  hardened: boolean;
+  name: string;
+  /** `console.*` from workflow code, with the slot that was current. */
+  console: (level: string, args: unknown[], slot: Slot | undefined) => void;
+  /** A promise rejection nobody handled, with the slot whose activation was in progress. */
+  onUnhandledRejection: (reason: unknown, slot: Slot | undefined) => void;
+}
+
+const bootstrapScript = new vm.Script(bootstrapSource, { filename: 'temporal-native:sandbox-bootstrap' });
+const callScript = new vm.Script(callSource, { filename: 'temporal-native:sandbox-call' });
+
+/**
+ * One `vm` realm with the workflow bundle evaluated in it. Executions live in slots; calls run with
+ * one slot current and drain the realm's microtasks before returning (`microtaskMode:
+ * 'afterEvaluate'`), so no execution's continuation ever runs while another is current.
+ */
+export class Realm {
+  private readonly context: vm.Context;
+  private readonly control: RealmControl;
+  private current: Slot | undefined;
+  /** The slot whose activation is in progress, for attributing unhandled rejections. */
+  owner: Slot | undefined;
+  private lock: Promise<unknown> = Promise.resolve();
+  /** Set when a call timed out: the realm's state can no longer be trusted. */
+  broken = false;
+  liveSlots = 0;
+
+  constructor(private readonly options: RealmOptions) {
+    this.context = vm.createContext({}, { microtaskMode: 'afterEvaluate', name: options.name });
+    const host: BootstrapHost = {
+      classes: { URL, URLSearchParams, TextEncoder: HostTextEncoder, TextDecoder: HostTextDecoder, AbortController },
+      assert: hostAssert,
+      AsyncLocalStorage: HostAsyncLocalStorage,
+      console: (level, args) => options.console(level, args, this.current),
+      formatStack: (error, sites) => formatStack(error, sites, options.sourceMap),
+    };
+    const bootstrap = bootstrapScript.runInContext(this.context) as (host: BootstrapHost) => RealmControl;
+    this.control = bootstrap(host);
+    options.script.runInContext(this.context, { timeout: options.callTimeoutMs });
+    if (options.hardened) this.control.harden();
+    trackUnhandledRejections(this.control.promisePrototype, this);
+  }
+
+  /**
+   * Runs `body` (one whole activation, including the macrotask turn in which Node reports
+   * unhandled rejections) alone in this realm, with `slot` owning the rejections raised meanwhile.
+   */
+  exclusive<T>(slot: Slot, body: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(async () => {
+      this.owner = slot;
+      try {
+        return await body();
+      } finally {
+        this.owner = undefined;
+      }
+    });
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  newSlot(): Slot {
+    this.liveSlots++;
+    return this.control.newSlot();
+  }
+
+  releaseSlot(): void {
+    this.liveSlots--;
+  }
+
+  /**
+   * Calls a worker-interface function with `slot` current. Throws {@link SandboxTimeoutError} when
+   * the call, microtasks included, exceeds the timeout; the realm is then marked broken.
+   */
+  call(slot: Slot, fn: WorkerInterfaceFunction, args: unknown[]): unknown {
+    const previous = this.current;
+    this.current = slot;
+    this.control.switchTo(slot);
+    this.control.setPending(fn, args);
+    try {
+      return callScript.runInContext(this.context, { timeout: this.options.callTimeoutMs, displayErrors: false });
+    } catch (error) {
+      if ((error as { code?: unknown })?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        this.broken = true;
+        throw new SandboxTimeoutError(this.options.callTimeoutMs, fn);
+      }
+      throw error;
+    } finally {
+      this.current = previous;
+      this.control.switchTo(previous);
+    }
+  }
+
+  /** Built-ins or globals added since the last check, already removed (hardened realms only). */
+  detectLeaks(): string[] | undefined {
+    return this.options.hardened ? this.control.detectLeaks() : undefined;
+  }
+
+  /** Called by the process-wide rejection tracker for promises of this realm. */
+  recordUnhandledRejection(reason: unknown): void {
+    this.options.onUnhandledRejection(reason, this.owner);
+  }
+
+  /** Stops tracking the realm; its memory goes once no slot references it. */
+  retire(): void {
+    untrackUnhandledRejections(this);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Spec §7 phase 2 scenario 5 with the official SDK against our dev server: child workflows return
+ * their result and propagate their failure, a duplicate child id fails the second start, a child
+ * can be cancelled from its parent, and the parent close policy is applied when the parent closes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, ChildWorkflowFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import {
+  parentCancelsChild,
+  parentLeavesChild,
+  parentOfDuplicateChildren,
+  parentOfFailingChild,
+  parentOfGreetingChild,
+} from './p2-support/workflows';
+
+const { StartChildWorkflowExecutionFailedCause } = temporal.api.enums.v1;
+
+let env: P2Env;
+
+beforeAll(async () => {
+  env = await startP2Env();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+/** Waits until the workflow `workflowId` reaches `status` (a WorkflowExecutionStatusName). */
+async function eventuallyStatus(workflowId: string, status: string): Promise<void> {
+  await eventually(
+    async () => ((await env.client.workflow.getHandle(workflowId).describe()).status.name === status ? true : undefined),
+    `${workflowId} to be ${status}`,
+  );
+}
+
+describe('phase 2 · child workflows', () => {
+  it("executeChild returns the child's result and links parent and child", async () => {
+    const parentId = uniqueId('parent');
+    const handle = await env.client.workflow.start(parentOfGreetingChild, { taskQueue: env.taskQueue, workflowId: parentId, args: ['kid'] });
+    expect(await handle.result()).toBe('child greets kid');
+
+    const history = await handle.fetchHistory();
+    expect(eventTypes(history)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+      'StartChildWorkflowExecutionInitiated',
+      'ChildWorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+      'ChildWorkflowExecutionCompleted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+      'WorkflowExecutionCompleted',
+    ]);
+    const initiated = onlyEvent(history, 'StartChildWorkflowExecutionInitiated');
+    const started = onlyEvent(history, 'ChildWorkflowExecutionStarted');
+    const completed = onlyEvent(history, 'ChildWorkflowExecutionCompleted').childWorkflowExecutionCompletedEventAttributes;
+    expect(Number(completed?.initiatedEventId)).toBe(Number(initiated.eventId));
+    expect(Number(completed?.startedEventId)).toBe(Number(started.eventId));
+
+    const child = await env.client.workflow.getHandle(`${parentId}-child`).describe();
+    expect(child.status.name).toBe('COMPLETED');
+    expect(child.parentExecution?.workflowId).toBe(parentId);
+    expect(child.parentExecution?.runId).toBe(handle.firstExecutionRunId);
+  });
+
+  it("propagates a child's failure as ChildWorkflowFailure caused by its ApplicationFailure", async () => {
+    const err = await env.client.workflow
+      .execute(parentOfFailingChild, { taskQueue: env.taskQueue, workflowId: uniqueId('parent-of-failing') })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const childFailure = (err as WorkflowFailedError).cause;
+    expect(childFailure).toBeInstanceOf(ChildWorkflowFailure);
+    const appFailure = (childFailure as ChildWorkflowFailure).cause;
+    expect(appFailure).toBeInstanceOf(ApplicationFailure);
+    expect((appFailure as ApplicationFailure).type).toBe('ChildBroke');
+    expect(appFailure?.message).toBe('the child broke');
+  });
+
+  it('fails the start of a second child with an id that is already running', async () => {
+    const childId = uniqueId('duplicate-child');
+    const handle = await env.client.workflow.start(parentOfDuplicateChildren, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('parent-of-duplicates'),
+      args: [childId],
+    });
+    expect(await handle.result()).toBe('WorkflowExecutionAlreadyStartedError');
+    const history = await handle.fetchHistory();
+    const failed = onlyEvent(history, 'StartChildWorkflowExecutionFailed').startChildWorkflowExecutionFailedEventAttributes;
+    expect(failed?.cause).toBe(StartChildWorkflowExecutionFailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS);
+    expect(failed?.workflowId).toBe(childId);
+  });
+
+  it('cancels a child when the scope that started it is cancelled', async () => {
+    const childId = uniqueId('cancelled-child');
+    const handle = await env.client.workflow.start(parentCancelsChild, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('parent-cancels'),
+      args: [childId],
+    });
+    expect(await handle.result()).toBe('child cancelled');
+    expect((await env.client.workflow.getHandle(childId).describe()).status.name).toBe('CANCELLED');
+    const types = eventTypes(await handle.fetchHistory());
+    expect(types).toContain('RequestCancelExternalWorkflowExecutionInitiated');
+    expect(types).toContain('ExternalWorkflowExecutionCancelRequested');
+    expect(types).toContain('ChildWorkflowExecutionCanceled');
+  });
+
+  it('terminates a running child when its parent closes under the TERMINATE policy', async () => {
+    const childId = uniqueId('terminate-policy-child');
+    await env.client.workflow.execute(parentLeavesChild, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('parent-terminate-policy'),
+      args: [childId, 'TERMINATE'],
+    });
+    await eventuallyStatus(childId, 'TERMINATED');
+  });
+
+  it('requests cancellation of a running child when its parent closes under the REQUEST_CANCEL policy', async () => {
+    const childId = uniqueId('request-cancel-policy-child');
+    await env.client.workflow.execute(parentLeavesChild, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('parent-request-cancel-policy'),
+      args: [childId, 'REQUEST_CANCEL'],
+    });
+    await eventuallyStatus(childId, 'CANCELLED');
+  });
+
+  it('leaves a running child alone when its parent closes under the ABANDON policy', async () => {
+    const childId = uniqueId('abandon-policy-child');
+    const parent = await env.client.workflow.start(parentLeavesChild, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('parent-abandon-policy'),
+      args: [childId, 'ABANDON'],
+    });
+    await parent.result();
+    const child = env.client.workflow.getHandle(childId);
+    // The parent has closed, so the policy has been applied (or skipped) already.
+    expect((await child.describe()).status.name).toBe('RUNNING');
+    await child.terminate('test cleanup');
+  });
+});

@@ -218,7 +218,7 @@ describe.skipIf(!devServerAvailable)('our worker serving activities to workflows
   });
 
   it('lets activities in flight finish during a graceful shutdown, then stops', async () => {
-    const taskQueue = e2e.uniqueTaskQueue();
+    const taskQueue = e2e.taskQueue;
     const started = deferred<void>();
     const release = deferred<void>();
     const activities = {
@@ -229,22 +229,20 @@ describe.skipIf(!devServerAvailable)('our worker serving activities to workflows
       },
     };
     const worker = await Worker.create(e2e.ourWorkerOptions(taskQueue, { activities, shutdownGraceTime: '1 minute' }));
-    const outcome = await e2e.withWorkflowWorker(taskQueue, async () => {
-      const running = worker.run();
-      const result = e2e.callActivity(taskQueue, { name: 'slow', args: [], options: noRetry });
-      await started.promise;
-      worker.shutdown();
-      expect(worker.getState()).toBe('STOPPING');
-      release.resolve();
-      await running;
-      expect(worker.getState()).toBe('STOPPED');
-      return result;
-    });
+    const running = worker.run();
+    const result = e2e.callActivity(taskQueue, { name: 'slow', args: [], options: noRetry });
+    await started.promise;
+    worker.shutdown();
+    expect(worker.getState()).toBe('STOPPING');
+    release.resolve();
+    await running;
+    expect(worker.getState()).toBe('STOPPED');
+    const outcome = await result;
     expect(outcome).toEqual({ status: 'completed', value: 'finished' });
   });
 
   it('cancels activities still running when the grace time ends, and the task is retried elsewhere', async () => {
-    const taskQueue = e2e.uniqueTaskQueue();
+    const taskQueue = e2e.taskQueue;
     const firstAttemptStarted = deferred<void>();
     const firstAttemptCancelled = deferred<string>();
     const activities = {
@@ -261,19 +259,17 @@ describe.skipIf(!devServerAvailable)('our worker serving activities to workflows
         return `attempt ${activityInfo().attempt}`;
       },
     };
-    const outcome = await e2e.withWorkflowWorker(taskQueue, async () => {
-      const first = await Worker.create(e2e.ourWorkerOptions(taskQueue, { activities, shutdownGraceTime: '100ms' }));
-      const result = e2e.callActivity(taskQueue, {
-        name: 'stubborn',
-        args: [],
-        options: { startToCloseTimeout: '30s', retry: { initialInterval: '10ms', maximumAttempts: 3 } },
-      });
-      // Shut the first worker down as soon as the first attempt runs; it outlives the grace time.
-      await first.runUntil(firstAttemptStarted.promise);
-      expect(await firstAttemptCancelled.promise).toBe('WORKER_SHUTDOWN');
-      const second = await Worker.create(e2e.ourWorkerOptions(taskQueue, { activities }));
-      return second.runUntil(result);
+    const first = await Worker.create(e2e.ourWorkerOptions(taskQueue, { activities, shutdownGraceTime: '100ms' }));
+    const result = e2e.callActivity(taskQueue, {
+      name: 'stubborn',
+      args: [],
+      options: { startToCloseTimeout: '30s', retry: { initialInterval: '10ms', maximumAttempts: 3 } },
     });
+    // Shut the first worker down as soon as the first attempt runs; it outlives the grace time.
+    await first.runUntil(firstAttemptStarted.promise);
+    expect(await firstAttemptCancelled.promise).toBe('WORKER_SHUTDOWN');
+    const second = await Worker.create(e2e.ourWorkerOptions(taskQueue, { activities }));
+    const outcome = await second.runUntil(result);
     expect(outcome).toEqual({ status: 'completed', value: 'attempt 2' });
   });
 

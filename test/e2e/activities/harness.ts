@@ -29,9 +29,16 @@ export class TestLogger extends LevelLogger {
 
 let officialRuntimeInstalled = false;
 
-/** Everything one e2e file shares: started once in `beforeAll`, closed in `afterAll`. */
+/**
+ * Everything one e2e file shares: started once in `beforeAll`, closed in `afterAll`. One official
+ * worker serves the workflows on {@link taskQueue} for the whole file (creating one costs about a
+ * second); each test runs its own worker of ours on that same task queue, one test at a time.
+ */
 export class ActivityE2E {
   private counter = 0;
+  readonly taskQueue = `activities-${randomUUID()}`;
+  private officialWorker: OfficialWorker | undefined;
+  private officialRun: Promise<void> | undefined;
 
   private constructor(
     readonly server: DevServerHandle,
@@ -44,7 +51,8 @@ export class ActivityE2E {
 
   static async start(server: DevServerHandle): Promise<ActivityE2E> {
     if (!officialRuntimeInstalled) {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
+      // ERROR: the official worker warns that it polls no activities, which is the point here.
+      Runtime.install({ logger: new DefaultLogger('ERROR') });
       officialRuntimeInstalled = true;
     }
     const { code } = await bundleWorkflowCode({
@@ -55,10 +63,15 @@ export class ActivityE2E {
     const officialClientConnection = await OfficialConnection.connect({ address: server.address });
     const officialClient = new OfficialClient({ connection: officialClientConnection, namespace: server.namespace });
     const nativeConnection = await NativeConnection.connect({ address: server.address });
-    return new ActivityE2E(server, connection, officialClient, officialClientConnection, nativeConnection, code);
+    const e2e = new ActivityE2E(server, connection, officialClient, officialClientConnection, nativeConnection, code);
+    e2e.officialWorker = await e2e.createWorkflowWorker(e2e.taskQueue);
+    e2e.officialRun = e2e.officialWorker.run();
+    return e2e;
   }
 
   async close(): Promise<void> {
+    if (this.officialWorker?.getState() === 'RUNNING') this.officialWorker.shutdown();
+    await this.officialRun;
     await this.nativeConnection.close();
     await this.officialClientConnection.close();
     await this.connection.close();
@@ -81,25 +94,23 @@ export class ActivityE2E {
   }
 
   /**
-   * Runs `fn` while the official worker serves the test workflows and our worker (built from
-   * `options`) serves the activities on one fresh task queue; shuts both down afterwards.
+   * Runs `fn` while our worker (built from `options`) serves the activities on the shared task
+   * queue; shuts it down afterwards.
    */
   async withWorkers<T>(options: Partial<WorkerOptions>, fn: (ctx: { taskQueue: string; worker: Worker }) => Promise<T>): Promise<T> {
-    const taskQueue = this.uniqueTaskQueue();
-    const worker = await Worker.create(this.ourWorkerOptions(taskQueue, options));
-    return this.withWorkflowWorker(taskQueue, () => worker.runUntil(() => fn({ taskQueue, worker })));
+    const worker = await Worker.create(this.ourWorkerOptions(this.taskQueue, options));
+    return worker.runUntil(() => fn({ taskQueue: this.taskQueue, worker }));
   }
 
-  /** Runs `fn` while the official worker serves the test workflows (workflows only) on `taskQueue`. */
-  async withWorkflowWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T> {
-    const official = await OfficialWorker.create({
+  /** The official worker, configured for workflows only (no activities), on `taskQueue`. */
+  private createWorkflowWorker(taskQueue: string): Promise<OfficialWorker> {
+    return OfficialWorker.create({
       connection: this.nativeConnection,
       namespace: this.server.namespace,
       taskQueue,
       workflowBundle: { code: this.workflowCode },
       activities: undefined,
     });
-    return official.runUntil(fn);
   }
 
   /** Starts `callActivity` and returns its outcome. */

@@ -1,0 +1,210 @@
+/**
+ * One replay worker's life: the core's replayer, our workflow activation loop over its worker, one
+ * history at a time, and the shutdown order at the end.
+ */
+import { createRuntime } from '../../core';
+import type { CoreReplayer, CoreRuntime } from '../../core/types';
+import { WorkflowActivationLoop } from '../workflow/activation-loop';
+import { DeterminismViolationError, ReplayError } from './errors';
+import type { PreparedHistory } from './history-input';
+import type { CompiledReplayOptions } from './replay-options';
+import { ReplayObserver, type ObservedEviction } from './replay-observer';
+
+/** How one history replayed. */
+export interface ReplayResult {
+  readonly workflowId: string;
+  /** The run id recorded in the history. */
+  readonly runId: string;
+  /** Absent when the workflow code reproduced the history's commands exactly. */
+  readonly error?: ReplayError | DeterminismViolationError;
+}
+
+// Evictions that end a replay that went well: the run finished (or the core dropped it to replay the
+// next history), not a failure of the workflow code.
+const CLEAN_EVICTIONS = new Set(['WORKFLOW_EXECUTION_ENDING', 'LANG_REQUESTED', 'CACHE_FULL']);
+
+// Only one run is replayed at a time; a second slot covers the previous run's eviction still being
+// answered while the next history starts.
+const CACHE_SIZE = 2;
+
+let sharedRuntime: Promise<CoreRuntime> | undefined;
+let sessionCount = 0;
+
+// A runtime owns a thread pool; replays reuse one per process, like connections do.
+function defaultRuntime(): Promise<CoreRuntime> {
+  if (!sharedRuntime) {
+    const creating = createRuntime();
+    sharedRuntime = creating;
+    creating.catch(() => {
+      if (sharedRuntime === creating) sharedRuntime = undefined;
+    });
+  }
+  return sharedRuntime;
+}
+
+type Outcome = { kind: 'evicted'; eviction: ObservedEviction } | { kind: 'fatal'; error: unknown } | { kind: 'stopped' };
+
+/**
+ * A replay worker running our workflow activation loop.
+ *
+ * @example
+ * ```ts
+ * const session = await ReplaySession.open(await compileReplayOptions({ workflowsPath }));
+ * try {
+ *   const result = await session.replay(prepareHistory(history, undefined, 'history', 'wf'));
+ * } finally {
+ *   await session.close();
+ * }
+ * ```
+ */
+export class ReplaySession {
+  private readonly running: Promise<void>;
+  private fatalError: { error: unknown } | undefined;
+  private waiting: ((outcome: Outcome) => void) | undefined;
+  private stopped = false;
+  private closed = false;
+
+  private constructor(
+    private readonly replayer: CoreReplayer,
+    private readonly observer: ReplayObserver,
+    loop: WorkflowActivationLoop,
+  ) {
+    this.running = loop.run().finally(() => {
+      this.stopped = true;
+      this.settle({ kind: 'stopped' });
+    });
+  }
+
+  static async open(options: CompiledReplayOptions): Promise<ReplaySession> {
+    const runtime = options.runtime ?? (await defaultRuntime());
+    // Task queue names only need to be unique among this process's replay workers.
+    const taskQueue = `${options.replayName}-${process.pid}-${++sessionCount}`;
+    const replayer = runtime.createReplayer({ namespace: options.namespace, taskQueue, maxCachedWorkflows: CACHE_SIZE });
+    const observer = new ReplayObserver(replayer.worker);
+    let session: ReplaySession | undefined;
+    const loop = new WorkflowActivationLoop({
+      coreWorker: observer,
+      bundle: options.bundle,
+      maxCachedWorkflows: CACHE_SIZE,
+      maxConcurrentWorkflowTaskExecutions: CACHE_SIZE,
+      dataConverter: { payloadCodecs: options.payloadCodecs },
+      logger: options.logger,
+      namespace: options.namespace,
+      taskQueue,
+      onFatalError: (error) => session?.recordFatal(error),
+    });
+    session = new ReplaySession(replayer, observer, loop);
+    return session;
+  }
+
+  /**
+   * Pushes one history and resolves once the core has finished with its run (it evicts every
+   * replayed run, with a reason that tells how the replay went).
+   *
+   * @throws ReplayError when the replay worker itself failed or stopped (not the workflow code).
+   */
+  async replay(history: PreparedHistory): Promise<ReplayResult> {
+    if (this.closed) throw new ReplayError('The replay worker is already shut down');
+    if (this.fatalError) throw this.workerFailure(this.fatalError.error);
+    if (this.stopped) throw new ReplayError('The replay worker stopped before the history could be replayed');
+    const outcome = new Promise<Outcome>((resolve) => (this.waiting = resolve));
+    this.observer.onEviction((eviction) => this.settle({ kind: 'evicted', eviction }));
+    try {
+      await this.replayer.pushHistory(history.workflowId, history.bytes);
+    } catch (error) {
+      this.observer.onEviction(undefined);
+      this.waiting = undefined;
+      throw new ReplayError(`The core refused the history of workflow ${history.workflowId}: ${describe(error)}`, undefined, { cause: error });
+    }
+    const result = await outcome;
+    this.observer.onEviction(undefined);
+    switch (result.kind) {
+      case 'evicted':
+        return { workflowId: history.workflowId, runId: result.eviction.runId, error: evictionToError(history.workflowId, result.eviction) };
+      case 'fatal':
+        throw this.workerFailure(result.error);
+      case 'stopped':
+        throw new ReplayError(`The replay worker stopped while replaying workflow ${history.workflowId}`);
+    }
+  }
+
+  /**
+   * Shuts the replay worker down in order: end the history stream, initiate, let the activation
+   * loop drain the poller and acknowledge every completion, then finalize. Resolves with the errors
+   * met on the way (the caller decides whether they matter more than its own).
+   */
+  async close(): Promise<unknown[]> {
+    if (this.closed) return [];
+    this.closed = true;
+    const errors: unknown[] = [];
+    const attempt = (step: () => void) => {
+      try {
+        step();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    attempt(() => this.replayer.closeHistoryStream());
+    attempt(() => this.observer.initiateShutdown());
+    await this.running;
+    try {
+      // The core answers the last poll before that operation drops its reference to the worker, and
+      // finalize refuses while one is held: one turn of the event loop lets it go first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.observer.finalizeShutdown();
+    } catch (error) {
+      errors.push(error);
+    }
+    if (this.fatalError) errors.unshift(this.fatalError.error);
+    return errors;
+  }
+
+  private recordFatal(error: unknown): void {
+    if (!this.fatalError) this.fatalError = { error };
+    this.settle({ kind: 'fatal', error });
+  }
+
+  private settle(outcome: Outcome): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.(outcome);
+  }
+
+  private workerFailure(error: unknown): ReplayError {
+    return new ReplayError(`The replay worker failed: ${describe(error)}`, undefined, { cause: error });
+  }
+}
+
+function evictionToError(workflowId: string, eviction: ObservedEviction): ReplayError | DeterminismViolationError | undefined {
+  const { reason, runId, lastTaskFailure } = eviction;
+  const message = coreFailureMessage(eviction.message);
+  if (CLEAN_EVICTIONS.has(reason)) return undefined;
+  const where = `workflow ${workflowId} (run ${runId})`;
+  if (reason === 'NONDETERMINISM') {
+    return new DeterminismViolationError(`Replay of ${where} does not match its history: ${message}`, reason);
+  }
+  if (reason === 'LANG_FAIL') {
+    // Workflow code can detect nondeterminism itself (e.g. WeakRef use); it fails the task with
+    // that error type, and it deserves the same class as the core's verdict.
+    if (lastTaskFailure?.applicationFailureInfo?.type === 'DeterminismViolationError') {
+      return new DeterminismViolationError(`Replay of ${where} does not match its history: ${lastTaskFailure.message ?? message}`, reason);
+    }
+    const detail = lastTaskFailure?.message ? `${lastTaskFailure.message}${message ? ` (${message})` : ''}` : message;
+    return new ReplayError(`Replay of ${where} failed its workflow task: ${detail}`, reason);
+  }
+  return new ReplayError(`Replay of ${where} was abandoned by the core (${reason}): ${message}`, reason);
+}
+
+/**
+ * The core wraps the failure it reports in Rust debug formatting
+ * (`Workflow activation completion failed: Failure { failure: Some(Failure { message: "…", … }) … }`);
+ * the quoted message is the part a user needs (it names the event and the command).
+ */
+function coreFailureMessage(text: string): string {
+  const quoted = /message: "((?:[^"\\]|\\.)*)"/.exec(text);
+  return quoted ? quoted[1].replace(/\\(.)/g, '$1') : text;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -4,7 +4,7 @@ import type { CoreWorker } from '../core/types';
 import { ActivityTaskLoop } from './activity/activity-task-loop';
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from './options';
 import { listenForShutdownSignals } from './shutdown-signals';
-import { prepareWorkflowBundle, type PreparedWorkflowBundle } from './workflow-task-loop';
+import { createWorkflowTaskLoop, prepareWorkflowBundle, type PreparedWorkflowBundle } from './workflow-task-loop';
 import { WorkerStateTransitionError, type WorkerState } from './worker-state';
 
 /** One poller-driven loop (activities, workflows): runs until its poller is drained, never rejects. */
@@ -176,7 +176,8 @@ export class Worker {
 
   private startLoops(): void {
     const { options } = this;
-    if (options.core.taskTypes.activities) {
+    // Local activities arrive through the activity poll too, so it runs for either kind.
+    if (options.core.taskTypes.activities || options.core.taskTypes.localActivities) {
       this.pollersRunning++;
       this.loops.push(
         new ActivityTaskLoop({
@@ -188,6 +189,23 @@ export class Worker {
           namespace: options.namespace,
           taskQueue: options.taskQueue,
           maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+          onFatalError: (error) => this.recordFatalError(error),
+          onPollerShutdown: () => this.onPollerShutdown(),
+        }),
+      );
+    }
+    if (options.workflows !== undefined && this.workflowBundle !== undefined) {
+      this.pollersRunning++;
+      this.loops.push(
+        createWorkflowTaskLoop({
+          coreWorker: this.coreWorker,
+          bundle: this.workflowBundle,
+          workflows: options.workflows,
+          dataConverter: this.dataConverter,
+          logger: options.logger,
+          namespace: options.namespace,
+          taskQueue: options.taskQueue,
+          registeredActivityNames: options.activities.keys(),
           onFatalError: (error) => this.recordFatalError(error),
           onPollerShutdown: () => this.onPollerShutdown(),
         }),
@@ -205,7 +223,9 @@ async function disposeUnstartedCoreWorker(coreWorker: CoreWorker, options: Compi
   try {
     coreWorker.initiateShutdown();
     const drains: Promise<void>[] = [];
-    if (options.core.taskTypes.activities) drains.push(drainPoller(() => coreWorker.pollActivityTask()));
+    if (options.core.taskTypes.activities || options.core.taskTypes.localActivities) {
+      drains.push(drainPoller(() => coreWorker.pollActivityTask()));
+    }
     if (options.core.taskTypes.workflows) drains.push(drainPoller(() => coreWorker.pollWorkflowActivation()));
     await Promise.all(drains);
     await coreWorker.finalizeShutdown();

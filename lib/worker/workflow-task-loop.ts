@@ -1,23 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import type { CoreWorker } from '../core/types';
+import type { LoadedDataConverter } from '../converter/types';
+import type { Logger } from './logger';
 import type { CompiledWorkflowOptions } from './options';
+import { WorkflowActivationLoop } from './workflow/activation-loop';
+import { bundleWorkflowCode } from './workflow/bundler';
 
 /** The workflow code a worker runs, bundled. */
 export interface PreparedWorkflowBundle {
   readonly code: string;
   readonly sourceMap?: string;
+  readonly hash?: string;
 }
 
 /**
  * Loads or builds the workflow bundle before the core worker is created, so that a bundling error
- * rejects `Worker.create` instead of surfacing later.
- *
- * The workflow activation loop (`lib/worker/workflow/activation-loop`) is not part of this build
- * yet, so a worker asked to run workflows is refused here with an error that names the option,
- * rather than polling workflow tasks it could not execute.
+ * (or a missing `codePath`) rejects `Worker.create` instead of surfacing once polling started.
  */
 export async function prepareWorkflowBundle(options: CompiledWorkflowOptions): Promise<PreparedWorkflowBundle> {
-  const option = options.workflowsPath !== undefined ? 'workflowsPath' : 'workflowBundle';
-  throw new TypeError(
-    `${option}: this build of temporal-native cannot run workflows in a Worker yet (the workflow activation loop is not available); ` +
-      'run workflows with @temporalio/worker on the same task queue and serve only activities here',
-  );
+  const given = options.workflowBundle;
+  if (given !== undefined) {
+    if ('code' in given) return { code: given.code };
+    try {
+      return { code: await readFile(given.codePath, 'utf8') };
+    } catch (error) {
+      throw new TypeError(`workflowBundle.codePath: cannot read ${given.codePath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (options.workflowsPath === undefined) {
+    throw new TypeError('workflowsPath or workflowBundle is required to run workflows');
+  }
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: options.workflowsPath,
+    workflowInterceptorModules: [...options.workflowInterceptorModules],
+  });
+  return { code: bundle.code, sourceMap: bundle.sourceMap, hash: bundle.hash };
+}
+
+/** What the worker hands its workflow loop. */
+export interface WorkflowTaskLoopOptions {
+  readonly coreWorker: CoreWorker;
+  readonly bundle: PreparedWorkflowBundle;
+  readonly workflows: CompiledWorkflowOptions;
+  readonly dataConverter: LoadedDataConverter;
+  readonly logger: Logger;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly registeredActivityNames: Iterable<string>;
+  readonly onFatalError: (error: unknown) => void;
+  readonly onPollerShutdown: () => void;
+}
+
+/**
+ * The workflow side of a worker: the activation loop of `lib/worker/workflow`, which runs the
+ * bundled workflows in the sandbox and, like the activity loop, settles only once its poller is
+ * drained and every completion acknowledged.
+ */
+export function createWorkflowTaskLoop(options: WorkflowTaskLoopOptions): WorkflowActivationLoop {
+  return new WorkflowActivationLoop({
+    coreWorker: options.coreWorker,
+    bundle: options.bundle,
+    maxCachedWorkflows: options.workflows.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: options.workflows.maxConcurrentWorkflowTaskExecutions,
+    dataConverter: options.dataConverter,
+    logger: options.logger,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    registeredActivityNames: options.registeredActivityNames,
+    onFatalError: options.onFatalError,
+    onPollerShutdown: options.onPollerShutdown,
+  });
 }

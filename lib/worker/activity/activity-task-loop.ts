@@ -112,6 +112,7 @@ export class ActivityTaskLoop {
         if (++failedPolls >= 2) return;
         continue;
       }
+      failedPolls = 0;
       if (bytes === null) return;
       this.dispatch(bytes);
     }

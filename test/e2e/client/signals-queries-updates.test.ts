@@ -10,6 +10,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '../../../lib';
 import { startClientTestEnvironment, type ClientTestEnvironment } from './environment';
 import { rejectionOf } from './helpers';
@@ -172,6 +173,16 @@ describe('updates', () => {
     expect(await handle.executeUpdate(addItemAndCount, { args: ['tea'], updateId: 'once' })).toBe(1);
     expect(await handle.executeUpdate(addItemAndCount, { args: ['tea'], updateId: 'once' })).toBe(1);
     expect(await handle.query(items)).toEqual(['tea']);
+    await handle.signal(finish);
+  });
+
+  it('an update call still waiting at its deadline rejects with WorkflowUpdateRPCTimeoutOrCancelledError', async () => {
+    const handle = await startList('update-deadline');
+    const err = await rejectionOf(
+      env.client.withDeadline(Date.now() + 500, () => handle.executeUpdate(waitForRelease, { args: ['late'] })),
+    );
+    expect(err).toBeInstanceOf(WorkflowUpdateRPCTimeoutOrCancelledError);
+    await handle.signal(release);
     await handle.signal(finish);
   });
 

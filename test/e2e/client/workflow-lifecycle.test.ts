@@ -7,6 +7,7 @@ import {
   ApplicationFailure,
   CancelledFailure,
   NamespaceNotFoundError,
+  ServiceError,
   TerminatedFailure,
   TimeoutFailure,
   WorkflowContinuedAsNewError,
@@ -128,6 +129,19 @@ describe('starting workflows', () => {
     expect(description.searchAttributes.CustomKeywordField).toEqual(['gold']);
   });
 
+  it('a start the server refuses for another reason rejects with ServiceError carrying the gRPC code', async () => {
+    const err = await rejectionOf(
+      env.client.workflow.start(greet, {
+        taskQueue: env.taskQueue,
+        workflowId: env.workflowId('unknown-attribute'),
+        args: ['x'],
+        typedSearchAttributes: [{ key: { name: 'NoSuchAttribute', type: 'KEYWORD' }, value: 'x' }],
+      }),
+    );
+    expect(err).toBeInstanceOf(ServiceError);
+    expect(err).toMatchObject({ codeName: 'INVALID_ARGUMENT', rpc: 'StartWorkflowExecution' });
+  });
+
   it('startDelay postpones the first workflow task, visible as the execution time', async () => {
     const handle = await env.client.workflow.start(greet, {
       taskQueue: env.taskQueue,
@@ -181,6 +195,20 @@ describe('results of runs that did not complete', () => {
     const err = await rejectionOf(handle.result());
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(TimeoutFailure);
+  });
+});
+
+describe('cancelling a call', () => {
+  it('aborting the signal given to withAbortSignal cancels a waiting result() with a CANCELLED ServiceError', async () => {
+    const handle = await env.client.workflow.start(waitForever, { taskQueue: env.taskQueue, workflowId: env.workflowId('abort') });
+    const controller = new AbortController();
+    const waiting = rejectionOf(env.client.withAbortSignal(controller.signal, () => handle.result()));
+    await handle.describe();
+    controller.abort();
+    const err = await waiting;
+    expect(err).toBeInstanceOf(ServiceError);
+    expect((err as ServiceError).codeName).toBe('CANCELLED');
+    await handle.terminate('cleanup');
   });
 });
 

@@ -128,6 +128,31 @@ function rpcSuite(backend: ContractBackend): void {
     expect(err.code).toBe(grpc.status.CANCELLED);
   });
 
+  it('cancels many calls sharing one signal, without a listener-leak warning', async () => {
+    server.on('GetClusterInfo', () => ({ hang: true }));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const calls = Array.from({ length: 50 }, () =>
+        connection.rpcCall('workflow', 'GetClusterInfo', new Uint8Array(), { signal: controller.signal }).catch((e: unknown) => e),
+      );
+      await new Promise<void>((resolve) => {
+        const check = () => (server.callsTo('GetClusterInfo').length === 50 ? resolve() : setTimeout(check, 5));
+        check();
+      });
+      controller.abort();
+      const errors = (await Promise.all(calls)) as CoreError[];
+      expect(errors.every((e) => e instanceof CoreError && e.code === grpc.status.CANCELLED)).toBe(true);
+      // Warnings are emitted on the next tick; let them arrive before looking.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('rejects a call whose timeoutMs passes first', async () => {
     server.on('GetClusterInfo', () => ({ hang: true }));
     const err = (await connection.rpcCall('workflow', 'GetClusterInfo', new Uint8Array(), { timeoutMs: 50 }).catch((e: unknown) => e)) as CoreError;

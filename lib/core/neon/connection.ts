@@ -6,6 +6,7 @@ import { validateWorkerOptions, type ResolvedConnectionOptions } from '../option
 import type { CoreConnection, CoreWorker, RpcCallOptions, ServiceName, WorkerOptions } from '../types';
 import type { NeonApi, NeonClientHandle, NeonRpcCall } from './bridge';
 import { neonHeaders, neonWorkerOptions } from './build-options';
+import { watchAbort } from './abort-watch';
 import { toCoreError } from './errors';
 import type { RuntimeRefs } from './runtime-refs';
 import { NeonWorker } from './worker';
@@ -58,15 +59,14 @@ export class NeonConnection implements CoreConnection {
     // The addon has no cancellation for RPCs: on abort we settle the caller's promise at once and
     // let the call run to its end in the core, where its result is dropped.
     return new Promise<Uint8Array>((resolve, reject) => {
-      const onAbort = () => reject(abortError(rpc));
-      signal.addEventListener('abort', onAbort, { once: true });
+      const stopWatching = watchAbort(signal, () => reject(abortError(rpc)));
       pending.then(
         (bytes) => {
-          signal.removeEventListener('abort', onAbort);
+          stopWatching();
           resolve(bytes);
         },
         (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          stopWatching();
           reject(err);
         },
       );

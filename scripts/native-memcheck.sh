@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs the native contract tests (addon + fake core) under AddressSanitizer and fails on any
+# report. The addon and the fake core are rebuilt with -fsanitize=address into a scratch copy of
+# the build (build/ stays untouched); node itself is not instrumented, so gcc's ASan runtime
+# (libasan, shipped with g++) is preloaded into every node process the tests start.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="${TEMPORAL_MEMCHECK_DIR:-$ROOT/build/memcheck}"
+
+LIBASAN="$(g++ -print-file-name=libasan.so)"
+if [[ "$LIBASAN" != /* || ! -e "$LIBASAN" ]]; then
+  echo "native-memcheck: g++ has no AddressSanitizer runtime (libasan.so); install g++ with libasan." >&2
+  exit 2
+fi
+
+# node-gyp always builds into ./build, so the sanitized build runs in a scratch project that
+# shares the sources and node_modules.
+rm -rf "$WORK"
+mkdir -p "$WORK/test"
+ln -s "$ROOT/binding.gyp" "$WORK/binding.gyp"
+ln -s "$ROOT/native" "$WORK/native"
+ln -s "$ROOT/test/fake-core" "$WORK/test/fake-core"
+ln -s "$ROOT/node_modules" "$WORK/node_modules"
+
+NODE_GYP="$(dirname "$(command -v node)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
+[[ -n "${npm_config_node_gyp:-}" ]] && NODE_GYP="$npm_config_node_gyp"
+NODEDIR_ARGS=()
+NODE_PREFIX="$(cd "$(dirname "$(command -v node)")/.." && pwd)"
+if [[ -n "${npm_config_nodedir:-}" ]]; then
+  NODEDIR_ARGS=("--nodedir=$npm_config_nodedir")
+elif [[ -e "$NODE_PREFIX/include/node/node_api.h" ]]; then
+  NODEDIR_ARGS=("--nodedir=$NODE_PREFIX")
+fi
+
+echo "native-memcheck: building the addon and the fake core with AddressSanitizer in $WORK"
+(cd "$WORK" && node "$NODE_GYP" rebuild "${NODEDIR_ARGS[@]}" --jobs=max --sanitize=1 >"$WORK/build.log" 2>&1) || {
+  cat "$WORK/build.log" >&2
+  exit 1
+}
+
+LOG="$WORK/test.log"
+echo "native-memcheck: running test/native under ASan (log: $LOG)"
+set +e
+(
+  cd "$ROOT"
+  # Leak checking stays off: node and V8 keep allocations alive until exit by design; the fake
+  # core's live counts (asserted by the tests) cover what the addon must free.
+  export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1:verify_asan_link_order=0:allocator_may_return_null=1"
+  export LD_PRELOAD="$LIBASAN"
+  export TEMPORAL_NATIVE_BUILD_DIR="$WORK/build/Release"
+  export TEMPORAL_NATIVE_ADDON="$WORK/build/Release/temporal_native.node"
+  node node_modules/vitest/vitest.mjs run test/native
+) 2>&1 | tee "$LOG"
+STATUS=${PIPESTATUS[0]}
+set -e
+
+if grep -q "ERROR: AddressSanitizer" "$LOG"; then
+  echo "native-memcheck: AddressSanitizer reported errors (see $LOG)" >&2
+  exit 1
+fi
+if grep -q "^fake core: " "$LOG"; then
+  echo "native-memcheck: the fake core caught a misuse of the C ABI (see $LOG)" >&2
+  exit 1
+fi
+if [[ $STATUS -ne 0 ]]; then
+  echo "native-memcheck: the native tests failed under AddressSanitizer (exit $STATUS)" >&2
+  exit "$STATUS"
+fi
+echo "native-memcheck: no AddressSanitizer reports; native tests passed"

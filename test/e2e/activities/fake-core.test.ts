@@ -11,7 +11,7 @@ import { ApplicationFailure } from '../../../lib/common/failures';
 import { resolveDataConverter } from '../../../lib/converter';
 import type { Payload } from '../../../lib/converter/types';
 import type { CoreConnection, CoreRuntime } from '../../../lib/core/types';
-import { Worker, type WorkerOptions } from '../../../lib/worker';
+import { Worker, WorkerStateTransitionError, type WorkerOptions } from '../../../lib/worker';
 import { enqueueTask, fakeConnection, settledStats, uniqueTaskQueue } from '../../native/fake-core';
 import { TestLogger } from './harness';
 import { RecordingCoreConnection } from './recording-core';
@@ -223,6 +223,62 @@ describe('our activity worker on the native backend over the fake core', () => {
     await expect(
       Worker.create(options(uniqueTaskQueue('activities'), { namespace: 'missing-namespace', activities: { a: async () => 1 } })),
     ).rejects.toThrow(/missing-namespace/);
+  });
+
+  describe('lifecycle', () => {
+    const activities = { noop: async () => undefined };
+
+    it('moves from INITIALIZED to RUNNING to STOPPING to STOPPED', async () => {
+      const worker = await Worker.create(options(uniqueTaskQueue('lifecycle'), { activities }));
+      expect(worker.getState()).toBe('INITIALIZED');
+      const running = worker.run();
+      expect(worker.getState()).toBe('RUNNING');
+      worker.shutdown();
+      expect(worker.getState()).toBe('STOPPING');
+      await running;
+      expect(worker.getState()).toBe('STOPPED');
+    });
+
+    it('refuses shutdown() before run()', async () => {
+      const worker = await Worker.create(options(uniqueTaskQueue('lifecycle'), { activities }));
+      expect(() => worker.shutdown()).toThrow(WorkerStateTransitionError);
+      await worker.runUntil(Promise.resolve());
+    });
+
+    it('refuses a second run()', async () => {
+      const worker = await Worker.create(options(uniqueTaskQueue('lifecycle'), { activities }));
+      await worker.runUntil(async () => {
+        await expect(worker.run()).rejects.toThrow(WorkerStateTransitionError);
+      });
+    });
+
+    it('runUntil resolves with the value of the promise after shutting down', async () => {
+      const worker = await Worker.create(options(uniqueTaskQueue('lifecycle'), { activities }));
+      expect(await worker.runUntil(async () => 'value')).toBe('value');
+      expect(worker.getState()).toBe('STOPPED');
+    });
+
+    it('runUntil rejects with the error of the promise after shutting down', async () => {
+      const worker = await Worker.create(options(uniqueTaskQueue('lifecycle'), { activities }));
+      await expect(worker.runUntil(Promise.reject(new RangeError('inner failure')))).rejects.toThrow('inner failure');
+      expect(worker.getState()).toBe('STOPPED');
+    });
+
+    it('runUntil rejects when the worker is stopped before the promise settles', async () => {
+      const worker = await Worker.create(options(uniqueTaskQueue('lifecycle'), { activities }));
+      const never = new Promise<never>(() => undefined);
+      const running = worker.runUntil(never);
+      worker.shutdown();
+      await expect(running).rejects.toThrow(/stopped before the given promise settled/);
+    });
+
+    it('shuts down and rejects run() with the error when polling fails', async () => {
+      const failing = new RecordingCoreConnection(connection);
+      const worker = await Worker.create({ ...options(uniqueTaskQueue('lifecycle'), { activities }), connection: failing });
+      failing.log.failNextPoll = new Error('core poller broke');
+      await expect(worker.run()).rejects.toThrow('core poller broke');
+      expect(worker.getState()).toBe('FAILED');
+    });
   });
 
   it('stops the shared worker cleanly, leaving no worker, operation or byte array behind', async () => {

@@ -17,6 +17,8 @@ export class CompletionLog {
   readonly heartbeats: coresdk.ActivityHeartbeat[] = [];
   /** Activity tasks (start or cancel) the core has handed to the worker. */
   activityTasksPolled = 0;
+  /** When set, the next activity poll fails with it (after the core answered), as a broken core would. */
+  failNextPoll: Error | undefined;
   private pollWaiters: { count: number; resolve: () => void }[] = [];
   private readonly waiters = new Map<string, (completion: Completion) => void>();
 
@@ -63,6 +65,9 @@ class RecordingCoreWorker implements CoreWorker {
     return this.inner.pollWorkflowActivation();
   }
   async pollActivityTask(): Promise<Uint8Array | null> {
+    const failure = this.log.failNextPoll;
+    this.log.failNextPoll = undefined;
+    if (failure !== undefined) throw failure;
     const task = await this.inner.pollActivityTask();
     if (task !== null) this.log.polledOne();
     return task;

@@ -22,7 +22,14 @@ export interface FullActivityId {
   activityId: string;
 }
 
-/** A task token (from `activityInfo().taskToken`) or a {@link FullActivityId}. */
+/**
+ * A task token (from `activityInfo().taskToken`) or a {@link FullActivityId}.
+ *
+ * @example
+ * ```ts
+ * await client.activity.complete(info.taskToken, 'ok'); // or { workflowId, activityId }
+ * ```
+ */
 export type ActivityRef = Uint8Array | FullActivityId;
 
 /** What the async completion client needs from its `Client`. */

@@ -54,6 +54,14 @@ function makeEnumCodec<Short extends string>(
 
 const enums = temporal.api.enums.v1;
 
+/**
+ * What may happen when a workflow id is reused after its previous run closed.
+ *
+ * @example
+ * ```ts
+ * await client.workflow.start(wf, { taskQueue, workflowId, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+ * ```
+ */
 export type WorkflowIdReusePolicy =
   | 'ALLOW_DUPLICATE'
   | 'ALLOW_DUPLICATE_FAILED_ONLY'
@@ -64,12 +72,28 @@ export const workflowIdReusePolicy = makeEnumCodec<WorkflowIdReusePolicy>(
   'WORKFLOW_ID_REUSE_POLICY_',
 );
 
+/**
+ * What happens when a workflow id is started while a run with that id is still open.
+ *
+ * @example
+ * ```ts
+ * await client.workflow.start(wf, { taskQueue, workflowId, workflowIdConflictPolicy: 'USE_EXISTING' });
+ * ```
+ */
 export type WorkflowIdConflictPolicy = 'FAIL' | 'USE_EXISTING' | 'TERMINATE_EXISTING';
 export const workflowIdConflictPolicy = makeEnumCodec<WorkflowIdConflictPolicy>(
   enums.WorkflowIdConflictPolicy as unknown as Record<string, number>,
   'WORKFLOW_ID_CONFLICT_POLICY_',
 );
 
+/**
+ * A workflow execution's status, as `describe()` and `list()` report it.
+ *
+ * @example
+ * ```ts
+ * if ((await handle.describe()).status.name === 'RUNNING') await handle.signal('stop');
+ * ```
+ */
 export type WorkflowExecutionStatusName =
   | 'RUNNING'
   | 'COMPLETED'
@@ -92,6 +116,14 @@ export const updateStage = makeEnumCodec<UpdateStage>(
   'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_',
 );
 
+/**
+ * When the server should refuse a query instead of running it.
+ *
+ * @example
+ * ```ts
+ * await handle.queryWithOptions('state', { rejectCondition: 'NOT_OPEN' });
+ * ```
+ */
 export type QueryRejectCondition = 'NONE' | 'NOT_OPEN' | 'NOT_COMPLETED_CLEANLY';
 export const queryRejectCondition = makeEnumCodec<QueryRejectCondition>(
   enums.QueryRejectCondition as unknown as Record<string, number>,

@@ -6,7 +6,14 @@
  */
 import { google, temporal } from '@temporalio/proto';
 
-/** gRPC status codes by name, as defined by the gRPC specification. */
+/**
+ * gRPC status codes by name, as defined by the gRPC specification.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ServiceError && err.code === GrpcStatus.UNAVAILABLE) retryLater();
+ * ```
+ */
 export const GrpcStatus = {
   OK: 0,
   CANCELLED: 1,
@@ -27,6 +34,14 @@ export const GrpcStatus = {
   UNAUTHENTICATED: 16,
 } as const;
 
+/**
+ * The name of a gRPC status code.
+ *
+ * @example
+ * ```ts
+ * const name: GrpcStatusName = serviceError.codeName; // 'NOT_FOUND'
+ * ```
+ */
 export type GrpcStatusName = keyof typeof GrpcStatus;
 
 const namesByCode = new Map<number, GrpcStatusName>(
@@ -42,6 +57,13 @@ export function grpcStatusName(code: number): GrpcStatusName {
  * One entry of `google.rpc.Status.details`. `value` is the decoded message when the type is known
  * to `@temporalio/proto` (every `temporal.api.errordetails.v1.*` failure, for instance), otherwise
  * `undefined` and only `bytes` is available.
+ */
+/**
+ * @example
+ * ```ts
+ * const detail = serviceError.detail('temporal.api.errordetails.v1.NotFoundFailure');
+ * console.log(detail?.value);
+ * ```
  */
 export interface StatusDetail {
   /** Full message name without the `type.googleapis.com/` prefix. */

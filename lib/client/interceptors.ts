@@ -6,24 +6,61 @@ import type { temporal } from '@temporalio/proto';
 import type { Payload } from '../converter/types';
 import type { WorkflowOptions, WorkflowUpdateStage } from './workflow-options';
 
-/** Header fields propagated to the workflow; build values with `dataConverter.payloadConverter.toPayload`. */
+/**
+ * Header fields propagated to the workflow; build values with `dataConverter.payloadConverter.toPayload`.
+ *
+ * @example
+ * ```ts
+ * const headers: Headers = { tenant: client.dataConverter.payloadConverter.toPayload('blue') };
+ * ```
+ */
 export type Headers = Record<string, Payload>;
 
-/** The target of a call: `runId` absent means the latest run of `workflowId`. */
+/**
+ * The target of a call: `runId` absent means the latest run of `workflowId`.
+ *
+ * @example
+ * ```ts
+ * const target: WorkflowExecution = { workflowId: 'order-1' }; // latest run
+ * ```
+ */
 export interface WorkflowExecution {
   workflowId: string;
   runId?: string;
 }
 
-/** The rest of the chain for one method: call it to proceed, or return without calling to short-circuit. */
+/**
+ * The rest of the chain for one method: call it to proceed, or return without calling to short-circuit.
+ *
+ * @example
+ * ```ts
+ * const start: WorkflowClientInterceptor['start'] = (input, next) => next(input);
+ * ```
+ */
 export type Next<I, M extends keyof I> = NonNullable<I[M]> extends (input: infer In, next: infer N) => unknown ? N : never;
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * start: (input, next) => next({ ...input, headers: { ...input.headers, tenant } })
+ * ```
+ */
 export interface WorkflowStartInput {
   readonly workflowType: string;
   readonly headers: Headers;
   readonly options: WorkflowOptions;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * signal: (input, next) => (log(input.signalName), next(input))
+ * ```
+ */
 export interface WorkflowSignalInput {
   readonly signalName: string;
   readonly args: unknown[];
@@ -31,6 +68,14 @@ export interface WorkflowSignalInput {
   readonly headers: Headers;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * signalWithStart: (input, next) => (log(input.signalName), next(input))
+ * ```
+ */
 export interface WorkflowSignalWithStartInput {
   readonly workflowType: string;
   readonly signalName: string;
@@ -39,6 +84,14 @@ export interface WorkflowSignalWithStartInput {
   readonly options: WorkflowOptions;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * query: (input, next) => (log(input.queryType), next(input))
+ * ```
+ */
 export interface WorkflowQueryInput {
   readonly queryType: string;
   readonly args: unknown[];
@@ -47,6 +100,14 @@ export interface WorkflowQueryInput {
   readonly headers: Headers;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * startUpdate: (input, next) => (log(input.updateName), next(input))
+ * ```
+ */
 export interface WorkflowStartUpdateInput {
   readonly updateName: string;
   readonly args: unknown[];
@@ -56,6 +117,14 @@ export interface WorkflowStartUpdateInput {
   readonly options: { updateId?: string; waitForStage: WorkflowUpdateStage };
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * const { updateId, workflowRunId } = await next(input);
+ * ```
+ */
 export interface WorkflowStartUpdateOutput {
   readonly updateId: string;
   readonly workflowRunId: string;
@@ -63,6 +132,14 @@ export interface WorkflowStartUpdateOutput {
   readonly outcome?: temporal.api.update.v1.IOutcome;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * startUpdateWithStart: (input, next) => (log(input.updateName, input.workflowType), next(input))
+ * ```
+ */
 export interface WorkflowStartUpdateWithStartInput {
   readonly workflowType: string;
   readonly workflowStartOptions: WorkflowOptions;
@@ -73,12 +150,28 @@ export interface WorkflowStartUpdateWithStartInput {
   readonly updateHeaders: Headers;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * const { workflowExecution, updateId } = await next(input);
+ * ```
+ */
 export interface WorkflowStartUpdateWithStartOutput {
   readonly workflowExecution: Required<WorkflowExecution>;
   readonly updateId: string;
   readonly updateOutcome?: temporal.api.update.v1.IOutcome;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * terminate: (input, next) => (log(input.reason), next(input))
+ * ```
+ */
 export interface WorkflowTerminateInput {
   readonly workflowExecution: WorkflowExecution;
   readonly reason?: string;
@@ -86,11 +179,27 @@ export interface WorkflowTerminateInput {
   readonly firstExecutionRunId?: string;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * cancel: (input, next) => (log(input.workflowExecution.workflowId), next(input))
+ * ```
+ */
 export interface WorkflowCancelInput {
   readonly workflowExecution: WorkflowExecution;
   readonly firstExecutionRunId?: string;
 }
 
+/**
+ * Input or output of one `WorkflowClientInterceptor` method.
+ *
+ * @example
+ * ```ts
+ * describe: (input, next) => (log(input.workflowExecution.workflowId), next(input))
+ * ```
+ */
 export interface WorkflowDescribeInput {
   readonly workflowExecution: WorkflowExecution;
 }

@@ -7,9 +7,24 @@ import { InvalidOptionError } from './errors';
 
 type Payload = temporal.api.common.v1.IPayload;
 
-/** Search attribute value types, in the official SDK's spelling. */
+/**
+ * Search attribute value types, in the official SDK's spelling.
+ *
+ * @example
+ * ```ts
+ * const key = { name: 'CustomIntField', type: 'INT' as SearchAttributeType };
+ * ```
+ */
 export type SearchAttributeType = 'TEXT' | 'KEYWORD' | 'INT' | 'DOUBLE' | 'BOOL' | 'DATETIME' | 'KEYWORD_LIST';
 
+/**
+ * A value of a typed search attribute (a `Date` for `DATETIME`, `string[]` for `KEYWORD_LIST`).
+ *
+ * @example
+ * ```ts
+ * const value: SearchAttributeValue = new Date();
+ * ```
+ */
 export type SearchAttributeValue = string | number | boolean | Date | string[];
 
 /**
@@ -25,10 +40,24 @@ export interface SearchAttributePair {
   value: SearchAttributeValue;
 }
 
-/** Accepts an array of pairs or anything with `getAll()` (such as the official `TypedSearchAttributes`). */
+/**
+ * Accepts an array of pairs or anything with `getAll()` (such as the official `TypedSearchAttributes`).
+ *
+ * @example
+ * ```ts
+ * await client.workflow.start(wf, { taskQueue, workflowId, typedSearchAttributes: [{ key: { name: 'CustomKeywordField', type: 'KEYWORD' }, value: 'gold' }] });
+ * ```
+ */
 export type TypedSearchAttributesInput = readonly SearchAttributePair[] | { getAll(): SearchAttributePair[] };
 
-/** The untyped form: attribute name to an array of values. */
+/**
+ * The untyped form: attribute name to an array of values.
+ *
+ * @example
+ * ```ts
+ * await client.workflow.start(wf, { taskQueue, workflowId, searchAttributes: { CustomKeywordField: ['gold'] } });
+ * ```
+ */
 export type SearchAttributes = Record<string, ReadonlyArray<string | number | boolean | Date>>;
 
 const METADATA_TYPE: Record<SearchAttributeType, string> = {

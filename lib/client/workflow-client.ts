@@ -47,12 +47,26 @@ import {
 } from './workflow-options';
 import type { WorkflowService } from './workflow-service';
 
-/** Start options with `args` typed after the workflow function. */
+/**
+ * Start options with `args` typed after the workflow function.
+ *
+ * @example
+ * ```ts
+ * const options: WorkflowStartOptions<typeof greet> = { taskQueue: 'hello', workflowId: 'g-1', args: ['Ada'] };
+ * ```
+ */
 export type WorkflowStartOptions<T extends Workflow = Workflow> = Omit<WorkflowOptions, 'args'> & {
   args?: WorkflowArgs<T>;
 };
 
-/** Signal-with-start options. */
+/**
+ * Signal-with-start options.
+ *
+ * @example
+ * ```ts
+ * await client.workflow.signalWithStart(cart, { taskQueue: 'shop', workflowId: 'cart-1', signal: addItem, signalArgs: ['tea'] });
+ * ```
+ */
 export type WorkflowSignalWithStartOptions<T extends Workflow = Workflow, SignalArgs extends unknown[] = unknown[]> =
   WorkflowStartOptions<T> & {
     signal: string | { name: string };

@@ -12,10 +12,24 @@ import type { WorkflowUpdateHandle } from './update-handle';
 import type { WorkflowClient } from './workflow-client';
 import { definitionName, type WorkflowUpdateStage } from './workflow-options';
 
-/** The result type of a workflow function; `unknown` when the workflow is named by a string. */
+/**
+ * The result type of a workflow function; `unknown` when the workflow is named by a string.
+ *
+ * @example
+ * ```ts
+ * const result: WorkflowResultType<typeof greet> = await handle.result(); // string
+ * ```
+ */
 export type WorkflowResultType<T extends Workflow> = Workflow extends T ? unknown : Awaited<ReturnType<T>>;
 
-/** The argument list of a workflow function; `unknown[]` when the workflow is named by a string. */
+/**
+ * The argument list of a workflow function; `unknown[]` when the workflow is named by a string.
+ *
+ * @example
+ * ```ts
+ * const args: WorkflowArgs<typeof greet> = ['Ada'];
+ * ```
+ */
 export type WorkflowArgs<T extends Workflow> = Workflow extends T ? unknown[] : Parameters<T>;
 
 /**
@@ -90,7 +104,15 @@ export interface WorkflowHandle<T extends Workflow = Workflow> {
   fetchHistory(): Promise<temporal.api.history.v1.IHistory>;
 }
 
-/** A handle returned by `start`: also knows the run it started. */
+/**
+ * A handle returned by `start`: also knows the run it started.
+ *
+ * @example
+ * ```ts
+ * const handle = await client.workflow.start(greet, { taskQueue, workflowId, args: ['Ada'] });
+ * console.log(handle.firstExecutionRunId);
+ * ```
+ */
 export interface WorkflowHandleWithFirstExecutionRunId<T extends Workflow = Workflow> extends WorkflowHandle<T> {
   readonly firstExecutionRunId: string;
 }

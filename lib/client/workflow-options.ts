@@ -59,16 +59,24 @@ export interface WorkflowOptions {
   followRuns?: boolean;
 }
 
-/** Extra options of signal-with-start. */
-export interface WorkflowSignalWithStartOptions<SignalArgs extends unknown[] = unknown[]> extends WorkflowOptions {
-  signal: string | { name: string };
-  signalArgs?: SignalArgs;
-}
-
-/** Update stages a caller may wait for. */
+/**
+ * Update stages a caller may wait for.
+ *
+ * @example
+ * ```ts
+ * await handle.startUpdate(addItem, { args: ['tea'], waitForStage: 'ACCEPTED' });
+ * ```
+ */
 export type WorkflowUpdateStage = Exclude<UpdateStage, 'ADMITTED'>;
 
-/** A workflow function or its type name. */
+/**
+ * A workflow function or its type name.
+ *
+ * @example
+ * ```ts
+ * await client.workflow.start('greet', opts); // or start(greet, opts)
+ * ```
+ */
 export type WorkflowTypeOrFunction = string | ((...args: never[]) => unknown);
 
 /** Resolves a workflow type name from a name or a workflow function. */

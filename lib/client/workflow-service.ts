@@ -12,7 +12,14 @@ type Messages = typeof temporal.api.workflowservice.v1;
 type RequestNames = { [K in keyof Messages]: K extends `${infer N}Request` ? N : never }[keyof Messages];
 type ResponseNames = { [K in keyof Messages]: K extends `${infer N}Response` ? N : never }[keyof Messages];
 
-/** Every RPC name that has both a request and a response message, e.g. `'StartWorkflowExecution'`. */
+/**
+ * Every RPC name that has both a request and a response message, e.g. `'StartWorkflowExecution'`.
+ *
+ * @example
+ * ```ts
+ * const rpc: WorkflowServiceRpc = 'DescribeWorkflowExecution';
+ * ```
+ */
 export type WorkflowServiceRpc = RequestNames & ResponseNames;
 
 interface MessageClass<T> {
@@ -20,11 +27,25 @@ interface MessageClass<T> {
   decode(bytes: Uint8Array): unknown;
 }
 
-/** The request shape (`I...Request` interface) of an RPC. */
+/**
+ * The request shape (`I...Request` interface) of an RPC.
+ *
+ * @example
+ * ```ts
+ * const req: WorkflowServiceRequest<'DescribeNamespace'> = { namespace: 'default' };
+ * ```
+ */
 export type WorkflowServiceRequest<N extends WorkflowServiceRpc> =
   Messages[`${N}Request`] extends MessageClass<infer T> ? T : never;
 
-/** The decoded response message of an RPC. */
+/**
+ * The decoded response message of an RPC.
+ *
+ * @example
+ * ```ts
+ * const res: WorkflowServiceResponse<'DescribeNamespace'> = await connection.workflowService.call('DescribeNamespace', { namespace: 'default' });
+ * ```
+ */
 export type WorkflowServiceResponse<N extends WorkflowServiceRpc> = Messages[`${N}Response`] extends {
   decode(bytes: Uint8Array): infer R;
 }

@@ -33,32 +33,74 @@ export { MockActivityEnvironment, defaultMockActivityInfo } from './mock-environ
 export { ApplicationFailure, CancelledFailure } from '../common/failures';
 export type { Logger, LogLevel, LogMetadata } from '../worker/logger';
 
-/** Info of the current activity. Throws `ActivityContextError` outside an activity. */
+/**
+ * Info of the current activity. Throws `ActivityContextError` outside an activity.
+ *
+ * @example
+ * ```ts
+ * const { attempt, workflowExecution } = activityInfo();
+ * ```
+ */
 export function activityInfo(): Info {
   return Context.current().info;
 }
 
-/** Heartbeats the current activity; see {@link Context.heartbeat}. */
+/**
+ * Heartbeats the current activity; see {@link Context.heartbeat}.
+ *
+ * @example
+ * ```ts
+ * for (const [i, row] of rows.entries()) { await save(row); heartbeat(i); }
+ * ```
+ */
 export function heartbeat(details?: unknown): void {
   Context.current().heartbeat(details);
 }
 
-/** Sleeps, rejecting when the current activity is cancelled; see {@link Context.sleep}. */
+/**
+ * Sleeps, rejecting when the current activity is cancelled; see {@link Context.sleep}.
+ *
+ * @example
+ * ```ts
+ * await sleep('2s'); // throws CancelledFailure if the activity is cancelled meanwhile
+ * ```
+ */
 export function sleep(ms: Duration): Promise<void> {
   return Context.current().sleep(ms);
 }
 
-/** The current activity's `cancelled` promise; see {@link Context.cancelled}. */
+/**
+ * The current activity's `cancelled` promise; see {@link Context.cancelled}.
+ *
+ * @example
+ * ```ts
+ * await Promise.race([longComputation(), cancelled()]);
+ * ```
+ */
 export function cancelled(): Promise<never> {
   return Context.current().cancelled;
 }
 
-/** The current activity's AbortSignal; see {@link Context.cancellationSignal}. */
+/**
+ * The current activity's AbortSignal; see {@link Context.cancellationSignal}.
+ *
+ * @example
+ * ```ts
+ * const response = await fetch(url, { signal: cancellationSignal() });
+ * ```
+ */
 export function cancellationSignal(): AbortSignal {
   return Context.current().cancellationSignal;
 }
 
-/** Why the current activity was cancelled, or `undefined`. */
+/**
+ * Why the current activity was cancelled, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * if (cancellationDetails()?.workerShutdown) await checkpoint();
+ * ```
+ */
 export function cancellationDetails(): ActivityCancellationDetails | undefined {
   return Context.current().cancellationDetails;
 }
@@ -66,6 +108,11 @@ export function cancellationDetails(): ActivityCancellationDetails | undefined {
 /**
  * Logs through the current activity's logger (with its ids attached). Resolved on every call, so
  * it can be imported at module level and used from any activity.
+ *
+ * @example
+ * ```ts
+ * log.info('charging card', { amount });
+ * ```
  */
 export const log: Logger = {
   log: (level: LogLevel, message: string, meta?: LogMetadata) => Context.current().log.log(level, message, meta),

@@ -153,6 +153,35 @@ function rpcSuite(backend: ContractBackend): void {
     }
   });
 
+  it('settles every one of 1000 concurrent calls when a third are aborted at random moments', async () => {
+    server.on('DescribeNamespace', (req) => {
+      const { namespace } = ws.DescribeNamespaceRequest.decode(req);
+      return { ok: ws.DescribeNamespaceResponse.encode({ namespaceInfo: { name: namespace } }).finish() };
+    });
+    const outcomes = await Promise.all(
+      Array.from({ length: 1000 }, async (_, i) => {
+        const controller = i % 3 === 0 ? new AbortController() : undefined;
+        if (controller !== undefined) {
+          // Abort before sending, right after, or a few event-loop turns into the call.
+          const turns = i % 4;
+          if (turns === 0) controller.abort();
+          else setTimeout(() => controller.abort(), turns);
+        }
+        const request = ws.DescribeNamespaceRequest.encode({ namespace: `ns-${i}` }).finish();
+        try {
+          const bytes = await connection.rpcCall('workflow', 'DescribeNamespace', request, { signal: controller?.signal });
+          return ws.DescribeNamespaceResponse.decode(bytes).namespaceInfo?.name === `ns-${i}` ? 'answered' : 'wrong answer';
+        } catch (err) {
+          return controller !== undefined && err instanceof CoreError && err.code === grpc.status.CANCELLED ? 'cancelled' : String(err);
+        }
+      }),
+    );
+    const unexpected = outcomes.filter((o) => o !== 'answered' && o !== 'cancelled');
+    expect(unexpected).toEqual([]);
+    // Every call that was never aborted was answered.
+    expect(outcomes.filter((o, i) => i % 3 !== 0 && o !== 'answered')).toEqual([]);
+  });
+
   it('rejects a call whose timeoutMs passes first', async () => {
     server.on('GetClusterInfo', () => ({ hang: true }));
     const err = (await connection.rpcCall('workflow', 'GetClusterInfo', new Uint8Array(), { timeoutMs: 50 }).catch((e: unknown) => e)) as CoreError;

@@ -64,7 +64,11 @@ class RpcCallOp : public Call {
   }
 
   void Begin(Napi::Env env, Napi::Value signal) {
-    if (signal.IsObject()) {
+    api()->client_rpc_call(connection_->raw, &options_->options, this, &RpcCallOp::Callback);
+    // Attached after the core call: JS cannot run in between, and a signal whose
+    // addEventListener throws then settles the promise instead of stranding an in-flight call.
+    if (!signal.IsObject()) return;
+    try {
       Napi::Object target = signal.As<Napi::Object>();
       Napi::Function listener = Napi::Function::New(env, &RpcCallOp::OnAbortEvent, "onAbort",
                                                     reinterpret_cast<void*>(static_cast<uintptr_t>(id())));
@@ -73,8 +77,9 @@ class RpcCallOp : public Call {
       target.Get("addEventListener").As<Napi::Function>().Call(target, {Napi::String::New(env, "abort"), listener, once});
       signal_ = Napi::Persistent(target);
       listener_ = Napi::Persistent(listener);
+    } catch (const Napi::Error& error) {
+      Abandon(env, error.Value());
     }
-    api()->client_rpc_call(connection_->raw, &options_->options, this, &RpcCallOp::Callback);
   }
 
   void DiscardOffThread() override {
@@ -112,6 +117,12 @@ class RpcCallOp : public Call {
 
   void DetachSignal() {
     if (signal_.IsEmpty()) return;
+    if (ctx_->tearing_down()) {
+      // No JS runs any more: just let go of the references.
+      signal_.Reset();
+      listener_.Reset();
+      return;
+    }
     Napi::Env env = signal_.Env();
     Napi::HandleScope scope(env);
     try {
@@ -137,7 +148,7 @@ class RpcCallOp : public Call {
 
   void OnAbandon() override {
     api()->cancellation_token_cancel(token_);
-    if (!ctx_->tearing_down()) DetachSignal();
+    DetachSignal();
   }
 
   RefPtr<ConnectionHandle> connection_;

@@ -100,7 +100,13 @@ void EnvContext::DeliverLog(LogLine&& line) {
 
 void EnvContext::CallJs(Napi::Env env, Napi::Function, EnvContext* ctx, void*) {
   if (env == nullptr || ctx == nullptr) return;  // TSFN finalizing; teardown drains the queue.
-  ctx->Drain(env);
+  // No C++ exception may leave this function: node calls it from C.
+  try {
+    ctx->Drain(env);
+  } catch (const Napi::Error& error) {
+    napi_fatal_exception(env, error.Value());
+  } catch (...) {
+  }
 }
 
 void EnvContext::Drain(Napi::Env env) {
@@ -132,7 +138,8 @@ void EnvContext::Drain(Napi::Env env) {
     }
   }
   for (Call* call : completed) call->Complete(env);
-  if (first_error != nullptr) throw Napi::Error(env, first_error);
+  // Reported like an exception thrown from a timer callback: process 'uncaughtException'.
+  if (first_error != nullptr) napi_fatal_exception(env, first_error);
 }
 
 void EnvContext::CleanupHook(void* arg) {

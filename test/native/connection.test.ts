@@ -171,6 +171,20 @@ describe('native connection on the fake core', () => {
     expect(after.tokens).toBe(before.tokens);
   });
 
+  it('rejects, rather than strands, a call whose signal refuses the abort listener', async () => {
+    const hostile = {
+      aborted: false,
+      addEventListener() {
+        throw new Error('no listeners here');
+      },
+      removeEventListener() {},
+    } as unknown as AbortSignal;
+    await expect(connection.rpcCall('test', 'Hang', new Uint8Array(), { signal: hostile })).rejects.toThrow(
+      'no listeners here',
+    );
+    expect(await settledStats(connection)).toMatchObject({ tokens: 0, rpcsInFlight: 0 });
+  });
+
   it('rejects with DEADLINE_EXCEEDED when the core times a call out', async () => {
     await expect(connection.rpcCall('test', 'Hang', new Uint8Array(), { timeoutMs: 5 })).rejects.toMatchObject({ code: 4 });
   });

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { createNativeRuntime, findCoreLibrary } from '../../lib/core/native';
 import { CoreError } from '../../lib/core/errors';
 import type { CoreLogRecord } from '../../lib/core/types';
-import { connectionOptions, FAKE_CORE, fakeRuntime, settledStats } from './fake-core';
+import { spawnSync } from 'node:child_process';
+import { ADDON, connectionOptions, FAKE_CORE, fakeRuntime, settledStats } from './fake-core';
 
 describe('native runtime on the fake core', () => {
   it('finds an explicitly given library and only that one', () => {
@@ -114,5 +115,30 @@ describe('native runtime on the fake core', () => {
     expect(after.byteArrays).toBe(0);
     await observerConnection.close();
     await observer.close();
+  });
+
+  it('surfaces a throwing logger as an uncaught exception while every call still settles', () => {
+    const script = `
+      const addon = require(${JSON.stringify(ADDON)});
+      const runtime = addon.createRuntime(${JSON.stringify(FAKE_CORE)}, {
+        logger: (record) => { if (record.message === 'boom') throw new Error('logger failed'); },
+      });
+      const seen = [];
+      process.on('uncaughtException', (err) => seen.push(err.message));
+      runtime.connect(${JSON.stringify(connectionOptions)}).then(async (connection) => {
+        const results = await Promise.all([
+          connection.rpcCall('test', 'Log', Buffer.from('boom')),
+          connection.rpcCall('test', 'Echo', Buffer.from('still answered')),
+        ]);
+        setTimeout(() => {
+          console.log(JSON.stringify({ seen, echo: Buffer.from(results[1]).toString() }));
+          connection.close();
+          runtime.close();
+        }, 20);
+      });
+    `;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({ seen: ['logger failed'], echo: 'still answered' });
   });
 });

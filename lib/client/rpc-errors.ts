@@ -54,7 +54,11 @@ const WORKFLOW_RPCS = new Set([
   'ExecuteMultiOperation',
 ]);
 
-/** The status to report: the rich one from details when present, else the transport code/message. */
+/**
+ * The status to report: the rich one from details when present, else the transport code/message.
+ * Core failures without a gRPC code (e.g. a closed connection) count as UNKNOWN so that callers
+ * catch every failed call as a `ServiceError`.
+ */
 function statusOf(err: CoreError): DecodedStatus {
   const decoded = decodeGrpcStatus(err.details);
   const code = err.code ?? decoded?.code ?? GrpcStatus.UNKNOWN;
@@ -89,7 +93,7 @@ function hasDetail(status: DecodedStatus, typeName: string): boolean {
  * from the server (bad input caught before sending, programming errors) pass through unchanged.
  */
 export function toClientError(rpc: string, err: unknown, context: RpcErrorContext = {}): unknown {
-  if (!(err instanceof CoreError) || err.code === undefined) return err;
+  if (!(err instanceof CoreError)) return err;
   const status = unwrapMultiOperation(statusOf(err));
   const failure: RpcFailure = { rpc, status, cause: err };
   const { code, message } = status;

@@ -132,6 +132,13 @@ describe('mapping failed RPCs to SDK errors', () => {
     expect((err as Error).message).toContain('connection refused');
   });
 
+  it('reports a core failure without a gRPC code as a ServiceError with code UNKNOWN', () => {
+    const err = toClientError('StartWorkflowExecution', new CoreError('connection is closed'));
+    expect(err).toBeInstanceOf(ServiceError);
+    expect((err as ServiceError).codeName).toBe('UNKNOWN');
+    expect((err as Error).message).toContain('connection is closed');
+  });
+
   it('keeps the CoreError as the cause', () => {
     const original = coreError(GrpcStatus.INTERNAL, 'boom');
     expect((toClientError('CountWorkflowExecutions', original) as Error).cause).toBe(original);

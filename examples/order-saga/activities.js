@@ -1,15 +1,8 @@
 'use strict';
-// Activities are ordinary async functions running in the worker's own process. This "shop" keeps its
-// state in memory so the example needs nothing but Node.
+// Activities are ordinary async functions running in the worker's own process.
 const { ApplicationFailure } = require('temporal-native');
 const { Context } = require('temporal-native/activity');
-
-const stock = new Map([
-  ['book', 100],
-  ['lamp', 100],
-  ['chair', 0], // sold out: orders for it fail at the first step
-]);
-const ledger = { charged: 0, refunded: 0, released: 0 };
+const { stock, ledger } = require('./shop');
 
 async function reserveStock(orderId, sku, quantity) {
   const available = stock.get(sku) ?? 0;
@@ -43,4 +36,4 @@ async function refundPayment(charge) {
   return `refunded ${charge.chargeId}`;
 }
 
-module.exports = { reserveStock, releaseStock, chargePayment, refundPayment, ledger };
+module.exports = { reserveStock, releaseStock, chargePayment, refundPayment };

@@ -4,6 +4,7 @@
 const { Connection, Client, Worker, WorkflowFailedError, CancelledFailure } = require('temporal-native');
 const { DevServer } = require('temporal-native/testing');
 const activities = require('./activities');
+const { ledger } = require('./shop');
 
 const TASK_QUEUE = 'order-saga';
 
@@ -116,7 +117,7 @@ async function main() {
     const count = (outcome) => results.filter((r) => r.outcome === outcome).length;
     out.write(
       `\nsucceeded: ${count('succeeded')}  compensated: ${count('compensated')}  cancelled: ${count('cancelled')}` +
-        `  (charges ${activities.ledger.charged}, refunds ${activities.ledger.refunded}, releases ${activities.ledger.released})` +
+        `  (charges ${ledger.charged}, refunds ${ledger.refunded}, releases ${ledger.released})` +
         ` in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
   } finally {

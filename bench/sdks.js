@@ -5,6 +5,18 @@ const path = require('node:path');
 const WORKFLOWS_PATH = path.join(__dirname, 'workflows.ts');
 const activities = { async noop() {} };
 
+/** The worker options both SDKs understand alike. */
+function commonWorkerOptions(connection, options) {
+  return {
+    connection,
+    taskQueue: options.taskQueue,
+    workflowsPath: options.workflows ? WORKFLOWS_PATH : undefined,
+    activities: options.activities ? activities : undefined,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    maxCachedWorkflows: options.maxCachedWorkflows,
+  };
+}
+
 function official() {
   const client = require('@temporalio/client');
   const worker = require('@temporalio/worker');
@@ -16,14 +28,7 @@ function official() {
     },
     async createWorker(address, options) {
       const connection = await worker.NativeConnection.connect({ address });
-      const w = await worker.Worker.create({
-        connection,
-        taskQueue: options.taskQueue,
-        workflowsPath: options.workflows ? WORKFLOWS_PATH : undefined,
-        activities: options.activities ? activities : undefined,
-        maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
-        maxCachedWorkflows: options.maxCachedWorkflows,
-      });
+      const w = await worker.Worker.create(commonWorkerOptions(connection, options));
       return { worker: w, close: () => connection.close() };
     },
   };
@@ -38,15 +43,7 @@ function ours() {
     },
     async createWorker(address, options) {
       const connection = await sdk.Connection.connect({ address });
-      const w = await sdk.Worker.create({
-        connection,
-        taskQueue: options.taskQueue,
-        workflowsPath: options.workflows ? WORKFLOWS_PATH : undefined,
-        activities: options.activities ? activities : undefined,
-        maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
-        maxCachedWorkflows: options.maxCachedWorkflows,
-        handleSignals: false,
-      });
+      const w = await sdk.Worker.create({ ...commonWorkerOptions(connection, options), handleSignals: false });
       return { worker: w, close: () => connection.close() };
     },
   };

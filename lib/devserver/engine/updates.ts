@@ -37,7 +37,7 @@ export function updateMessages(exec: Execution, startedEventId: number): Array<L
     messages.push({
       id: `${u.updateId}/request`,
       protocolInstanceId: u.updateId,
-      sequencingId: { eventId: startedEventId - 1 },
+      eventId: startedEventId - 1,
       body: { type_url: `${TYPE_PREFIX}temporal.api.update.v1.Request`, value: Buffer.from(u.request, 'base64') },
     } as unknown as Loose<ProtocolMessage>);
   }

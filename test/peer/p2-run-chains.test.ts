@@ -1,0 +1,120 @@
+/**
+ * Spec §7 phase 2 scenario 7 with the official SDK against our dev server: continue-as-new chains
+ * (result() follows them; the first run is CONTINUED_AS_NEW), workflow retry and cron, each of which
+ * closes a run and starts the next one in the same chain.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import { eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import { countdown, failsFirstAttempt, quick } from './p2-support/workflows';
+
+const { ContinueAsNewInitiator } = temporal.api.enums.v1;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+let env: P2Env;
+
+beforeAll(async () => {
+  env = await startP2Env();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function historyOf(workflowId: string, runId: string): Promise<temporal.api.history.v1.IHistory> {
+  return env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+}
+
+function lastEvent(history: temporal.api.history.v1.IHistory): HistoryEvent {
+  const events = history.events ?? [];
+  return events[events.length - 1];
+}
+
+describe('phase 2 · continue-as-new', () => {
+  it('result() follows a continue-as-new chain to the last run', async () => {
+    const handle = await env.client.workflow.start(countdown, { taskQueue: env.taskQueue, workflowId: uniqueId('countdown'), args: [2] });
+    expect(await handle.result()).toBe('done after continuing');
+  });
+
+  it('closes each continued run as CONTINUED_AS_NEW, linked to the next run of the same chain', async () => {
+    const workflowId = uniqueId('countdown-chain');
+    const handle = await env.client.workflow.start(countdown, { taskQueue: env.taskQueue, workflowId, args: [2] });
+    await handle.result();
+    const firstRunId = handle.firstExecutionRunId;
+
+    const first = await env.client.workflow.getHandle(workflowId, firstRunId).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+
+    const runIds = [firstRunId];
+    for (;;) {
+      const history = await historyOf(workflowId, runIds[runIds.length - 1]);
+      const last = lastEvent(history);
+      const continued = last.workflowExecutionContinuedAsNewEventAttributes;
+      if (!continued) {
+        expect(eventTypes(history).at(-1)).toBe('WorkflowExecutionCompleted');
+        break;
+      }
+      expect(continued.newExecutionRunId).toBeTruthy();
+      runIds.push(continued.newExecutionRunId!);
+      const next = (await historyOf(workflowId, continued.newExecutionRunId!)).events?.[0]?.workflowExecutionStartedEventAttributes;
+      expect(next?.continuedExecutionRunId).toBe(runIds[runIds.length - 2]);
+      expect(next?.firstExecutionRunId).toBe(firstRunId);
+      expect(next?.initiator).toBe(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW);
+    }
+    expect(runIds).toHaveLength(3);
+    const latest = await env.client.workflow.getHandle(workflowId).describe();
+    expect(latest.runId).toBe(runIds[2]);
+    expect(latest.status.name).toBe('COMPLETED');
+  });
+});
+
+describe('phase 2 · workflow retry and cron', () => {
+  it('retries a failed workflow run under its retry policy as a second run', async () => {
+    const workflowId = uniqueId('workflow-retry');
+    const handle = await env.client.workflow.start(failsFirstAttempt, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      retry: { maximumAttempts: 3, initialInterval: '50ms' },
+    });
+    expect(await handle.result()).toBe(2);
+
+    const firstHistory = await historyOf(workflowId, handle.firstExecutionRunId);
+    const failed = onlyEvent(firstHistory, 'WorkflowExecutionFailed').workflowExecutionFailedEventAttributes;
+    expect(failed?.failure?.message).toBe('first attempt fails');
+    const secondRunId = failed?.newExecutionRunId;
+    expect(secondRunId).toBeTruthy();
+    expect((await env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('FAILED');
+
+    const started = (await historyOf(workflowId, secondRunId!)).events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(started?.attempt).toBe(2);
+    expect(started?.initiator).toBe(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY);
+    expect(started?.continuedFailure?.message).toBe('first attempt fails');
+    expect(started?.firstExecutionRunId).toBe(handle.firstExecutionRunId);
+    expect((await env.client.workflow.getHandle(workflowId).describe()).runId).toBe(secondRunId);
+  });
+
+  it('runs a cron workflow again after each run completes', async () => {
+    const workflowId = uniqueId('cron');
+    const handle = await env.client.workflow.start(quick, { taskQueue: env.taskQueue, workflowId, cronSchedule: '@every 1s' });
+    try {
+      const firstRunId = handle.firstExecutionRunId;
+      const secondRunId = await eventually(async () => {
+        const last = lastEvent(await historyOf(workflowId, firstRunId));
+        return last?.workflowExecutionCompletedEventAttributes?.newExecutionRunId || undefined;
+      }, 'the first cron run to complete');
+      const secondRunCompleted = await eventually(async () => {
+        const last = lastEvent(await historyOf(workflowId, secondRunId));
+        return last?.workflowExecutionCompletedEventAttributes ?? undefined;
+      }, 'the second cron run to complete');
+      expect(secondRunCompleted.newExecutionRunId).toBeTruthy();
+
+      const secondStarted = (await historyOf(workflowId, secondRunId)).events?.[0]?.workflowExecutionStartedEventAttributes;
+      expect(secondStarted?.initiator).toBe(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
+      expect(secondStarted?.cronSchedule).toBe('@every 1s');
+      expect(secondStarted?.firstExecutionRunId).toBe(firstRunId);
+      expect((await env.client.workflow.getHandle(workflowId, firstRunId).describe()).status.name).toBe('COMPLETED');
+    } finally {
+      await env.client.workflow.getHandle(workflowId).terminate('end of the cron test');
+    }
+  });
+});

@@ -56,13 +56,20 @@ export function detailsForReason(reason: ActivityCancelReason): ActivityCancella
  * ```
  */
 export class ActivityCancellation {
-  private readonly controller = new AbortController();
+  // Created on first use: most activities never look at their signal, and an AbortController per
+  // task is a measurable share of the worker's per-task cost.
+  private controller: AbortController | undefined;
+  private failure: CancelledFailure | undefined;
   private cancelledPromise: Promise<never> | undefined;
   private rejectCancelled: ((reason: CancelledFailure) => void) | undefined;
   private _reason: ActivityCancelReason | undefined;
   private _details: ActivityCancellationDetails | undefined;
 
   get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.failure !== undefined) this.controller.abort(this.failure);
+    }
     return this.controller.signal;
   }
 
@@ -74,15 +81,18 @@ export class ActivityCancellation {
     return this._details;
   }
 
+  /** The `CancelledFailure` the activity was cancelled with, once it was. */
+  get cancelledFailure(): CancelledFailure | undefined {
+    return this.failure;
+  }
+
   /**
-   * Rejects with a `CancelledFailure` once cancelled. Created on first use: most activities never
-   * look at it, and a promise nobody awaits must not cost an allocation per task.
+   * Rejects with a `CancelledFailure` once cancelled. Created on first use, like the signal.
    */
   get cancelled(): Promise<never> {
     if (this.cancelledPromise === undefined) {
-      const reason = this.controller.signal.reason;
-      if (this.controller.signal.aborted) {
-        this.cancelledPromise = Promise.reject(reason);
+      if (this.failure !== undefined) {
+        this.cancelledPromise = Promise.reject(this.failure);
       } else {
         this.cancelledPromise = new Promise<never>((_resolve, reject) => {
           this.rejectCancelled = reject;
@@ -100,7 +110,8 @@ export class ActivityCancellation {
     this._reason = reason;
     this._details = details;
     const failure = new CancelledFailure(reason);
-    this.controller.abort(failure);
+    this.failure = failure;
+    this.controller?.abort(failure);
     this.rejectCancelled?.(failure);
     return true;
   }

@@ -90,8 +90,9 @@ export class Context {
    */
   readonly sleep = (ms: Duration): Promise<void> => {
     const delay = parseDuration(ms, 'sleep(ms)');
+    const failure = this.cancellation.cancelledFailure;
+    if (failure !== undefined) return Promise.reject(failure);
     const signal = this.cancellation.signal;
-    if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         clearTimeout(timer);

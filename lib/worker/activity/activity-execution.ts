@@ -60,7 +60,8 @@ export class ActivityExecution {
     let result: ExecutionResult;
     try {
       // Cancelled before it started (while its arguments were decoded): do not start it at all.
-      if (this.cancellation.signal.aborted) throw this.cancellation.signal.reason;
+      const cancelledBeforeStart = this.cancellation.cancelledFailure;
+      if (cancelledBeforeStart !== undefined) throw cancelledBeforeStart;
       const callActivity = (input: { args: unknown[] }): Promise<unknown> =>
         Promise.resolve((fn as (...a: unknown[]) => unknown)(...input.args));
       const interceptors = this.deps.interceptors;

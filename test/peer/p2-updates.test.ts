@@ -1,0 +1,114 @@
+/**
+ * Spec §7 phase 2 scenario 8 with the official SDK against our dev server: updates (execute,
+ * validator rejection, start-then-result, a handler that runs an activity, update-with-start, an
+ * update on a closed workflow, and de-duplication of a repeated update id).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { eventTypes, eventsOfType, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import { addUpdate, greetUpdate, unblockSignal, updatable } from './p2-support/workflows';
+
+let env: P2Env;
+
+beforeAll(async () => {
+  env = await startP2Env();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function startUpdatable(prefix: string) {
+  return env.client.workflow.start(updatable, { taskQueue: env.taskQueue, workflowId: uniqueId(prefix) });
+}
+
+describe('phase 2 · updates', { timeout: 20_000 }, () => {
+  it("executeUpdate returns the handler's result and records Accepted and Completed events", async () => {
+    const handle = await startUpdatable('execute-update');
+    expect(await handle.executeUpdate(addUpdate, { args: [5] })).toBe(5);
+    await handle.signal(unblockSignal);
+    expect(await handle.result()).toBe(5);
+    const history = await handle.fetchHistory();
+    expect(eventsOfType(history, 'WorkflowExecutionUpdateAccepted')).toHaveLength(1);
+    expect(eventsOfType(history, 'WorkflowExecutionUpdateCompleted')).toHaveLength(1);
+  });
+
+  it('reports a validator rejection as WorkflowUpdateFailedError and leaves no update events', async () => {
+    const handle = await startUpdatable('rejected-update');
+    const err = await handle.executeUpdate(addUpdate, { args: [-1] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause?.message).toBe('amount must not be negative, got -1');
+    await handle.signal(unblockSignal);
+    expect(await handle.result()).toBe(0);
+    const types = eventTypes(await handle.fetchHistory());
+    expect(types).not.toContain('WorkflowExecutionUpdateAccepted');
+    expect(types).not.toContain('WorkflowExecutionUpdateCompleted');
+  });
+
+  it('startUpdate waiting for ACCEPTED returns a handle whose result() gives the outcome', async () => {
+    const handle = await startUpdatable('start-update');
+    const updateHandle = await handle.startUpdate(addUpdate, { args: [2], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    expect(await updateHandle.result()).toBe(2);
+    const byId = handle.getUpdateHandle<number>(updateHandle.updateId);
+    expect(await byId.result()).toBe(2);
+    await handle.signal(unblockSignal);
+    await handle.result();
+  });
+
+  it('runs an update handler that awaits an activity', async () => {
+    const handle = await startUpdatable('activity-update');
+    expect(await handle.executeUpdate(greetUpdate, { args: ['updater'] })).toBe('Hello, updater!');
+    await handle.signal(unblockSignal);
+    await handle.result();
+    const types = eventTypes(await handle.fetchHistory());
+    expect(types.indexOf('WorkflowExecutionUpdateAccepted')).toBeLessThan(types.indexOf('ActivityTaskScheduled'));
+    expect(types.indexOf('ActivityTaskCompleted')).toBeLessThan(types.indexOf('WorkflowExecutionUpdateCompleted'));
+  });
+
+  it('update-with-start starts the workflow and delivers the update to its first task', async () => {
+    const workflowId = uniqueId('update-with-start');
+    const startWorkflowOperation = new WithStartWorkflowOperation(updatable, {
+      workflowId,
+      taskQueue: env.taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    expect(await env.client.workflow.executeUpdateWithStart(addUpdate, { args: [3], startWorkflowOperation })).toBe(3);
+    const handle = await startWorkflowOperation.workflowHandle();
+    expect(handle.workflowId).toBe(workflowId);
+
+    // A second update-with-start with USE_EXISTING lands on the same running workflow.
+    const again = new WithStartWorkflowOperation(updatable, { workflowId, taskQueue: env.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' });
+    expect(await env.client.workflow.executeUpdateWithStart(addUpdate, { args: [4], startWorkflowOperation: again })).toBe(7);
+    expect((await again.workflowHandle()).firstExecutionRunId).toBe(handle.firstExecutionRunId);
+
+    await handle.signal(unblockSignal);
+    expect(await handle.result()).toBe(7);
+  });
+
+  it('rejects an update sent to a closed workflow with WorkflowNotFoundError', async () => {
+    const handle = await startUpdatable('closed-update');
+    await handle.signal(unblockSignal);
+    await handle.result();
+    const err = await handle.executeUpdate(addUpdate, { args: [1] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  it('returns the first outcome for a repeated update id without running the handler again', async () => {
+    const handle = await startUpdatable('repeated-update');
+    expect(await handle.executeUpdate(addUpdate, { args: [4], updateId: 'the-same-update' })).toBe(4);
+    expect(await handle.executeUpdate(addUpdate, { args: [4], updateId: 'the-same-update' })).toBe(4);
+    expect(await handle.executeUpdate(addUpdate, { args: [1], updateId: 'another-update' })).toBe(5);
+    await handle.signal(unblockSignal);
+    expect(await handle.result()).toBe(5);
+    expect(eventsOfType(await handle.fetchHistory(), 'WorkflowExecutionUpdateCompleted')).toHaveLength(2);
+  });
+});

@@ -14,7 +14,7 @@ class Entry {
 
 function cache(maxEntries: number, heapUsed = () => 0, maxHeapBytes = 1_000) {
   const evictions: [string, string][] = [];
-  const c = new WorkflowCache<Entry>({ maxEntries, maxHeapBytes, heapUsed, onEvict: (runId, _e, reason) => evictions.push([runId, reason]) });
+  const c = new WorkflowCache<Entry>({ maxEntries, maxHeapBytes, heapUsed, heapCheckIntervalMs: 0, onEvict: (runId, _e, reason) => evictions.push([runId, reason]) });
   return { c, evictions };
 }
 

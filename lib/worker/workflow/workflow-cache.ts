@@ -22,6 +22,8 @@ export interface WorkflowCacheOptions<T extends Disposable> {
   onEvict: (runId: string, entry: T, reason: EvictionReason) => void;
   /** Heap bytes in use; injectable so the budget logic can be exercised deterministically. */
   heapUsed?: () => number;
+  /** Shortest interval between two heap measurements in {@link WorkflowCache.trim} (default 100 ms). */
+  heapCheckIntervalMs?: number;
 }
 
 /** The default memory budget: 70 % of the V8 heap limit, leaving room for the activation in flight. */
@@ -48,6 +50,7 @@ export class WorkflowCache<T extends Disposable> {
   private readonly entries = new Map<string, T>();
   private readonly pinned = new Map<string, number>();
   private readonly heapUsed: () => number;
+  private lastHeapCheck = -Infinity;
 
   constructor(private readonly options: WorkflowCacheOptions<T>) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 0) {
@@ -56,7 +59,7 @@ export class WorkflowCache<T extends Disposable> {
     if (!(options.maxHeapBytes > 0)) {
       throw new RangeError(`'maxHeapBytes' must be a positive number of bytes, got ${options.maxHeapBytes}`);
     }
-    this.heapUsed = options.heapUsed ?? (() => process.memoryUsage().heapUsed);
+    this.heapUsed = options.heapUsed ?? (() => getHeapStatistics().used_heap_size);
   }
 
   get size(): number {
@@ -114,6 +117,10 @@ export class WorkflowCache<T extends Disposable> {
       if (victim === undefined) break;
       evicted.push(victim);
     }
+    // Measuring the heap is not free; once per interval is plenty to catch growth.
+    const now = performance.now();
+    if (now - this.lastHeapCheck < (this.options.heapCheckIntervalMs ?? 100)) return evicted;
+    this.lastHeapCheck = now;
     const used = this.heapUsed();
     if (used > this.options.maxHeapBytes && this.entries.size > 0) {
       // Heap usage only drops after a GC, so size the eviction from the average cost of an entry

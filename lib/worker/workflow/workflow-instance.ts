@@ -4,7 +4,7 @@ import { SdkFlags } from '@temporalio/workflow/lib/flags';
 import type { Activator } from '@temporalio/workflow/lib/internals';
 import { suggestContinueAsNewReasonsFromProto } from '@temporalio/common/lib/continue-as-new';
 import { convertDeploymentVersion } from '@temporalio/common';
-import type { WorkflowSandbox } from './sandbox/sandbox';
+import type { Invoke, WorkflowSandbox } from './sandbox/sandbox';
 import { MalformedActivationError, activationTime, historySize } from './workflow-info';
 import { hostErrorToFailure } from './host-failure';
 
@@ -108,7 +108,11 @@ export class WorkflowInstance {
         const [queries, others] = partition(jobs, (j) => j.queryWorkflow != null);
         let completion: Completion;
         try {
-          completion = queries.length > 0 ? this.runQueries(activation, queries, others) : this.runJobs(activation, jobs);
+          // One session per activation: one timeout watchdog, the same call-by-call semantics.
+          completion = this.sandbox.session(
+            (invoke) => (queries.length > 0 ? this.runQueries(invoke, activation, queries, others) : this.runJobs(invoke, activation, jobs)),
+            'activation',
+          );
         } finally {
           this.leaked = this.sandbox.realm.broken ? undefined : this.sandbox.detectLeaks();
         }
@@ -143,26 +147,30 @@ export class WorkflowInstance {
   dispose(): void {
     if (this.sandbox.destroyed) return;
     try {
-      if (this.sandbox.activator !== undefined && !this.sandbox.realm.broken) this.sandbox.call('dispose');
-      // `destroy` tears down realm-wide runtime state: only for a realm this execution owns.
-      if (this.sandbox.dedicated) this.sandbox.call('destroy');
+      if (!this.sandbox.realm.broken) {
+        this.sandbox.session((invoke) => {
+          if (this.sandbox.activator !== undefined) invoke('dispose');
+          // `destroy` tears down realm-wide runtime state: only for a realm this execution owns.
+          if (this.sandbox.dedicated) invoke('destroy');
+        }, 'dispose');
+      }
     } finally {
       this.sandbox.destroy();
     }
   }
 
-  private runQueries(activation: Activation, queries: Job[], others: Job[]): Completion {
+  private runQueries(invoke: Invoke, activation: Activation, queries: Job[], others: Job[]): Completion {
     // The core never mixes queries with other jobs; if it did, answering would reorder history.
     if (others.length > 0) throw new MalformedActivationError('jobs', 'Activation mixes queries with other jobs');
     this.activator.mutateWorkflowInfo((info) => ({
       ...info,
       unsafe: { ...info.unsafe, isReplaying: true, isReplayingHistoryEvents: false },
     }));
-    this.sandbox.call('activate', [withJobs(activation, queries)]);
-    return this.sandbox.call('concludeActivation') as Completion;
+    invoke('activate', [withJobs(activation, queries)]);
+    return invoke('concludeActivation') as Completion;
   }
 
-  private runJobs(activation: Activation, jobs: Job[]): Completion {
+  private runJobs(invoke: Invoke, activation: Activation, jobs: Job[]): Completion {
     const activator = this.activator;
     activator.now = activationTime(activation);
     const isReplaying = activation.isReplaying ?? false;
@@ -181,7 +189,7 @@ export class WorkflowInstance {
     if (activation.lastSdkVersion) activator.sdkVersion = activation.lastSdkVersion;
 
     const init = jobs.find((j) => j.initializeWorkflow != null)?.initializeWorkflow;
-    if (init) this.sandbox.call('initialize', [init]);
+    if (init) invoke('initialize', [init]);
 
     // Patch markers must be known before any job can reach a `patched()` call.
     const [patches, rest] = partition(jobs, (j) => j.notifyHasPatch != null);
@@ -191,22 +199,24 @@ export class WorkflowInstance {
     if (!hasSignals || activator.hasFlag(SdkFlags.ProcessWorkflowActivationJobsAsSingleBatch)) {
       const [seeds, others] = partition(rest, (j) => j.updateRandomSeed != null);
       if (seeds.length > 0) activator.updateRandomSeed(seeds[seeds.length - 1]!.updateRandomSeed!);
-      this.runBatch(activation, others, 0);
+      this.runBatch(invoke, activation, others, 0);
     } else {
       // Histories written before the single-batch flag ran signals first, in their own batch.
       const [signals, others] = partition(rest, (j) => j.signalWorkflow != null);
       let batch = 0;
-      for (const group of [signals, others]) if (group.length > 0) this.runBatch(activation, group, batch++);
+      for (const group of [signals, others]) if (group.length > 0) this.runBatch(invoke, activation, group, batch++);
     }
-    return this.sandbox.call('concludeActivation') as Completion;
+    return invoke('concludeActivation') as Completion;
   }
 
-  private runBatch(activation: Activation, jobs: Job[], batchIndex: number): void {
-    this.sandbox.call('activate', [withJobs(activation, jobs), batchIndex]);
-    // Each call drains the context's microtasks, so resolving one condition can unblock code that
-    // satisfies another: sweep until nothing moves.
-    while ((this.sandbox.call('tryUnblockConditions') as number) > 0) {
-      // keep sweeping
+  private runBatch(invoke: Invoke, activation: Activation, jobs: Job[], batchIndex: number): void {
+    invoke('activate', [withJobs(activation, jobs), batchIndex]);
+    // Each call drains the realm's microtasks, so resolving one condition can unblock code that
+    // satisfies another: sweep until nothing moves. A sweep with no blocked condition and no
+    // pending task error does nothing, so that call is skipped.
+    const activator = this.activator;
+    while (activator.blockedConditions.size > 0 || activator.workflowTaskError !== undefined) {
+      if ((invoke('tryUnblockConditions') as number) === 0) break;
     }
   }
 

@@ -39,7 +39,7 @@ export interface WorkflowRunnerOptions {
   onEvict?: (runId: string, reason: EvictionReason) => void;
   /** How executions are separated; see {@link WorkflowIsolation}. Default `shared-realm`. */
   workflowIsolation?: WorkflowIsolation;
-  /** Test hook for the memory budget; defaults to `process.memoryUsage().heapUsed`. */
+  /** Test hook for the memory budget; defaults to V8's used heap size. */
   heapUsed?: () => number;
 }
 

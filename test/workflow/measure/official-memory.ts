@@ -47,8 +47,11 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const bundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', 'fixtures', 'workflows.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
   const bundleMs = Date.now() - t0;
-  const Creator = mode === 'reuse' ? ReusableVMWorkflowCreator : VMWorkflowCreator;
-  const creator = await Creator.create(parseWorkflowCode(bundle.code) as never, 5000, new Set(['greet']), undefined);
+  const parsed = parseWorkflowCode(bundle.code) as never;
+  const creator =
+    mode === 'reuse'
+      ? await ReusableVMWorkflowCreator.create(parsed, 5000, new Set(['greet']), undefined)
+      : await VMWorkflowCreator.create(parsed, 5000, new Set(['greet']), undefined);
   const keep: unknown[] = [];
   const start = async (runId: string) => {
     const wf = await creator.createWorkflow({ info: info(runId), randomnessSeed: Long.fromNumber(1).toBytes(), now: Date.now(), showStackTraceSources: false });

@@ -93,12 +93,14 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
     enumerable: false,
     configurable: false,
   });
+  // The host runs a whole activation as one evaluation (one timeout watchdog): it parks a host
+  // function here and the call script runs it.
   let pending;
   Object.defineProperty(globalThis, '__temporal_invoke', {
     value() {
-      const call = pending;
+      const session = pending;
       pending = undefined;
-      return globalThis.__TEMPORAL__.api[call.fn](...call.args);
+      return session();
     },
     writable: false,
     enumerable: false,
@@ -215,7 +217,8 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
     promisePrototype: Promise.prototype,
     newSlot() { return { activator: undefined, userModules: undefined }; },
     switchTo(slot) { current = slot; },
-    setPending(fn, args) { pending = { fn, args }; },
+    setPending(session) { pending = session; },
+    invoke(fn, args) { return globalThis.__TEMPORAL__.api[fn](...args); },
     harden,
     detectLeaks,
   };

@@ -25,7 +25,8 @@ interface RealmControl {
   promisePrototype: object;
   newSlot(): Slot;
   switchTo(slot: Slot | undefined): void;
-  setPending(fn: WorkerInterfaceFunction, args: unknown[]): void;
+  setPending(session: () => unknown): void;
+  invoke(fn: WorkerInterfaceFunction, args: unknown[]): unknown;
   harden(): void;
   detectLeaks(): string[] | undefined;
 }
@@ -55,6 +56,14 @@ export interface RealmOptions {
 
 const bootstrapScript = new vm.Script(bootstrapSource, { filename: 'temporal-native:sandbox-bootstrap' });
 const callScript = new vm.Script(callSource, { filename: 'temporal-native:sandbox-call' });
+const drainScript = new vm.Script('undefined', { filename: 'temporal-native:sandbox-drain' });
+
+/**
+ * Calls a worker-interface function inside a session. Like a separate top-level call, it returns
+ * only after the realm's microtasks are drained, so a session replays the exact call-by-call
+ * semantics of the official worker while arming the timeout watchdog once.
+ */
+export type Invoke = (fn: WorkerInterfaceFunction, args?: unknown[]) => unknown;
 
 /**
  * One `vm` realm with the workflow bundle evaluated in it. Executions live in slots; calls run with
@@ -83,7 +92,10 @@ export class Realm {
     };
     const bootstrap = bootstrapScript.runInContext(this.context) as (host: BootstrapHost) => RealmControl;
     this.control = bootstrap(host);
-    options.script.runInContext(this.context, { timeout: options.callTimeoutMs });
+    // Evaluating the bundle runs the runtime's module initialisation (user modules load later, per
+    // execution); it is bounded generously so a short activation timeout cannot fail realm creation
+    // on a busy machine.
+    options.script.runInContext(this.context, { timeout: Math.max(options.callTimeoutMs, 30_000) });
     if (options.hardened) this.control.harden();
     trackUnhandledRejections(this.control.promisePrototype, this);
   }
@@ -115,20 +127,27 @@ export class Realm {
   }
 
   /**
-   * Calls a worker-interface function with `slot` current. Throws {@link SandboxTimeoutError} when
-   * the call, microtasks included, exceeds the timeout; the realm is then marked broken.
+   * Runs `body` as one evaluation in the realm with `slot` current: every `invoke` it makes calls a
+   * worker-interface function and then drains the realm's microtasks (a nested empty evaluation
+   * performs the checkpoint). One timeout covers the whole session, microtasks included; on expiry
+   * this throws {@link SandboxTimeoutError} and the realm is marked broken.
    */
-  call(slot: Slot, fn: WorkerInterfaceFunction, args: unknown[]): unknown {
+  session<T>(slot: Slot, body: (invoke: Invoke) => T, label: string): T {
     const previous = this.current;
     this.current = slot;
     this.control.switchTo(slot);
-    this.control.setPending(fn, args);
+    const invoke: Invoke = (fn, args = []) => {
+      const result = this.control.invoke(fn, args);
+      drainScript.runInContext(this.context);
+      return result;
+    };
+    this.control.setPending(() => body(invoke));
     try {
-      return callScript.runInContext(this.context, { timeout: this.options.callTimeoutMs, displayErrors: false });
+      return callScript.runInContext(this.context, { timeout: this.options.callTimeoutMs, displayErrors: false }) as T;
     } catch (error) {
       if ((error as { code?: unknown })?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
         this.broken = true;
-        throw new SandboxTimeoutError(this.options.callTimeoutMs, fn);
+        throw new SandboxTimeoutError(this.options.callTimeoutMs, label);
       }
       throw error;
     } finally {

@@ -1,10 +1,10 @@
 import vm from 'node:vm';
 import type { WorkflowBundle } from '../bundler/types';
 import { SandboxDestroyedError } from './errors';
-import { Realm, type Slot, type WorkerInterfaceFunction } from './realm';
+import { Realm, type Invoke, type Slot, type WorkerInterfaceFunction } from './realm';
 import { BundleSourceMap } from './source-map';
 
-export type { WorkerInterfaceFunction } from './realm';
+export type { Invoke, WorkerInterfaceFunction } from './realm';
 
 /**
  * How workflow executions are separated.
@@ -134,12 +134,17 @@ export class WorkflowSandbox {
   }
 
   /**
-   * Calls a worker-interface function for this execution. The realm's microtasks are drained
+   * Calls one worker-interface function for this execution; the realm's microtasks are drained
    * before this returns. Throws `SandboxTimeoutError` when the call exceeds the timeout.
    */
   call(fn: WorkerInterfaceFunction, args: unknown[] = []): unknown {
+    return this.session((invoke) => invoke(fn, args), fn);
+  }
+
+  /** Runs several calls (see {@link Realm.session}) under one timeout. */
+  session<T>(body: (invoke: Invoke) => T, label: string): T {
     if (!this.slot) throw new SandboxDestroyedError(this.runId);
-    return this.realm.call(this.slot, fn, args);
+    return this.realm.session(this.slot, body, label);
   }
 
   /**

@@ -3,10 +3,11 @@
  * `Client` and a `Worker`, so both share one TLS session, API key, metadata and retry behaviour.
  */
 import * as os from 'node:os';
-import { createRuntime } from '../core';
+import { CoreError, createRuntime } from '../core';
 import type { BackendChoice, CoreConnection, CoreRuntime, TlsOptions as CoreTlsOptions } from '../core/types';
 import { CallContext } from './call-context';
-import { InvalidOptionError } from './errors';
+import { InvalidOptionError, ServiceError } from './errors';
+import { GrpcStatus } from './grpc-status';
 import { WorkflowService } from './workflow-service';
 
 /** Client name and version the server sees; the version follows the package. */
@@ -113,8 +114,8 @@ export class Connection {
   }
 
   /**
-   * Connects to the server. Rejects with `TypeError` for malformed options and with the core's error
-   * when the server cannot be reached.
+   * Connects to the server. Rejects with `TypeError` for malformed options and with `ServiceError`
+   * (code UNAVAILABLE unless the server said otherwise) when the server cannot be reached.
    *
    * @example
    * ```ts
@@ -128,15 +129,28 @@ export class Connection {
     const apiKey = optionalString(options.apiKey, 'apiKey');
     const tls = toCoreTls(options.tls);
     const runtime = options.runtime ?? (await sharedRuntime(options.backend));
-    const core = await runtime.connect({
-      address,
-      tls,
-      apiKey,
-      metadata: options.metadata,
-      identity,
-      clientName: CLIENT_NAME,
-      clientVersion: CLIENT_VERSION,
-    });
+    let core: CoreConnection;
+    try {
+      core = await runtime.connect({
+        address,
+        tls,
+        apiKey,
+        metadata: options.metadata,
+        identity,
+        clientName: CLIENT_NAME,
+        clientVersion: CLIENT_VERSION,
+      });
+    } catch (err) {
+      // An unreachable server is a failed call like any other; option errors (TypeError) stay as they are.
+      if (err instanceof CoreError) {
+        throw new ServiceError(`Failed to connect to ${address}: ${err.message}`, {
+          code: err.code ?? GrpcStatus.UNAVAILABLE,
+          rpc: 'connect',
+          cause: err,
+        });
+      }
+      throw err;
+    }
     return new Connection(core, identity, address);
   }
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { coresdk } from '@temporalio/proto';
-import { activityInfo, CompleteAsyncError, heartbeat } from '../../../lib/activity';
+import { activityInfo, CompleteAsyncError, heartbeat, sleep } from '../../../lib/activity';
 import { ApplicationFailure } from '../../../lib/common/failures';
 import { resolveDataConverter } from '../../../lib/converter';
 import type { Payload } from '../../../lib/converter/types';
@@ -25,7 +25,7 @@ describe('our activity worker on the native backend over the fake core', () => {
 
   beforeAll(async () => {
     ({ runtime, connection } = await fakeConnection());
-    recording = new RecordingCoreConnection(connection);
+    recording = new RecordingCoreConnection(connection, { balanceCancelTasks: true });
   });
 
   afterAll(async () => {
@@ -82,7 +82,20 @@ describe('our activity worker on the native backend over the fake core', () => {
       throw new CompleteAsyncError();
     },
     echo: async (text: string) => text,
+    waitForCancel: async () => {
+      try {
+        await sleep('1 hour');
+      } catch (error) {
+        cancelReasons.push((error as Error).message);
+        throw error;
+      }
+    },
+    ignoreCancel: async () => {
+      await sleep('1 hour').catch(() => undefined);
+      return 'finished anyway';
+    },
   };
+  const cancelReasons: string[] = [];
   let sharedQueue: string;
   let sharedWorker: Worker;
   let sharedRun: Promise<void>;
@@ -223,6 +236,39 @@ describe('our activity worker on the native backend over the fake core', () => {
     await expect(
       Worker.create(options(uniqueTaskQueue('activities'), { namespace: 'missing-namespace', activities: { a: async () => 1 } })),
     ).rejects.toThrow(/missing-namespace/);
+  });
+
+  /** Scripts a cancel task for `taskToken`, as the core sends when the server asks or a timeout fires. */
+  async function cancelActivity(taskQueue: string, taskToken: Uint8Array, reason: coresdk.activity_task.ActivityCancelReason): Promise<void> {
+    const task = coresdk.activity_task.ActivityTask.encode({ taskToken, cancel: { reason } }).finish();
+    await enqueueTask(connection, taskQueue, 'activity', task);
+  }
+
+  it.each([
+    ['CANCELLED', coresdk.activity_task.ActivityCancelReason.CANCELLED],
+    ['TIMED_OUT', coresdk.activity_task.ActivityCancelReason.TIMED_OUT],
+    ['WORKER_SHUTDOWN', coresdk.activity_task.ActivityCancelReason.WORKER_SHUTDOWN],
+  ] as const)('delivers a %s cancel task to the activity, which completes as cancelled', async (name, reason) => {
+    const result = await onShared(async (taskQueue) => {
+      const polled = recording.log.whenPolled(recording.log.activityTasksPolled + 1);
+      const token = await startActivity(taskQueue, { activityType: 'waitForCancel' });
+      await polled;
+      await cancelActivity(taskQueue, token, reason);
+      return resultOf(token);
+    });
+    expect(cancelReasons.at(-1)).toBe(name);
+    expect(result.cancelled?.failure).toMatchObject({ message: name, canceledFailureInfo: {} });
+  });
+
+  it('completes normally an activity that ignores its cancellation', async () => {
+    const result = await onShared(async (taskQueue) => {
+      const polled = recording.log.whenPolled(recording.log.activityTasksPolled + 1);
+      const token = await startActivity(taskQueue, { activityType: 'ignoreCancel' });
+      await polled;
+      await cancelActivity(taskQueue, token, coresdk.activity_task.ActivityCancelReason.CANCELLED);
+      return resultOf(token);
+    });
+    expect(await dataConverter.decodeOne(result.completed!.result as Payload)).toBe('finished anyway');
   });
 
   describe('lifecycle', () => {

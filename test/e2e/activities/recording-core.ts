@@ -57,6 +57,7 @@ class RecordingCoreWorker implements CoreWorker {
   constructor(
     private readonly inner: CoreWorker,
     private readonly log: CompletionLog,
+    private readonly balanceCancelTasks: boolean,
   ) {}
   validate(): Promise<void> {
     return this.inner.validate();
@@ -69,7 +70,18 @@ class RecordingCoreWorker implements CoreWorker {
     this.log.failNextPoll = undefined;
     if (failure !== undefined) throw failure;
     const task = await this.inner.pollActivityTask();
-    if (task !== null) this.log.polledOne();
+    if (task === null) return task;
+    this.log.polledOne();
+    if (this.balanceCancelTasks) {
+      const decoded = coresdk.activity_task.ActivityTask.decode(task);
+      if (decoded.cancel != null) {
+        // The fake core counts every task it hands out as outstanding until completed, cancel
+        // tasks included, although the real core expects no completion for them; its poller
+        // would then never drain. One extra completion for the cancel task evens the count.
+        const balance = coresdk.ActivityTaskCompletion.encode({ taskToken: decoded.taskToken, result: { willCompleteAsync: {} } });
+        await this.inner.completeActivityTask(balance.finish());
+      }
+    }
     return task;
   }
   completeWorkflowActivation(completion: Uint8Array): Promise<void> {
@@ -96,7 +108,11 @@ class RecordingCoreWorker implements CoreWorker {
 
 export class RecordingCoreConnection implements CoreConnection {
   readonly log = new CompletionLog();
-  constructor(readonly inner: CoreConnection) {}
+  /** `balanceCancelTasks`: only for the fake core, see `RecordingCoreWorker.pollActivityTask`. */
+  constructor(
+    readonly inner: CoreConnection,
+    private readonly options: { balanceCancelTasks?: boolean } = {},
+  ) {}
   rpcCall(service: ServiceName, rpc: string, request: Uint8Array, options?: RpcCallOptions): Promise<Uint8Array> {
     return this.inner.rpcCall(service, rpc, request, options);
   }
@@ -110,7 +126,7 @@ export class RecordingCoreConnection implements CoreConnection {
     this.inner.updateApiKey(apiKey);
   }
   createWorker(options: WorkerOptions): CoreWorker {
-    return new RecordingCoreWorker(this.inner.createWorker(options), this.log);
+    return new RecordingCoreWorker(this.inner.createWorker(options), this.log, this.options.balanceCancelTasks ?? false);
   }
   close(): Promise<void> {
     return this.inner.close();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '../../lib/worker/workflow/bundler';
 import type { WorkflowBundle } from '../../lib/worker/workflow/bundler';
 import { WorkflowRunner, type WorkflowRunnerOptions } from '../../lib/worker/workflow/workflow-runner';
+import type { WorkflowIsolation } from '../../lib/worker/workflow/sandbox/sandbox';
 import type { LogLevel, LogMetadata } from '../../lib/worker/logger';
 import { LevelLogger } from '../../lib/worker/logger';
 import { ActivationBuilder, commandsOf, fromPayload, type Completion } from './helpers/activations';
@@ -12,8 +13,10 @@ beforeAll(async () => {
   bundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, 'fixtures', 'workflows.ts'), cacheDir: false });
 });
 
+let workflowIsolation: WorkflowIsolation = 'shared-realm';
+
 function runner(options: Partial<WorkflowRunnerOptions> = {}): WorkflowRunner {
-  return new WorkflowRunner({ bundle, taskQueue: 'test', ...options });
+  return new WorkflowRunner({ bundle, taskQueue: 'test', workflowIsolation, ...options });
 }
 
 function failureOf(completion: Completion): { message: string; stackTrace: string; type: string } {
@@ -29,7 +32,11 @@ class MemoryLogger extends LevelLogger {
   }
 }
 
-describe('WorkflowRunner', () => {
+describe.each<WorkflowIsolation>(['shared-realm', 'realm-per-workflow'])('WorkflowRunner (%s)', (isolation) => {
+  beforeAll(() => {
+    workflowIsolation = isolation;
+  });
+
   it('turns proxyActivities calls into a ScheduleActivity command', async () => {
     const wf = new ActivationBuilder('run-activity');
     const [command] = commandsOf(await runner().activate(wf.start('greeting', ['Ada'])));

@@ -117,6 +117,10 @@ function optionsKey(o: NormalizedOptions, runtimeDir: string): string {
   });
 }
 
+function userDirOf(o: NormalizedOptions): string {
+  return statSync(o.workflowsPath).isDirectory() ? o.workflowsPath : dirname(o.workflowsPath);
+}
+
 const sharedRuntimePackage = /^@temporalio\/(workflow|common|proto)(\/|$)/;
 
 /**
@@ -156,6 +160,9 @@ function sandboxModulesPlugin(
         if (sharedRuntimePackage.test(args.path)) {
           if (shared) {
             shared.add(args.path);
+            // esbuild keeps `import()` of an external as a real dynamic import, which a vm script
+            // cannot perform: route it through a module that `require`s the shared one instead.
+            if (args.kind === 'dynamic-import') return { path: args.path, namespace: 'temporal-shared' };
             return { path: args.path, external: true };
           }
           const result = await build.resolve(args.path, { kind: args.kind, resolveDir: runtimeDir, pluginData: pinned });
@@ -164,6 +171,11 @@ function sandboxModulesPlugin(
         return undefined;
       });
       build.onLoad({ filter: /.*/, namespace: 'temporal-shim' }, (args) => ({ contents: shimSource(args.path), loader: 'js' }));
+      build.onLoad({ filter: /.*/, namespace: 'temporal-shared' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+        resolveDir: userDirOf(o),
+      }));
       build.onLoad({ filter: /.*/, namespace: 'temporal-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
     },
   };

@@ -149,7 +149,8 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
   const identity =
     o.identity === undefined ? connectionIdentity(o.connection) ?? `${process.pid}@${os.hostname()}` : nonEmptyString(o.identity, 'identity');
   const buildId = o.buildId === undefined ? 'temporal-native' : nonEmptyString(o.buildId, 'buildId');
-  const activities = compileActivities(o.activities);
+  const logger = o.logger === undefined ? new ConsoleLogger('INFO') : checkedLogger(o.logger);
+  const activities = compileActivities(o.activities, logger);
   const maxConcurrentActivityTaskExecutions = positiveInteger(o.maxConcurrentActivityTaskExecutions, 'maxConcurrentActivityTaskExecutions', 100);
   const maxConcurrentActivityTaskPolls = positiveInteger(
     o.maxConcurrentActivityTaskPolls,
@@ -163,7 +164,6 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
   const shutdownGraceTimeMs = duration(o.shutdownGraceTime, 'shutdownGraceTime', 0);
   const interceptors = compileInterceptors(o.interceptors);
   const dataConverter = compileDataConverter(o.dataConverter);
-  const logger = o.logger === undefined ? new ConsoleLogger('INFO') : checkedLogger(o.logger);
   const handleSignals = optionalBoolean(o.handleSignals, 'handleSignals') ?? true;
   const enableNonLocalActivities = optionalBoolean(o.enableNonLocalActivities, 'enableNonLocalActivities') ?? true;
 
@@ -260,15 +260,21 @@ function connectionIdentity(value: unknown): string | undefined {
   return typeof identity === 'string' && identity.length > 0 ? identity : undefined;
 }
 
-function compileActivities(value: unknown): Map<string, ActivityFunction> {
+function compileActivities(value: unknown, logger: Logger): Map<string, ActivityFunction> {
   const activities = new Map<string, ActivityFunction>();
   if (value === undefined || value === null) return activities;
   if (typeof value !== 'object') throw new TypeError('activities must be an object mapping names to functions');
-  // Own and inherited enumerable keys: `import * as activities` namespaces and class instances both work.
+  const skipped: string[] = [];
+  // Own and inherited enumerable keys: `import * as activities` namespaces and class instances both
+  // work. Like the official worker, values that are not functions (constants exported next to the
+  // activities) are not registered; unlike it, the worker says so.
   for (const name in value) {
     const fn = (value as Record<string, unknown>)[name];
-    if (typeof fn !== 'function') throw new TypeError(`activities.${name} must be a function, got ${describe(fn)}`);
-    activities.set(name, fn as ActivityFunction);
+    if (typeof fn === 'function') activities.set(name, fn as ActivityFunction);
+    else skipped.push(name);
+  }
+  if (skipped.length > 0) {
+    logger.warn(`activities: not registering ${skipped.join(', ')} (not functions)`);
   }
   return activities;
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CoreConnection } from '../../lib/core/types';
 import { compileWorkerOptions } from '../../lib/worker/options';
-import { ConsoleLogger } from '../../lib/worker/logger';
+import { ConsoleLogger, LevelLogger, type LogLevel } from '../../lib/worker/logger';
+
+class MemoryLogger extends LevelLogger {
+  readonly lines: { level: LogLevel; message: string }[] = [];
+  log(level: LogLevel, message: string): void {
+    this.lines.push({ level, message });
+  }
+}
 
 // Option compilation never calls the connection; only its shape is checked.
 const coreConnection = { createWorker: () => undefined } as unknown as CoreConnection;
@@ -33,8 +40,15 @@ describe('Worker option validation', () => {
     expect(() => compile({ taskQueue: '' })).toThrow(/^taskQueue must be a non-empty string/);
   });
 
-  it('refuses an activity that is not a function, naming it', () => {
-    expect(() => compile({ activities: { ok: async () => 1, broken: 42 } })).toThrow(/^activities\.broken must be a function, got 42/);
+  it('registers only the functions of the activities object and warns about the rest, naming them', () => {
+    const logger = new MemoryLogger();
+    const compiled = compile({ activities: { ok: async () => 1, VERSION: 42 }, logger });
+    expect([...compiled.activities.keys()]).toEqual(['ok']);
+    expect(logger.lines).toEqual([{ level: 'WARN', message: 'activities: not registering VERSION (not functions)' }]);
+  });
+
+  it('refuses activities that is not an object', () => {
+    expect(() => compile({ activities: 'greet' })).toThrow(/^activities must be an object/);
   });
 
   it('refuses a worker with neither activities nor workflows', () => {

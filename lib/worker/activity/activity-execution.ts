@@ -108,6 +108,7 @@ export class ActivityExecution {
       if (details?.paused) return this.failed(new ApplicationFailure('Activity paused', 'ActivityPause'));
       return { cancelled: { failure: await this.cancelledFailure(error, reason) } };
     }
+    this.context.log.warn('Activity failed', { error });
     return this.failed(ensureApplicationFailure(error));
   }
 

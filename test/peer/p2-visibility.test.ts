@@ -1,0 +1,143 @@
+/**
+ * Spec §7 phase 2 scenario 10 with the official SDK against our dev server: typed search
+ * attributes at start and by upsert, list with the visibility query language, count grouped by
+ * ExecutionStatus, start delay, and OperatorService search-attribute registration.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { durationMs, eventTypes, eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import { customInt, customKeyword } from './p2-support/search-attribute-keys';
+import { quick, unblockSignal, upsertsSearchAttributes, waitsForSignal } from './p2-support/workflows';
+
+const { IndexedValueType } = temporal.api.enums.v1;
+
+let env: P2Env;
+
+beforeAll(async () => {
+  env = await startP2Env();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function listIds(query: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const info of env.client.workflow.list({ query })) ids.push(info.workflowId);
+  return ids.sort();
+}
+
+/** Signals `unblock` and waits for the run to finish, so it no longer counts as Running. */
+async function finish(handle: WorkflowHandle): Promise<void> {
+  await handle.signal(unblockSignal);
+  await handle.result();
+}
+
+describe('phase 2 · search attributes', { timeout: 30_000 }, () => {
+  it('stores typed search attributes given at start and returns them from describe', async () => {
+    const handle = await env.client.workflow.start(waitsForSignal, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('typed-at-start'),
+      typedSearchAttributes: [
+        { key: customKeyword, value: 'gold' },
+        { key: customInt, value: 7 },
+      ],
+    });
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(customKeyword)).toBe('gold');
+    expect(description.typedSearchAttributes.get(customInt)).toBe(7);
+    await finish(handle);
+  });
+
+  it('applies search attributes upserted by the workflow, visible to describe and list', async () => {
+    const keyword = uniqueId('silver');
+    const handle = await env.client.workflow.start(upsertsSearchAttributes, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('upsert'),
+      args: [keyword, 42],
+    });
+    await eventually(
+      async () => ((await handle.describe()).typedSearchAttributes.get(customKeyword) === keyword ? true : undefined),
+      'the upserted keyword to show in describe',
+    );
+    expect((await handle.describe()).typedSearchAttributes.get(customInt)).toBe(42);
+    expect(await listIds(`CustomKeywordField = '${keyword}' AND CustomIntField >= 40`)).toEqual([handle.workflowId]);
+    onlyEvent(await handle.fetchHistory(), 'UpsertWorkflowSearchAttributes');
+    await finish(handle);
+  });
+});
+
+describe('phase 2 · list and count', { timeout: 30_000 }, () => {
+  it("lists running workflows of a type with \"WorkflowType='X' AND ExecutionStatus='Running'\"", async () => {
+    const a = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId('list-a') });
+    const b = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId('list-b') });
+    const done = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId('list-done') });
+    await finish(done);
+    await env.client.workflow.execute(quick, { taskQueue: env.taskQueue, workflowId: uniqueId('list-other-type') });
+
+    expect(await listIds("WorkflowType='waitsForSignal' AND ExecutionStatus='Running'")).toEqual([a.workflowId, b.workflowId].sort());
+    await finish(a);
+    await finish(b);
+  });
+
+  it('counts workflows grouped by ExecutionStatus', async () => {
+    const tag = uniqueId('count');
+    const tagged = { typedSearchAttributes: [{ key: customKeyword, value: tag }] };
+    const running = await Promise.all(
+      ['count-r1', 'count-r2'].map((p) =>
+        env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId(p), ...tagged }),
+      ),
+    );
+    await env.client.workflow.execute(quick, { taskQueue: env.taskQueue, workflowId: uniqueId('count-c'), ...tagged });
+
+    expect((await env.client.workflow.count(`CustomKeywordField = '${tag}'`)).count).toBe(3);
+    const grouped = await env.client.workflow.count(`CustomKeywordField = '${tag}' GROUP BY ExecutionStatus`);
+    expect(grouped.count).toBe(3);
+    const groups = grouped.groups.map((g) => [String(g.groupValues[0]), g.count]).sort();
+    expect(groups).toEqual([
+      ['Completed', 1],
+      ['Running', 2],
+    ]);
+    await Promise.all(running.map(finish));
+  });
+});
+
+describe('phase 2 · start delay', { timeout: 30_000 }, () => {
+  it('holds the first workflow task back for the start delay', async () => {
+    const handle = await env.client.workflow.start(quick, { taskQueue: env.taskQueue, workflowId: uniqueId('start-delay'), startDelay: '1s' });
+    const before = await handle.fetchHistory();
+    expect(eventTypes(before)).toEqual(['WorkflowExecutionStarted']);
+    const started = onlyEvent(before, 'WorkflowExecutionStarted');
+    expect(durationMs(started.workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff)).toBe(1_000);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+
+    expect(await handle.result()).toBe('quick');
+    const after = await handle.fetchHistory();
+    const scheduled = after.events?.[1];
+    expect(scheduled && eventTypes({ events: [scheduled] })).toEqual(['WorkflowTaskScheduled']);
+    expect(durationMs(scheduled?.eventTime) - durationMs(started.eventTime)).toBeGreaterThanOrEqual(1_000 - 10);
+  });
+});
+
+describe('phase 2 · OperatorService search attributes', { timeout: 30_000 }, () => {
+  it('adds a custom search attribute that is then listed and usable at start and in list queries', async () => {
+    const name = `P2Keyword${Date.now()}`;
+    const operator = env.client.connection.operatorService;
+    await operator.addSearchAttributes({ namespace: env.server.namespace, searchAttributes: { [name]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD } });
+    const listed = await operator.listSearchAttributes({ namespace: env.server.namespace });
+    expect(listed.customAttributes?.[name]).toBe(IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    expect(listed.systemAttributes?.WorkflowType).toBe(IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+
+    const key = defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
+    const handle = await env.client.workflow.start(waitsForSignal, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('operator-sa'),
+      typedSearchAttributes: [{ key, value: 'registered' }],
+    });
+    expect((await handle.describe()).typedSearchAttributes.get(key)).toBe('registered');
+    expect(await listIds(`${name} = 'registered'`)).toEqual([handle.workflowId]);
+    await finish(handle);
+  });
+});

@@ -12,7 +12,7 @@ import * as activities from './activities';
 let runtimeInstalled = false;
 
 /** Keeps the core's logs quiet unless something is wrong. */
-function installRuntime(): void {
+export function installRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {

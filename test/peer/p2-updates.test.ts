@@ -85,7 +85,7 @@ describe('phase 2 · updates', { timeout: 20_000 }, () => {
     // A second update-with-start with USE_EXISTING lands on the same running workflow.
     const again = new WithStartWorkflowOperation(updatable, { workflowId, taskQueue: env.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' });
     expect(await env.client.workflow.executeUpdateWithStart(addUpdate, { args: [4], startWorkflowOperation: again })).toBe(7);
-    expect((await again.workflowHandle()).firstExecutionRunId).toBe(handle.firstExecutionRunId);
+    expect((await (await again.workflowHandle()).describe()).runId).toBe((await handle.describe()).runId);
 
     await handle.signal(unblockSignal);
     expect(await handle.result()).toBe(7);

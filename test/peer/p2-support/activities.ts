@@ -100,10 +100,12 @@ export function asyncTaskOf(key: string): AsyncTask | undefined {
 /** Hands its task token and ids to the test (by `key`) and leaves completion to the client. */
 export async function completeAsynchronously(key: string): Promise<string> {
   const { info } = Context.current();
+  const execution = info.workflowExecution;
+  if (!execution) throw ApplicationFailure.nonRetryable('completeAsynchronously must run inside a workflow', 'NoWorkflow');
   asyncTasks.set(key, {
     taskToken: info.taskToken,
-    workflowId: info.workflowExecution.workflowId,
-    runId: info.workflowExecution.runId,
+    workflowId: execution.workflowId,
+    runId: execution.runId,
     activityId: info.activityId,
   });
   throw new CompleteAsyncError();

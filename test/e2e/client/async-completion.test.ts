@@ -4,7 +4,14 @@
  */
 import { coresdk } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityCancelledError, ActivityNotFoundError, CancelledFailure, WorkflowFailedError, Worker } from '../../../lib';
+import {
+  ActivityCancelledError,
+  ActivityCompletionError,
+  ActivityNotFoundError,
+  CancelledFailure,
+  WorkflowFailedError,
+  Worker,
+} from '../../../lib';
 import { workerOptionsWithDefaults } from '../../../lib/core';
 import { ConsoleLogger } from '../../../lib/worker';
 import { taskTokenFor } from './activities';
@@ -96,6 +103,12 @@ describe('async activity completion', () => {
     await env.client.activity.complete(taskToken, 'first');
     await handle.result();
     expect(await rejectionOf(env.client.activity.complete(taskToken, 'second'))).toBeInstanceOf(ActivityNotFoundError);
+  });
+
+  it('completing with a malformed task token rejects with ActivityCompletionError carrying the gRPC code', async () => {
+    const err = await rejectionOf(env.client.activity.complete(new Uint8Array([1, 2, 3]), 'x'));
+    expect(err).toBeInstanceOf(ActivityCompletionError);
+    expect((err as ActivityCompletionError).codeName).toBe('INVALID_ARGUMENT');
   });
 
   it('completing by the id of an unknown workflow rejects with ActivityNotFoundError', async () => {

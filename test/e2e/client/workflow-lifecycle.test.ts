@@ -232,6 +232,24 @@ describe('run chains', () => {
     expect((err as WorkflowContinuedAsNewError).newExecutionRunId).not.toBe(started.firstExecutionRunId);
   });
 
+  it('result() follows a cron chain past completed runs instead of returning the first run\'s result', async () => {
+    const workflowId = env.workflowId('cron');
+    const handle = await env.client.workflow.start(greet, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: ['cron'],
+      cronSchedule: '@every 1s',
+    });
+    const outcome = rejectionOf(handle.result());
+    // Wait until the first run has completed and handed over to the next one.
+    const first = handle.firstExecutionRunId;
+    while ((await handle.describe()).runId === first) await new Promise((resolve) => setTimeout(resolve, 100));
+    await handle.terminate('cron stopped');
+    const err = await outcome;
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+  });
+
   it('result() follows a workflow retry to the attempt that succeeds', async () => {
     const result = await env.client.workflow.execute(succeedOnRetry, {
       taskQueue: env.taskQueue,

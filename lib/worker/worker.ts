@@ -45,11 +45,11 @@ export class Worker {
     const coreWorker = compiled.coreConnection.createWorker(compiled.core);
     try {
       await coreWorker.validate();
+      return new Worker(compiled, coreWorker, dataConverter, bundle);
     } catch (error) {
       await disposeUnstartedCoreWorker(coreWorker, compiled, error);
       throw error;
     }
-    return new Worker(compiled, coreWorker, dataConverter, bundle);
   }
 
   private constructor(
@@ -58,7 +58,11 @@ export class Worker {
     private readonly coreWorker: CoreWorker,
     private readonly dataConverter: LoadedDataConverter,
     private readonly workflowBundle: PreparedWorkflowBundle | undefined,
-  ) {}
+  ) {
+    // Built here rather than in run(): a loop that cannot be built must fail Worker.create, while
+    // the core worker can still be shut down cleanly.
+    this.createLoops();
+  }
 
   getState(): WorkerState {
     return this.state;
@@ -81,7 +85,6 @@ export class Worker {
         })
       : undefined;
     try {
-      this.startLoops();
       await Promise.all(this.loops.map((loop) => loop.run()));
       this.state = 'DRAINED';
       try {
@@ -174,7 +177,7 @@ export class Worker {
     if (--this.pollersRunning === 0 && (this.state === 'STOPPING' || this.state === 'RUNNING')) this.state = 'DRAINING';
   }
 
-  private startLoops(): void {
+  private createLoops(): void {
     const { options } = this;
     // Local activities arrive through the activity poll too, so it runs for either kind.
     if (options.core.taskTypes.activities || options.core.taskTypes.localActivities) {

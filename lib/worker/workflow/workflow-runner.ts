@@ -37,6 +37,8 @@ export interface WorkflowRunnerOptions {
    * tell the core, e.g. `coreWorker.requestWorkflowEviction(runId)`.
    */
   onEvict?: (runId: string, reason: EvictionReason) => void;
+  /** Where V8's compiled code of the bundle is kept between processes (`false`: nowhere). */
+  codeCacheDir?: string | false;
   /** How executions are separated; see {@link WorkflowIsolation}. Default `shared-realm`. */
   workflowIsolation?: WorkflowIsolation;
   /** Test hook for the memory budget; defaults to V8's used heap size. */
@@ -72,7 +74,7 @@ export class WorkflowRunner {
   private readonly factory: SandboxFactory;
   private readonly cache: WorkflowCache<WorkflowInstance>;
   private readonly tails = new Map<string, Promise<unknown>>();
-  private readonly sourceMap: unknown;
+  private parsedSourceMap: unknown;
   private readonly registeredActivityNames: Set<string>;
   /** Workflow types that proved they need a realm of their own (they changed shared state). */
   private readonly dedicatedTypes = new Set<string>();
@@ -89,6 +91,7 @@ export class WorkflowRunner {
       callTimeoutMs: timeout,
       console: (level, args, sandbox) => this.workflowConsole(level, args, sandbox),
       isolation: options.workflowIsolation,
+      codeCacheDir: options.codeCacheDir,
     });
     this.cache = new WorkflowCache<WorkflowInstance>({
       maxEntries: positiveInteger(options.maxCachedWorkflows, 1000, 'maxCachedWorkflows', true),
@@ -96,7 +99,6 @@ export class WorkflowRunner {
       heapUsed: options.heapUsed,
       onEvict: (runId, _entry, reason) => options.onEvict?.(runId, reason),
     });
-    this.sourceMap = options.bundle.sourceMap ? JSON.parse(options.bundle.sourceMap) : undefined;
     this.registeredActivityNames = new Set(options.registeredActivityNames ?? []);
   }
 
@@ -182,6 +184,7 @@ export class WorkflowRunner {
       }
       if (instance.sandbox.realm.broken) this.resetRealm(instance.sandbox.realm, instance.info.workflowType);
       await runSinkCalls(instance.takeSinkCalls(), this.options.sinks ?? {}, this.options.logger);
+      if (completion.successful) this.factory.persistCodeCache();
       return completion;
     } finally {
       this.cache.unpin(runId);
@@ -215,7 +218,8 @@ export class WorkflowRunner {
           randomnessSeed: seedBytes(init.randomnessSeed),
           now: activationTime(activation),
           showStackTraceSources: this.options.showStackTraceSources ?? false,
-          sourceMap: this.sourceMap,
+          // Only the enhanced stack trace query with sources reads it; parse it only then.
+          sourceMap: this.options.showStackTraceSources ? this.sourceMap() : undefined,
           registeredActivityNames: this.registeredActivityNames,
           getTimeOfDay: () => BigInt(Date.now()) * 1_000_000n,
           stackTracesEnabled: false,
@@ -227,6 +231,11 @@ export class WorkflowRunner {
       throw error;
     }
     return new WorkflowInstance(sandbox, info);
+  }
+
+  private sourceMap(): unknown {
+    if (this.parsedSourceMap === undefined && this.options.bundle.sourceMap) this.parsedSourceMap = JSON.parse(this.options.bundle.sourceMap);
+    return this.parsedSourceMap;
   }
 
   /** `console.*` from workflow code: prefixed with the workflow, silent while replaying history. */

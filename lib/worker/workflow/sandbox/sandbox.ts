@@ -1,4 +1,7 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import vm from 'node:vm';
+import { defaultCacheDir } from '../bundler/bundle-cache';
 import type { WorkflowBundle } from '../bundler/types';
 import { SandboxDestroyedError } from './errors';
 import { Realm, type Invoke, type Slot, type WorkerInterfaceFunction } from './realm';
@@ -28,6 +31,11 @@ export interface SandboxFactoryOptions {
   console?: SandboxConsole;
   /** Default `shared-realm`. */
   isolation?: WorkflowIsolation;
+  /**
+   * Folder for V8's compiled code of the bundle, so the next process skips compiling it (`false`
+   * disables). Defaults to the bundle cache folder.
+   */
+  codeCacheDir?: string | false;
 }
 
 /**
@@ -45,6 +53,8 @@ export class SandboxFactory {
   readonly filename: string;
   private readonly script: vm.Script;
   private readonly sourceMap?: BundleSourceMap;
+  private readonly codeCacheFile?: string;
+  private codeCacheSaved = false;
   private shared: Realm | undefined;
   private readonly bySlot = new WeakMap<Slot, WorkflowSandbox>();
   private realmCount = 0;
@@ -61,8 +71,37 @@ export class SandboxFactory {
       throw new RangeError(`'workflowIsolation' must be 'shared-realm' or 'realm-per-workflow', got ${String(isolation)}`);
     }
     this.filename = `/temporal-native/workflow-bundle-${bundle.hash.slice(0, 16)}.js`;
-    this.script = new vm.Script(bundle.code, { filename: this.filename });
+    const dir = options.codeCacheDir === false ? undefined : (options.codeCacheDir ?? defaultCacheDir());
+    this.codeCacheFile = dir && join(dir, `code-cache-${bundle.hash.slice(0, 32)}-${process.version}-${process.arch}.bin`);
+    this.script = new vm.Script(bundle.code, { filename: this.filename, cachedData: this.readCodeCache() });
+    this.codeCacheSaved = this.script.cachedDataRejected === false;
     this.sourceMap = bundle.sourceMap ? new BundleSourceMap(bundle.sourceMap, this.filename) : undefined;
+  }
+
+  private readCodeCache(): Buffer | undefined {
+    if (!this.codeCacheFile) return undefined;
+    try {
+      return readFileSync(this.codeCacheFile);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Saves V8's compiled code of the bundle once, after the first workflow ran (so the functions it
+   * compiled lazily are included). A failure to write only costs the next start some compiling.
+   */
+  persistCodeCache(): void {
+    if (this.codeCacheSaved || !this.codeCacheFile) return;
+    this.codeCacheSaved = true;
+    try {
+      mkdirSync(join(this.codeCacheFile, '..'), { recursive: true });
+      const tmp = `${this.codeCacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, this.script.createCachedData());
+      renameSync(tmp, this.codeCacheFile);
+    } catch {
+      // read-only or full disk: next start compiles again
+    }
   }
 
   get isolation(): WorkflowIsolation {

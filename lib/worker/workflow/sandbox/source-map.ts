@@ -6,17 +6,23 @@ import { SourceMap, type SourceMapPayload } from 'node:module';
  */
 export class BundleSourceMap {
   // One entry per section of an index map (a plain map is one section at 0:0), sorted by line.
-  private readonly sections: { line: number; column: number; map: SourceMap }[];
+  // Decoded on first use: most workers never format a workflow stack trace at startup.
+  private decoded: { line: number; column: number; map: SourceMap }[] | undefined;
 
   constructor(
-    json: string,
+    private readonly json: string,
     /** The `filename` the bundle script was compiled with; only frames in it are mapped. */
     readonly filename: string,
-  ) {
-    const parsed = JSON.parse(json) as SourceMapPayload & { sections?: { offset: { line: number; column: number }; map: SourceMapPayload }[] };
-    this.sections = parsed.sections
-      ? parsed.sections.map((s) => ({ line: s.offset.line, column: s.offset.column, map: new SourceMap(s.map) }))
-      : [{ line: 0, column: 0, map: new SourceMap(parsed) }];
+  ) {}
+
+  private get sections(): { line: number; column: number; map: SourceMap }[] {
+    if (!this.decoded) {
+      const parsed = JSON.parse(this.json) as SourceMapPayload & { sections?: { offset: { line: number; column: number }; map: SourceMapPayload }[] };
+      this.decoded = parsed.sections
+        ? parsed.sections.map((s) => ({ line: s.offset.line, column: s.offset.column, map: new SourceMap(s.map) }))
+        : [{ line: 0, column: 0, map: new SourceMap(parsed) }];
+    }
+    return this.decoded;
   }
 
   /** `file:line:column` in the original source, or `undefined` for frames outside the bundle. */

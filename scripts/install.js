@@ -30,7 +30,7 @@ function localNodeDir() {
 }
 
 const [cmd, baseArgs] = nodeGypCommand();
-const args = [...baseArgs, 'rebuild', ...process.argv.slice(2)];
+const args = [...baseArgs, 'rebuild', '--jobs=max', ...process.argv.slice(2)];
 const nodedir = localNodeDir();
 if (nodedir !== undefined) args.push(`--nodedir=${nodedir}`);
 const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });

@@ -1,0 +1,146 @@
+/**
+ * The dev server's answers to bad and unknown requests, seen through the official client's raw
+ * WorkflowService: the gRPC code, a message naming the field, and Temporal's typed error details.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { status } from '@grpc/grpc-js';
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import { NamespaceNotFoundError } from '@temporalio/common';
+import { startDevServer, type RunningDevServer } from '../../lib/devserver';
+
+let server: RunningDevServer;
+let connection: Connection;
+
+beforeAll(async () => {
+  server = await startDevServer({ port: 0, namespaces: ['second'] });
+  connection = await Connection.connect({ address: server.address });
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await server?.stop();
+});
+
+async function grpcError(p: Promise<unknown>): Promise<{ code: number; details: string }> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isGrpcServiceError(err)) throw new Error(`expected a gRPC error, got ${String(err)}`);
+  return { code: err.code, details: err.details };
+}
+
+const svc = () => connection.workflowService;
+
+describe('namespaces', () => {
+  it('an unknown namespace gives NamespaceNotFoundError through the client', async () => {
+    const client = new Client({ connection, namespace: 'no-such-namespace' });
+    await expect(client.workflow.start('wf', { taskQueue: 'q', workflowId: 'x' })).rejects.toBeInstanceOf(NamespaceNotFoundError);
+  });
+
+  it('describes the default and extra namespaces and lists them', async () => {
+    const d = await svc().describeNamespace({ namespace: 'default' });
+    expect(d.namespaceInfo?.name).toBe('default');
+    expect((await svc().describeNamespace({ namespace: 'second' })).namespaceInfo?.name).toBe('second');
+    const list = await svc().listNamespaces({});
+    expect(list.namespaces?.map((n) => n.namespaceInfo?.name).sort()).toEqual(['default', 'second']);
+  });
+
+  it('registers a namespace once and refuses a duplicate with ALREADY_EXISTS', async () => {
+    await svc().registerNamespace({ namespace: 'third', workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    expect((await svc().describeNamespace({ namespace: 'third' })).namespaceInfo?.name).toBe('third');
+    expect((await grpcError(svc().registerNamespace({ namespace: 'third' }))).code).toBe(status.ALREADY_EXISTS);
+  });
+
+  it('advertises sdk metadata and no build-id versioning in GetSystemInfo', async () => {
+    const info = await svc().getSystemInfo({});
+    expect(info.capabilities?.sdkMetadata).toBe(true);
+    expect(info.capabilities?.buildIdBasedVersioning).toBeFalsy();
+  });
+});
+
+describe('bad requests name the field', () => {
+  it('a start without a workflow id', async () => {
+    const e = await grpcError(svc().startWorkflowExecution({ namespace: 'default', workflowType: { name: 'w' }, taskQueue: { name: 'q' } }));
+    expect(e.code).toBe(status.INVALID_ARGUMENT);
+    expect(e.details).toContain('workflow_id');
+  });
+
+  it('a start with a negative duration', async () => {
+    const e = await grpcError(
+      svc().startWorkflowExecution({
+        namespace: 'default',
+        workflowId: 'neg',
+        workflowType: { name: 'w' },
+        taskQueue: { name: 'q' },
+        workflowRunTimeout: { seconds: -5 },
+      }),
+    );
+    expect(e.code).toBe(status.INVALID_ARGUMENT);
+    expect(e.details).toContain('workflow_run_timeout');
+  });
+
+  it('a malformed task token', async () => {
+    const e = await grpcError(svc().respondActivityTaskCompleted({ namespace: 'default', taskToken: Buffer.from('garbage') }));
+    expect(e.code).toBe(status.INVALID_ARGUMENT);
+    expect(e.details).toContain('task_token');
+  });
+
+  it('a well-formed token for an unknown task is NOT_FOUND', async () => {
+    const token = Buffer.from(JSON.stringify({ v: 1, k: 'wft', ns: 'default', wf: 'nobody', run: 'r', sched: 2, attempt: 1 }));
+    const e = await grpcError(svc().respondWorkflowTaskCompleted({ namespace: 'default', taskToken: token }));
+    expect(e.code).toBe(status.NOT_FOUND);
+  });
+
+  it('a malformed visibility query', async () => {
+    const e = await grpcError(svc().listWorkflowExecutions({ namespace: 'default', query: 'WorkflowType = ' }));
+    expect(e.code).toBe(status.INVALID_ARGUMENT);
+    expect(e.details).toContain('query');
+  });
+
+  it('an unknown workflow is NOT_FOUND', async () => {
+    const e = await grpcError(svc().describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'missing' } }));
+    expect(e.code).toBe(status.NOT_FOUND);
+  });
+
+  it('a failed bad request leaves no state behind', async () => {
+    await grpcError(
+      svc().startWorkflowExecution({
+        namespace: 'default',
+        workflowId: 'bad-sa',
+        workflowType: { name: 'w' },
+        taskQueue: { name: 'q' },
+        searchAttributes: { indexedFields: { NotRegistered: { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('1') } } },
+      }),
+    );
+    const e = await grpcError(svc().describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'bad-sa' } }));
+    expect(e.code).toBe(status.NOT_FOUND);
+  });
+});
+
+describe('request idempotency and long polls', () => {
+  it('a repeated start request id returns the same run', async () => {
+    const req = { namespace: 'default', workflowId: 'idem', workflowType: { name: 'w' }, taskQueue: { name: 'q' }, requestId: 'req-1' };
+    const first = await svc().startWorkflowExecution(req);
+    const second = await svc().startWorkflowExecution(req);
+    expect(second.runId).toBe(first.runId);
+  });
+
+  it('a poll whose deadline is inside the safety margin returns empty instead of risking a lost task', async () => {
+    const res = await connection.withDeadline(Date.now() + 800, () =>
+      svc().pollActivityTaskQueue({ namespace: 'default', taskQueue: { name: 'empty-queue' } }),
+    );
+    expect(res.taskToken?.length ?? 0).toBe(0);
+  });
+
+  it('stop() ends long polls promptly', async () => {
+    const own = await startDevServer({ port: 0 });
+    const conn = await Connection.connect({ address: own.address });
+    const poll = conn.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: 'idle' } });
+    await new Promise((r) => setTimeout(r, 100));
+    await own.stop();
+    const res = await poll.catch((e: unknown) => e);
+    expect(res).toBeDefined();
+    await conn.close();
+  });
+});

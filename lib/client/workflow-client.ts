@@ -331,6 +331,15 @@ export class WorkflowClient {
       op[withStartReject](err);
       throw err;
     }
+    // An interceptor may answer without reaching the server; the handle then follows its answer, so
+    // workflowHandle() always settles. (Settling twice is a no-op for a promise.)
+    op[withStartResolve](
+      new WorkflowHandleImpl<T>(this, {
+        workflowId: output.workflowExecution.workflowId,
+        runIdForResult: output.workflowExecution.runId || undefined,
+        followRuns: op.options.followRuns ?? true,
+      }),
+    );
     return this._updateHandle<R>(
       output.updateId,
       output.workflowExecution.workflowId,

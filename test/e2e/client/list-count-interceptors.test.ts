@@ -2,9 +2,9 @@
  * Our client against the dev server: visibility (list and count) and client interceptors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowClientInterceptor } from '../../../lib';
+import { WithStartWorkflowOperation, type WorkflowClientInterceptor } from '../../../lib';
 import { startClientTestEnvironment, type ClientTestEnvironment } from './environment';
-import { addItem, addItemAndCount, echoArgs, items, listedWorkflow, shoppingList } from './workflows';
+import { addItem, addItemAndCount, echoArgs, finish, items, listedWorkflow, shoppingList } from './workflows';
 
 let env: ClientTestEnvironment;
 const listedIds: string[] = [];
@@ -142,6 +142,22 @@ describe('interceptors', () => {
       'cancel',
       'terminate:done',
     ]);
+  });
+
+  it('update-with-start passes through the startUpdateWithStart interceptor with both halves of the call', async () => {
+    const seen: string[] = [];
+    const record: WorkflowClientInterceptor = {
+      startUpdateWithStart: (input, next) => (seen.push(`${input.workflowType}/${input.updateName}`), next(input)),
+    };
+    const client = env.makeClient({ interceptors: { workflow: [record] } });
+    const startWorkflowOperation = new WithStartWorkflowOperation(shoppingList, {
+      taskQueue: env.taskQueue,
+      workflowId: env.workflowId('with-start-intercepted'),
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    expect(await client.workflow.executeUpdateWithStart(addItemAndCount, { args: ['x'], startWorkflowOperation })).toBe(1);
+    expect(seen).toEqual(['shoppingList/addItemAndCount']);
+    await (await startWorkflowOperation.workflowHandle()).signal(finish);
   });
 
   it('an interceptor can short-circuit a call without reaching the server', async () => {

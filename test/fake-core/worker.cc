@@ -312,9 +312,11 @@ void temporal_core_worker_initiate_shutdown(TemporalCoreWorker* worker) {
 void temporal_core_worker_finalize_shutdown(TemporalCoreWorker* worker, void* user_data,
                                             TemporalCoreWorkerCallback callback) {
   worker->Guard("worker_finalize_shutdown");
-  int in_flight = worker->ops_in_flight.load();
   worker->finalized = true;
-  fake::Schedule(WorkerDelay(), [user_data, callback, in_flight] {
+  // Like the real core, which takes the worker's last reference inside the task it spawns, not on
+  // the caller's thread: an operation whose answer was already delivered has let go by then.
+  fake::Schedule(WorkerDelay(), [worker, user_data, callback] {
+    int in_flight = worker->ops_in_flight.load();
     callback(user_data, in_flight == 0 ? nullptr
                                        : fake::NewBytes("Cannot finalize, expected 1 reference, got " +
                                                         std::to_string(in_flight + 1)));

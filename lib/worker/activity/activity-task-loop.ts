@@ -77,11 +77,6 @@ export class ActivityTaskLoop {
     };
   }
 
-  /** Number of activities currently running. */
-  get runningCount(): number {
-    return this.running.size;
-  }
-
   /**
    * Polls until the core reports shutdown, then waits for every outstanding completion. Never
    * rejects: failures go to `onFatalError`.
@@ -106,8 +101,8 @@ export class ActivityTaskLoop {
         bytes = await this.options.coreWorker.pollActivityTask();
       } catch (error) {
         // The core retries transient poll failures itself; what surfaces here is fatal. The worker
-        // then initiates shutdown, after which the poll answers "shut down". A second failure means
-        // the poller is broken for good: stop rather than spin.
+        // then initiates shutdown, after which the poll answers "shut down". A second failure in a
+        // row means the poller is broken for good: stop rather than spin.
         this.options.onFatalError(error);
         if (++failedPolls >= 2) return;
         continue;

@@ -60,8 +60,18 @@ export { RetryState, TimeoutType, ApplicationFailureCategory } from './common/en
 export {
   Worker,
   WorkerStateTransitionError,
+  ConsoleLogger,
+  LevelLogger,
   type WorkerState,
   type WorkerOptions,
   type WorkerConnection,
   type WorkflowBundleOption,
+  type Logger,
+  type LogLevel,
+  type LogMetadata,
+  type WorkerInterceptors,
+  type ActivityInboundCallsInterceptor,
+  type ActivityInboundCallsInterceptorFactory,
+  type ActivityExecuteInput,
+  type ActivityFunction,
 } from './worker';

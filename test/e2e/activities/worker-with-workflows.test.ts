@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Client as OfficialClient, Connection as OfficialConnection } from '@temporalio/client';
+import { activityInfo } from '../../../lib/activity';
 import { Connection } from '../../../lib/client';
 import { Worker } from '../../../lib/worker';
 import { startDevServer } from '../../contract/backends';
@@ -52,6 +53,27 @@ describe('our worker running the workflows and the activities', () => {
     );
     expect(outcomes).toEqual([0, 2, 4, 6, 8].map((value) => ({ status: 'completed', value })));
     expect(worker.getState()).toBe('STOPPED');
+  });
+
+  it('runs local activities scheduled by its workflows, with isLocal in their info', async () => {
+    const taskQueue = `both-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection,
+      namespace: server.namespace,
+      taskQueue,
+      workflowsPath,
+      activities: { whereAmI: async () => ({ isLocal: activityInfo().isLocal, attempt: activityInfo().attempt }) },
+      handleSignals: false,
+      logger: new TestLogger(),
+    });
+    const outcome = await worker.runUntil(
+      client.workflow.execute('callLocalActivity', {
+        taskQueue,
+        workflowId: randomUUID(),
+        args: [{ name: 'whereAmI', args: [], options: { startToCloseTimeout: '10s' } }],
+      }) as Promise<ActivityOutcome>,
+    );
+    expect(outcome).toEqual({ status: 'completed', value: { isLocal: true, attempt: 1 } });
   });
 
   it('refuses a workflowsPath that does not exist when the worker is created', async () => {

@@ -10,6 +10,7 @@ import {
   CancelledFailure,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   sleep,
   TimeoutFailure,
   type ActivityOptions,
@@ -68,6 +69,12 @@ async function outcomeOf(promise: Promise<unknown>): Promise<ActivityOutcome> {
 /** Calls one activity and reports its outcome. */
 export async function callActivity(call: ActivityCall): Promise<ActivityOutcome> {
   const activities = proxyActivities<AnyActivities>(call.options);
+  return outcomeOf(activities[call.name]!(...call.args));
+}
+
+/** Calls one local activity (run by the worker that runs this workflow) and reports its outcome. */
+export async function callLocalActivity(call: ActivityCall): Promise<ActivityOutcome> {
+  const activities = proxyLocalActivities<AnyActivities>(call.options);
   return outcomeOf(activities[call.name]!(...call.args));
 }
 

@@ -150,6 +150,19 @@ describe.each<WorkflowIsolation>(['shared-realm', 'realm-per-workflow'])('Workfl
     expect(lines[0]?.meta).toMatchObject({ answer: 42, workflowId: 'wf-run-logs', workflowType: 'logs' });
   });
 
+  it('keeps the setTimeout/clearTimeout bookkeeping of cached executions apart', async () => {
+    const r = runner();
+    const a = new ActivationBuilder('timeout-a');
+    const b = new ActivationBuilder('timeout-b');
+    const [timerA] = commandsOf(await r.activate(a.start('usesSetTimeout')));
+    const [timerB] = commandsOf(await r.activate(b.start('usesSetTimeout')));
+    expect(timerA?.startTimer?.seq).toBe(timerB?.startTimer?.seq);
+    const cancelA = commandsOf(await r.activate(a.signal('cancelTimeout', [])));
+    expect(cancelA.find((c) => c.cancelTimer)?.cancelTimer?.seq).toBe(timerA?.startTimer?.seq);
+    const [completeB] = commandsOf(await r.activate(b.fireTimer(timerB!.startTimer!.seq!)));
+    expect(fromPayload(completeB?.completeWorkflowExecution?.result)).toBe('fired');
+  });
+
   it('runs activations of one run in arrival order even when submitted concurrently', async () => {
     const r = runner();
     const wf = new ActivationBuilder('run-ordered');

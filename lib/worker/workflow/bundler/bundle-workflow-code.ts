@@ -8,7 +8,7 @@ import { classifyImport, shimSource } from './module-policy';
 import type { BundleOptions, WorkflowBundle } from './types';
 
 /** Bumped whenever the shape of the generated bundle changes, to invalidate old cache records. */
-const BUNDLE_FORMAT = 2;
+const BUNDLE_FORMAT = 3;
 
 const caches = new Map<string, BundleCache>();
 

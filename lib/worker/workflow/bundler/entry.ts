@@ -32,7 +32,13 @@ export function runtimeEntrySource(sharedSpecifiers: readonly string[]): string 
   const shared = sharedSpecifiers.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`).join('\n');
   return [
     `const api = require('@temporalio/workflow/lib/worker-interface.js');`,
-    `require('@temporalio/workflow/lib/global-overrides.js').overrideGlobals();`,
+    `const { overrideGlobals } = require('@temporalio/workflow/lib/global-overrides.js');`,
+    // The overrides keep one Map of timer scopes (for clearTimeout) keyed by timer sequence number,
+    // which restarts at 0 in every execution. Constructed while \`Map\` is the sandbox's per-execution
+    // map, it can be shared by executions without their entries colliding.
+    `const RealmMap = globalThis.Map;`,
+    `globalThis.Map = globalThis.__temporal_ExecutionMap || RealmMap;`,
+    `try { overrideGlobals(); } finally { globalThis.Map = RealmMap; }`,
     `const shared = {`,
     shared,
     `};`,

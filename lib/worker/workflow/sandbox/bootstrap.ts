@@ -72,6 +72,18 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
   Error.prepareStackTrace = (error, sites) => host.formatStack(error, sites);
 
   let current;
+  // A Map whose contents belong to the execution that is current when it is used (see entry.ts).
+  const orphanEntries = new Map();
+  class ExecutionMap {
+    entries() { return current === undefined ? orphanEntries : (current.executionMap || (current.executionMap = new Map())); }
+    get(key) { return this.entries().get(key); }
+    set(key, value) { this.entries().set(key, value); return this; }
+    has(key) { return this.entries().has(key); }
+    delete(key) { return this.entries().delete(key); }
+    get size() { return this.entries().size; }
+  }
+  Object.defineProperty(globalThis, '__temporal_ExecutionMap', { value: ExecutionMap, writable: false, enumerable: false, configurable: true });
+
   Object.defineProperty(globalThis, '__TEMPORAL_ACTIVATOR__', {
     get() { return current === undefined ? undefined : current.activator; },
     set(activator) {
@@ -215,7 +227,7 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
 
   return {
     promisePrototype: Promise.prototype,
-    newSlot() { return { activator: undefined, userModules: undefined }; },
+    newSlot() { return { activator: undefined, userModules: undefined, executionMap: undefined }; },
     switchTo(slot) { current = slot; },
     setPending(session) { pending = session; },
     invoke(fn, args) { return globalThis.__TEMPORAL__.api[fn](...args); },

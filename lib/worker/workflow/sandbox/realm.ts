@@ -18,7 +18,7 @@ export type WorkerInterfaceFunction =
   | 'destroy';
 
 /** Per-execution state inside a realm (an in-realm object; opaque to the host). */
-export type Slot = { activator: unknown; userModules: unknown };
+export type Slot = { activator: unknown; userModules: unknown; executionMap: unknown };
 
 /** What the host reads back from a realm's bootstrap. */
 interface RealmControl {

@@ -216,6 +216,7 @@ export class WorkflowSandbox {
     if (!this.slot) return;
     this.slot.activator = undefined;
     this.slot.userModules = undefined;
+    this.slot.executionMap = undefined;
     this.slot = undefined;
     this.realm.releaseSlot();
     if (this.dedicated) this.realm.retire();

@@ -10,7 +10,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { attemptsOf } from './p2-support/activities';
 import { durationMs, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { retryingActivity } from './p2-support/workflows';
+import { activityWithDefaultRetryPolicy, flakyWithinScheduleToClose, retryingActivity } from './p2-support/workflows';
 
 const { RetryState } = temporal.api.enums.v1;
 
@@ -134,5 +134,29 @@ describe('phase 2 · activity retries', () => {
     expect(await handle.result()).toBe(2);
     const [gap] = gaps(attemptsOf(key).map((a) => a.at));
     expect(gap).toBeGreaterThanOrEqual(700 - TIMER_SLACK_MS);
+  });
+
+  it('writes the default retry policy into ActivityTaskScheduled when the workflow gives none', async () => {
+    const handle = await env.client.workflow.start(activityWithDefaultRetryPolicy, { taskQueue: env.taskQueue, workflowId: uniqueId('default-retry') });
+    expect(await handle.result()).toBe('Hello, defaults!');
+    const policy = onlyEvent(await handle.fetchHistory(), 'ActivityTaskScheduled').activityTaskScheduledEventAttributes?.retryPolicy;
+    expect(durationMs(policy?.initialInterval)).toBe(1_000);
+    expect(policy?.backoffCoefficient).toBe(2);
+    expect(durationMs(policy?.maximumInterval)).toBe(100_000);
+    expect(policy?.maximumAttempts ?? 0).toBe(0);
+  });
+
+  it('stops retrying with retry state TIMEOUT when the next attempt would start after schedule-to-close', async () => {
+    const key = uniqueId('retry-past-deadline');
+    const err = await failureOf(
+      env.client.workflow.execute(flakyWithinScheduleToClose, { taskQueue: env.taskQueue, workflowId: key, args: [key, 500, 2_000] }),
+    );
+    const activityFailure = err.cause as ActivityFailure;
+    expect(activityFailure).toBeInstanceOf(ActivityFailure);
+    expect(activityFailure.retryState).toBe('TIMEOUT');
+    expect(activityFailure.cause).toBeInstanceOf(ApplicationFailure);
+    expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1]);
+    const failed = onlyEvent(await env.client.workflow.getHandle(key).fetchHistory(), 'ActivityTaskFailed').activityTaskFailedEventAttributes;
+    expect(failed?.retryState).toBe(RetryState.RETRY_STATE_TIMEOUT);
   });
 });

@@ -5,11 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, ChildWorkflowFailure } from '@temporalio/common';
+import { ApplicationFailure, ChildWorkflowFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import {
+  blockedParentWithChild,
   parentCancelsChild,
+  parentOfContinuingChild,
   parentLeavesChild,
   parentOfDuplicateChildren,
   parentOfFailingChild,
@@ -28,12 +30,16 @@ afterAll(async () => {
   await env?.stop();
 });
 
-/** Waits until the workflow `workflowId` reaches `status` (a WorkflowExecutionStatusName). */
+/** Waits until the workflow `workflowId` exists and reaches `status` (a WorkflowExecutionStatusName). */
 async function eventuallyStatus(workflowId: string, status: string): Promise<void> {
-  await eventually(
-    async () => ((await env.client.workflow.getHandle(workflowId).describe()).status.name === status ? true : undefined),
-    `${workflowId} to be ${status}`,
-  );
+  await eventually(async () => {
+    try {
+      return (await env.client.workflow.getHandle(workflowId).describe()).status.name === status ? true : undefined;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }, `${workflowId} to be ${status}`);
 }
 
 describe('phase 2 · child workflows', () => {
@@ -148,5 +154,22 @@ describe('phase 2 · child workflows', () => {
     // The parent has closed, so the policy has been applied (or skipped) already.
     expect((await child.describe()).status.name).toBe('RUNNING');
     await child.terminate('test cleanup');
+  });
+
+  it('terminates the child when the parent is terminated (default TERMINATE policy)', async () => {
+    const childId = uniqueId('child-of-terminated');
+    const parent = await env.client.workflow.start(blockedParentWithChild, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('terminated-parent'),
+      args: [childId],
+    });
+    await eventuallyStatus(childId, 'RUNNING');
+    await parent.terminate('terminating the parent');
+    await eventuallyStatus(childId, 'TERMINATED');
+  });
+
+  it('gives the parent the result of a child that continued as new', async () => {
+    const result = await env.client.workflow.execute(parentOfContinuingChild, { taskQueue: env.taskQueue, workflowId: uniqueId('parent-of-continuing') });
+    expect(result).toBe('done after continuing');
   });
 });

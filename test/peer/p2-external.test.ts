@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { cancelsExternal, signalsExternal, waitsForSignal } from './p2-support/workflows';
+import { cancelsExternal, signalsExternal, unblockSignal, waitsForSignal } from './p2-support/workflows';
 
 const { SignalExternalWorkflowExecutionFailedCause, CancelExternalWorkflowExecutionFailedCause } = temporal.api.enums.v1;
 
@@ -49,6 +49,18 @@ describe('phase 2 · external signal and cancel', () => {
     expect(await sender.result()).toBe('ApplicationFailure: Unable to signal external workflow because it was not found');
     const failed = onlyEvent(await sender.fetchHistory(), 'SignalExternalWorkflowExecutionFailed').signalExternalWorkflowExecutionFailedEventAttributes;
     expect(failed?.cause).toBe(SignalExternalWorkflowExecutionFailedCause.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND);
+  });
+
+  it('fails an external signal to a workflow that has already closed with a not-found failure', async () => {
+    const target = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId('closed-target') });
+    await target.signal(unblockSignal);
+    await target.result();
+    const sender = await env.client.workflow.start(signalsExternal, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('signal-sender-closed'),
+      args: [target.workflowId],
+    });
+    expect(await sender.result()).toBe('ApplicationFailure: Unable to signal external workflow because it was not found');
   });
 
   it('cancels an existing workflow from another workflow', async () => {

@@ -9,8 +9,15 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, TimeoutFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { attemptsOf } from './p2-support/activities';
-import { eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { heartbeatThenStallActivity, sleeper, sleepingActivity, slowFirstAttemptActivity } from './p2-support/workflows';
+import { durationMs, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import {
+  activityOnUnpolledQueue,
+  heartbeatThenStallActivity,
+  sleeper,
+  sleepThenContinue,
+  sleepingActivity,
+  slowFirstAttemptActivity,
+} from './p2-support/workflows';
 
 const { TimeoutType, WorkflowExecutionStatus } = temporal.api.enums.v1;
 
@@ -95,6 +102,52 @@ describe('phase 2 · activity timeouts', () => {
   });
 });
 
+describe('phase 2 · activity timeout normalisation', () => {
+  it('derives schedule-to-start and start-to-close from a lone schedule-to-close', async () => {
+    const key = uniqueId('normalise-s2c');
+    const handle = await env.client.workflow.start(sleepingActivity, {
+      taskQueue: env.taskQueue,
+      workflowId: key,
+      args: [key, 0, { scheduleToCloseMs: 5_000 }, { maximumAttempts: 1 }],
+    });
+    expect(await handle.result()).toBe('woke');
+    const scheduled = onlyEvent(await handle.fetchHistory(), 'ActivityTaskScheduled').activityTaskScheduledEventAttributes;
+    expect(durationMs(scheduled?.scheduleToCloseTimeout)).toBe(5_000);
+    expect(durationMs(scheduled?.scheduleToStartTimeout)).toBe(5_000);
+    expect(durationMs(scheduled?.startToCloseTimeout)).toBe(5_000);
+  });
+
+  it('caps the heartbeat timeout at start-to-close', async () => {
+    const key = uniqueId('normalise-heartbeat');
+    const handle = await env.client.workflow.start(sleepingActivity, {
+      taskQueue: env.taskQueue,
+      workflowId: key,
+      args: [key, 0, { startToCloseMs: 5_000, heartbeatMs: 60_000 }, { maximumAttempts: 1 }],
+    });
+    await handle.result();
+    const scheduled = onlyEvent(await handle.fetchHistory(), 'ActivityTaskScheduled').activityTaskScheduledEventAttributes;
+    expect(durationMs(scheduled?.startToCloseTimeout)).toBe(5_000);
+    expect(durationMs(scheduled?.heartbeatTimeout)).toBe(5_000);
+  });
+
+  it('fails an activity nobody picks up with a SCHEDULE_TO_START TimeoutFailure, without retrying', async () => {
+    const workflowId = uniqueId('schedule-to-start');
+    const err = await workflowFailure(
+      env.client.workflow.execute(activityOnUnpolledQueue, { taskQueue: env.taskQueue, workflowId, args: [uniqueId('nobody-polls'), 300] }),
+    );
+    const activityFailure = err.cause as ActivityFailure;
+    expect(activityFailure).toBeInstanceOf(ActivityFailure);
+    expect(activityFailure.cause).toBeInstanceOf(TimeoutFailure);
+    expect((activityFailure.cause as TimeoutFailure).timeoutType).toBe('SCHEDULE_TO_START');
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const timedOut = onlyEvent(history, 'ActivityTaskTimedOut').activityTaskTimedOutEventAttributes;
+    expect(timedOut?.failure?.timeoutFailureInfo?.timeoutType).toBe(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START);
+    // It never started, so (as on the real server) no Started event is written and the timeout names none.
+    expect(eventTypes(history)).not.toContain('ActivityTaskStarted');
+    expect(Number(timedOut?.startedEventId ?? 0)).toBe(0);
+  });
+});
+
 describe('phase 2 · workflow timeouts', () => {
   it('times out a run that outlives its run timeout with a TimeoutFailure', async () => {
     const workflowId = uniqueId('run-timeout');
@@ -125,5 +178,31 @@ describe('phase 2 · workflow timeouts', () => {
     expect(eventTypes(history).at(-1)).toBe('WorkflowExecutionTimedOut');
     const description = await handle.describe();
     expect(description.status.code).toBe(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
+  });
+
+  it('restarts the run timeout for every run of a continue-as-new chain', async () => {
+    const result = await env.client.workflow.execute(sleepThenContinue, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('run-timeout-per-run'),
+      // Five runs of 200 ms outlast one 1 s run timeout, which each run must restart.
+      args: [5, 200],
+      workflowRunTimeout: '1s',
+    });
+    expect(result).toBe('chain done');
+  });
+
+  it('counts the execution timeout across a continue-as-new chain', async () => {
+    const workflowId = uniqueId('execution-timeout-chain');
+    const handle = await env.client.workflow.start(sleepThenContinue, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [20, 300],
+      workflowExecutionTimeout: '1s',
+    });
+    const err = await workflowFailure(handle.result());
+    expect(err.cause).toBeInstanceOf(TimeoutFailure);
+    const latest = await env.client.workflow.getHandle(workflowId).describe();
+    expect(latest.status.name).toBe('TIMED_OUT');
+    expect(latest.runId).not.toBe(handle.firstExecutionRunId);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { eventTypes, eventsOfType, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import { addUpdate, greetUpdate, unblockSignal, updatable } from './p2-support/workflows';
 
@@ -110,5 +110,25 @@ describe('phase 2 · updates', { timeout: 20_000 }, () => {
     await handle.signal(unblockSignal);
     expect(await handle.result()).toBe(5);
     expect(eventsOfType(await handle.fetchHistory(), 'WorkflowExecutionUpdateCompleted')).toHaveLength(2);
+  });
+
+  it('applies ten concurrent updates exactly once each', async () => {
+    const handle = await startUpdatable('concurrent-updates');
+    const results = await Promise.all(Array.from({ length: 10 }, () => handle.executeUpdate(addUpdate, { args: [1] })));
+    expect([...results].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await handle.signal(unblockSignal);
+    expect(await handle.result()).toBe(10);
+  });
+
+  it('refuses update-with-start under the FAIL conflict policy when the workflow is already running', async () => {
+    const handle = await startUpdatable('update-with-start-conflict');
+    const op = new WithStartWorkflowOperation(updatable, { workflowId: handle.workflowId, taskQueue: env.taskQueue, workflowIdConflictPolicy: 'FAIL' });
+    const err = await env.client.workflow.executeUpdateWithStart(addUpdate, { args: [1], startWorkflowOperation: op }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    await handle.signal(unblockSignal);
+    expect(await handle.result()).toBe(0);
   });
 });

@@ -4,12 +4,13 @@
  * ExecutionStatus, start delay, and OperatorService search-attribute registration.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowHandle } from '@temporalio/client';
+import { ServiceError, type WorkflowHandle } from '@temporalio/client';
+import { status } from '@grpc/grpc-js';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { durationMs, eventTypes, eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import { customInt, customKeyword } from './p2-support/search-attribute-keys';
-import { quick, unblockSignal, upsertsSearchAttributes, waitsForSignal } from './p2-support/workflows';
+import { quick, unblockSignal, upsertsSearchAttributes, upsertsThenRemoves, waitsForSignal } from './p2-support/workflows';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
@@ -69,7 +70,78 @@ describe('phase 2 · search attributes', { timeout: 30_000 }, () => {
   });
 });
 
+describe('phase 2 · memo and attribute removal', { timeout: 30_000 }, () => {
+  it('returns the memo given at start from describe', async () => {
+    const handle = await env.client.workflow.start(quick, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('memo'),
+      memo: { owner: 'qa', tags: ['p2'] },
+    });
+    await handle.result();
+    expect((await handle.describe()).memo).toEqual({ owner: 'qa', tags: ['p2'] });
+  });
+
+  it('removes a search attribute upserted with an empty value', async () => {
+    const handle = await env.client.workflow.start(upsertsThenRemoves, { taskQueue: env.taskQueue, workflowId: uniqueId('upsert-remove'), args: [5] });
+    await eventually(async () => ((await handle.fetchHistory()).events?.some((e) => e.upsertWorkflowSearchAttributesEventAttributes) ? true : undefined), 'the first upsert');
+    await eventually(
+      async () => {
+        const upserts = (await handle.fetchHistory()).events?.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes) ?? [];
+        return upserts.length === 2 ? true : undefined;
+      },
+      'the second upsert',
+    );
+    expect((await handle.describe()).typedSearchAttributes.get(customInt)).toBeUndefined();
+    expect(await listIds(`WorkflowId = '${handle.workflowId}' AND CustomIntField IS NULL`)).toEqual([handle.workflowId]);
+    await finish(handle);
+  });
+});
+
 describe('phase 2 · list and count', { timeout: 30_000 }, () => {
+  it('answers list queries with IN, BETWEEN, STARTS_WITH, IS NULL, OR and ORDER BY', async () => {
+    const p = uniqueId('q');
+    const specs: Array<[string, number | undefined]> = [
+      [`${p}-a`, 1],
+      [`${p}-b`, 5],
+      [`${p}-c`, 10],
+      [`${p}-d`, undefined],
+    ];
+    const handles: WorkflowHandle[] = [];
+    for (const [keyword, n] of specs) {
+      handles.push(
+        await env.client.workflow.start(waitsForSignal, {
+          taskQueue: env.taskQueue,
+          workflowId: keyword,
+          typedSearchAttributes: n === undefined ? [{ key: customKeyword, value: keyword }] : [{ key: customKeyword, value: keyword }, { key: customInt, value: n }],
+        }),
+      );
+    }
+    await finish(handles[2]);
+    const mine = `CustomKeywordField STARTS_WITH '${p}'`;
+
+    expect(await listIds(`CustomKeywordField IN ('${p}-a', '${p}-c')`)).toEqual([`${p}-a`, `${p}-c`]);
+    expect(await listIds(`${mine} AND CustomIntField BETWEEN 2 AND 10`)).toEqual([`${p}-b`, `${p}-c`]);
+    expect(await listIds(`${mine} AND CustomIntField IS NULL`)).toEqual([`${p}-d`]);
+    expect(await listIds(`${mine} AND (CustomIntField < 2 OR ExecutionStatus = 'Completed')`)).toEqual([`${p}-a`, `${p}-c`]);
+    const ordered: string[] = [];
+    for await (const info of env.client.workflow.list({ query: `${mine} ORDER BY CustomIntField DESC` })) ordered.push(info.workflowId);
+    expect(ordered.slice(0, 3)).toEqual([`${p}-c`, `${p}-b`, `${p}-a`]);
+    expect(ordered).toHaveLength(4);
+    await Promise.all([handles[0], handles[1], handles[3]].map(finish));
+  });
+
+  it('refuses a malformed list query with INVALID_ARGUMENT', async () => {
+    const err = await listIds("WorkflowType = 'unterminated").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // The official client wraps the gRPC error in a ServiceError whose cause carries code and details.
+    expect(err).toBeInstanceOf(ServiceError);
+    const grpcError = (err as ServiceError).cause as { code?: number; details?: string } | undefined;
+    expect(grpcError?.code).toBe(status.INVALID_ARGUMENT);
+    expect(grpcError?.details).toBeTruthy();
+  });
+
   it("lists running workflows of a type with \"WorkflowType='X' AND ExecutionStatus='Running'\"", async () => {
     const a = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId('list-a') });
     const b = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId('list-b') });

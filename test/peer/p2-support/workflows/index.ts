@@ -120,6 +120,38 @@ export async function sleepingActivity(key: string, sleepMs: number, timeouts: T
   return await timedActivities(timeouts, retry).sleepFor(key, sleepMs);
 }
 
+/** Schedules `greet` on a task queue no worker polls, with a schedule-to-start timeout. */
+export async function activityOnUnpolledQueue(taskQueue: string, scheduleToStartMs: number): Promise<string> {
+  const acts = proxyActivities<typeof activities>({
+    taskQueue,
+    scheduleToStartTimeout: scheduleToStartMs,
+    startToCloseTimeout: '10s',
+  });
+  return await acts.greet('nobody');
+}
+
+/** Schedules `greet` with no retry policy at all, so the server's default policy applies. */
+export async function activityWithDefaultRetryPolicy(): Promise<string> {
+  const acts = proxyActivities<typeof activities>({ startToCloseTimeout: '10s' });
+  return await acts.greet('defaults');
+}
+
+/** An activity that always fails, retried every `initialIntervalMs` within `scheduleToCloseMs`. */
+export async function flakyWithinScheduleToClose(key: string, scheduleToCloseMs: number, initialIntervalMs: number): Promise<number> {
+  const acts = proxyActivities<typeof activities>({
+    scheduleToCloseTimeout: scheduleToCloseMs,
+    retry: { initialInterval: initialIntervalMs, backoffCoefficient: 1 },
+  });
+  return await acts.flaky(key, 99, 'Flaky');
+}
+
+/** Sleeps `ms` in each of `runs` runs, continuing as new in between. */
+export async function sleepThenContinue(runs: number, ms: number): Promise<string> {
+  await sleep(ms);
+  if (runs > 1) await continueAsNew<typeof sleepThenContinue>(runs - 1, ms);
+  return 'chain done';
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. local activities
 
@@ -194,6 +226,18 @@ export async function parentLeavesChild(childId: string, policy: 'TERMINATE' | '
   };
   const child = await startChild(blockedChild, { workflowId: childId, parentClosePolicy: policies[policy] });
   return child.firstExecutionRunId;
+}
+
+/** Runs `countdown(2)` as a child: the child continues as new twice before it returns. */
+export async function parentOfContinuingChild(): Promise<string> {
+  return await executeChild(countdown, { args: [2], workflowId: `${workflowInfo().workflowId}-child` });
+}
+
+/** Starts a blocked child (default TERMINATE policy) and then blocks itself until terminated. */
+export async function blockedParentWithChild(childId: string): Promise<never> {
+  await startChild(blockedChild, { workflowId: childId });
+  await condition(() => false);
+  throw new Error('unreachable: condition(() => false) resolved');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,6 +349,19 @@ export async function patchSubject(): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------
 // 10. search attributes
+
+/** Upserts CustomIntField=`n`, then removes it again (an empty update), then waits for `unblock`. */
+export async function upsertsThenRemoves(n: number): Promise<string> {
+  upsertSearchAttributes([{ key: customInt, value: n }]);
+  await sleep(10);
+  upsertSearchAttributes([{ key: customInt, value: null }]);
+  let unblocked = false;
+  setHandler(unblockSignal, () => {
+    unblocked = true;
+  });
+  await condition(() => unblocked);
+  return 'removed';
+}
 
 /** Upserts CustomKeywordField=`keyword` and CustomIntField=`n`, then waits for `unblock`. */
 export async function upsertsSearchAttributes(keyword: string, n: number): Promise<string> {

@@ -5,15 +5,16 @@ import type { CoreConnection, CoreRuntime } from '../../lib/core/types';
 import { connectionOptions, fakeRuntime, settledStats, text } from './fake-core';
 
 function history(workflowType: string): Uint8Array {
-  return temporal.api.history.v1.History.encode({
+  const message = temporal.api.history.v1.History.fromObject({
     events: [
       {
         eventId: 1,
-        eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
         workflowExecutionStartedEventAttributes: { workflowType: { name: workflowType } },
       },
     ],
-  }).finish();
+  });
+  return temporal.api.history.v1.History.encode(message).finish();
 }
 
 describe('native replayer on the fake core', () => {

@@ -6,7 +6,7 @@ import { createNativeRuntime, findCoreLibrary } from '../../lib/core/native';
 import { CoreError } from '../../lib/core/errors';
 import type { CoreLogRecord } from '../../lib/core/types';
 import { spawnSync } from 'node:child_process';
-import { ADDON, connectionOptions, FAKE_CORE, fakeRuntime, settledStats } from './fake-core';
+import { ADDON, connectionOptions, FAKE_CORE, fakeRuntime, settledStats, uniqueTaskQueue, workerOptions } from './fake-core';
 
 describe('native runtime on the fake core', () => {
   it('finds an explicitly given library and only that one', () => {
@@ -79,7 +79,6 @@ describe('native runtime on the fake core', () => {
     const records: CoreLogRecord[] = [];
     const runtime = await fakeRuntime({ logger: (record) => records.push(record) });
     const connection = await runtime.connect(connectionOptions);
-    const { workerOptions, uniqueTaskQueue } = await import('./fake-core');
     const taskQueue = uniqueTaskQueue('sync-log');
     const worker = connection.createWorker(workerOptions(taskQueue));
     // worker_new logged on this very thread; the logger must not have been re-entered from C++.

@@ -9,7 +9,7 @@ import { common } from '../proto';
 import type { Engine } from '../engine/engine';
 import type { Execution } from '../engine/execution';
 import { decodedSearchAttributes, displaySearchAttributes } from '../engine/search-attributes';
-import { countExecutions, queryExecutions, VisibilityQueryError, type VisibilityRecord } from '../visibility';
+import { countExecutions, encodeGroupValues, queryExecutions, VisibilityQueryError, type VisibilityRecord } from '../visibility';
 import type { Handler } from '../transport';
 
 
@@ -87,13 +87,6 @@ function list(engine: Engine, namespace: string, query: string, pageSize: number
   };
 }
 
-function keywordPayload(value: unknown): temporal.api.common.v1.IPayload {
-  return {
-    metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('Keyword') },
-    data: Buffer.from(JSON.stringify(value)),
-  };
-}
-
 export function visibilityHandlers(engine: Engine): Record<string, Handler> {
   return {
     async listWorkflowExecutions(request) {
@@ -127,7 +120,7 @@ export function visibilityHandlers(engine: Engine): Record<string, Handler> {
       const result = withQueryErrors(() => countExecutions(runs.keys(), req.query ?? '', engine.registry(ns.name)));
       return {
         count: result.count,
-        groups: result.groups?.map((g) => ({ groupValues: g.values.map(keywordPayload), count: g.count })),
+        groups: result.groups?.map((g) => ({ groupValues: encodeGroupValues(g.values), count: g.count })),
       };
     },
   };

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '../../lib/worker/workflow/bundler';
 import type { WorkflowBundle } from '../../lib/worker/workflow/bundler';
@@ -161,6 +161,20 @@ describe.each<WorkflowIsolation>(['shared-realm', 'realm-per-workflow'])('Workfl
     expect(cancelA.find((c) => c.cancelTimer)?.cancelTimer?.seq).toBe(timerA?.startTimer?.seq);
     const [completeB] = commandsOf(await r.activate(b.fireTimer(timerB!.startTimer!.seq!)));
     expect(fromPayload(completeB?.completeWorkflowExecution?.result)).toBe('fired');
+  });
+
+  it('prints workflow console output with the workflow named, and stays silent while replaying', async () => {
+    const printed = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const r = runner();
+      await r.activate(new ActivationBuilder('run-console').start('printsToConsole'));
+      const replay = new ActivationBuilder('run-console-replay');
+      await r.activate(replay.activation(replay.start('printsToConsole').jobs, { isReplaying: true }));
+      const lines = printed.mock.calls.filter((args) => args.includes('printed by the workflow'));
+      expect(lines).toEqual([['[printsToConsole(wf-run-console)]', 'printed by the workflow']]);
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('runs activations of one run in arrival order even when submitted concurrently', async () => {

@@ -192,6 +192,7 @@ export class Worker {
           namespace: options.namespace,
           taskQueue: options.taskQueue,
           maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+          maxConcurrentLocalActivityExecutions: options.core.slots.localActivity,
           onFatalError: (error) => this.recordFatalError(error),
           onPollerShutdown: () => this.onPollerShutdown(),
         }),

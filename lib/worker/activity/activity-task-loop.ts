@@ -24,6 +24,8 @@ export interface ActivityTaskLoopOptions {
    * free slot), so that no core can make the worker run more activities at once.
    */
   readonly maxConcurrentActivityTaskExecutions: number;
+  /** The same for local activities, which have slots of their own. Default 100. */
+  readonly maxConcurrentLocalActivityExecutions?: number;
   /** A failure the worker cannot continue after (poll or completion refused by the core). */
   readonly onFatalError: (error: unknown) => void;
   /** Called once, when the core answered a poll with "shut down". */
@@ -57,18 +59,15 @@ export class ActivityTaskLoop {
   private readonly running = new Map<string, ActivityCancellation>();
   /** Tasks whose completion has not been acknowledged yet (includes {@link running}). */
   private outstanding = 0;
-  /** Activity functions executing now; never above the slot count. */
-  private executing = 0;
-  /**
-   * Starts that arrived while every slot was busy. Polling goes on meanwhile (rather than pausing
-   * at capacity) because cancellations of the running activities arrive through the same poll.
-   */
-  private readonly waitingForSlot: (() => void)[] = [];
+  private readonly remoteSlots: SlotGate;
+  private readonly localSlots: SlotGate;
   private polling = false;
   private whenIdle: (() => void) | undefined;
   private readonly deps: ActivityExecutionDeps;
 
   constructor(private readonly options: ActivityTaskLoopOptions) {
+    this.remoteSlots = new SlotGate(options.maxConcurrentActivityTaskExecutions);
+    this.localSlots = new SlotGate(options.maxConcurrentLocalActivityExecutions ?? 100);
     this.deps = {
       coreWorker: options.coreWorker,
       dataConverter: options.dataConverter,
@@ -163,16 +162,9 @@ export class ActivityTaskLoop {
     const cancellation = new ActivityCancellation();
     this.running.set(key, cancellation);
     this.outstanding++;
-    const begin = (): void => {
-      this.executing++;
-      void this.runAndComplete(taskToken, key, start, cancellation);
-    };
-    if (this.executing < this.options.maxConcurrentActivityTaskExecutions) {
-      begin();
-    } else {
-      this.options.logger.debug('Activity start waits for a free slot', { taskToken: key });
-      this.waitingForSlot.push(begin);
-    }
+    const slots = start.isLocal ? this.localSlots : this.remoteSlots;
+    const begun = slots.run(() => void this.runAndComplete(taskToken, key, start, cancellation, slots));
+    if (!begun) this.options.logger.debug('Activity start waits for a free slot', { taskToken: key });
   }
 
   /** Never rejects. */
@@ -181,6 +173,7 @@ export class ActivityTaskLoop {
     key: string,
     start: coresdk.activity_task.IStart,
     cancellation: ActivityCancellation,
+    slots: SlotGate,
   ): Promise<void> {
     let result: ExecutionResult;
     try {
@@ -190,8 +183,7 @@ export class ActivityTaskLoop {
       result = await this.failedBeforeStart(error, start, key);
     }
     this.running.delete(key);
-    this.executing--;
-    this.waitingForSlot.shift()?.();
+    slots.release();
     try {
       const completion = coresdk.ActivityTaskCompletion.encode({ taskToken, result }).finish();
       await this.options.coreWorker.completeActivityTask(completion);
@@ -254,6 +246,36 @@ export class ActivityTaskLoop {
         },
       };
     }
+  }
+}
+
+/**
+ * A fixed number of execution slots. Starts beyond it wait in arrival order. Polling goes on while
+ * every slot is busy (rather than pausing at capacity) because the cancellations of the running
+ * activities arrive through the same poll.
+ */
+class SlotGate {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Runs `begin` now if a slot is free (returns true), else when one frees up (returns false). */
+  run(begin: () => void): boolean {
+    if (this.used < this.limit) {
+      this.used++;
+      begin();
+      return true;
+    }
+    this.waiting.push(begin);
+    return false;
+  }
+
+  /** Frees a slot, handing it straight to the oldest waiting start. */
+  release(): void {
+    const next = this.waiting.shift();
+    if (next === undefined) this.used--;
+    else next();
   }
 }
 

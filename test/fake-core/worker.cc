@@ -71,6 +71,7 @@ struct TemporalCoreWorker {
     ops_in_flight++;
     fake::counters().worker_ops_in_flight++;
   }
+  // Called before the callback: once the caller hears back it may free the worker.
   void OpFinished() {
     ops_in_flight--;
     fake::counters().worker_ops_in_flight--;
@@ -83,15 +84,15 @@ struct TemporalCoreWorker {
       queue->tasks[kind].pop_front();
       outstanding[kind]++;
       fake::Schedule(WorkerDelay(), [poll, task] {
-        poll.callback(poll.user_data, fake::NewBytes(task), nullptr);
         poll.worker->OpFinished();
+        poll.callback(poll.user_data, fake::NewBytes(task), nullptr);
       });
       return true;
     }
     if (shutdown && outstanding[kind] == 0) {
       fake::Schedule(WorkerDelay(), [poll] {
-        poll.callback(poll.user_data, nullptr, nullptr);
         poll.worker->OpFinished();
+        poll.callback(poll.user_data, nullptr, nullptr);
       });
       return true;
     }
@@ -171,8 +172,8 @@ void StartPoll(TemporalCoreWorker* worker, Kind kind, void* user_data, TemporalC
   worker->OpStarted();
   if (!worker->enabled[kind]) {
     fake::Schedule(WorkerDelay(), [worker, user_data, callback] {
-      callback(user_data, nullptr, fake::NewBytes("Poller of this kind is not enabled"));
       worker->OpFinished();
+      callback(user_data, nullptr, fake::NewBytes("Poller of this kind is not enabled"));
     });
     return;
   }
@@ -197,8 +198,8 @@ void Complete(TemporalCoreWorker* worker, Kind kind, TemporalCoreByteArrayRef co
       if (worker->outstanding[kind] > 0) worker->outstanding[kind]--;
       worker->Wake(kind);
     }
-    callback(user_data, nullptr);
     worker->OpFinished();
+    callback(user_data, nullptr);
   });
 }
 
@@ -261,8 +262,8 @@ void temporal_core_worker_validate(TemporalCoreWorker* worker, void* user_data, 
   bool missing = worker->namespace_ == "missing-namespace";
   std::string ns = worker->namespace_;
   fake::Schedule(WorkerDelay(), [worker, user_data, callback, missing, ns] {
-    callback(user_data, missing ? fake::NewBytes("Namespace " + ns + " is not found") : nullptr);
     worker->OpFinished();
+    callback(user_data, missing ? fake::NewBytes("Namespace " + ns + " is not found") : nullptr);
   });
 }
 

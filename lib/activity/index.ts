@@ -22,7 +22,7 @@ import type { Duration } from '../common/time';
 import type { Info } from './info';
 import type { Logger, LogLevel, LogMetadata } from '../worker/logger';
 
-export { Context, activityContextStorage } from './context';
+export { Context, activityContextStorage, activityContextStorage as asyncLocalStorage } from './context';
 export type { ContextParts } from './context';
 export type { Info } from './info';
 export type { Duration } from '../common/time';

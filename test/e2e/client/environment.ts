@@ -28,7 +28,10 @@ let runtimeInstalled = false;
 export async function startClientTestEnvironment(): Promise<ClientTestEnvironment> {
   if (!runtimeInstalled) {
     // The official worker's logs are noise unless something is wrong.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+    });
     runtimeInstalled = true;
   }
   const bundle = bundleWorkflowCode({

@@ -142,6 +142,27 @@ describe('starting workflows', () => {
     expect(err).toMatchObject({ codeName: 'INVALID_ARGUMENT', rpc: 'StartWorkflowExecution' });
   });
 
+  it('untyped searchAttributes given at start come back from describe', async () => {
+    const handle = await env.client.workflow.start(greet, {
+      taskQueue: env.taskQueue,
+      workflowId: env.workflowId('untyped-attributes'),
+      args: ['sa'],
+      searchAttributes: { CustomKeywordField: ['silver'], CustomIntField: [7] },
+    });
+    await handle.result();
+    const { searchAttributes } = await handle.describe();
+    expect(searchAttributes.CustomKeywordField).toEqual(['silver']);
+    expect(searchAttributes.CustomIntField).toEqual([7]);
+  });
+
+  it("the client's identity is recorded in the workflow's start event", async () => {
+    const client = env.makeClient({ identity: 'client-e2e-identity' });
+    const handle = await client.workflow.start(greet, { taskQueue: env.taskQueue, workflowId: env.workflowId('identity'), args: ['i'] });
+    await handle.result();
+    const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(started?.identity).toBe('client-e2e-identity');
+  });
+
   it('startDelay postpones the first workflow task, visible as the execution time', async () => {
     const handle = await env.client.workflow.start(greet, {
       taskQueue: env.taskQueue,
@@ -230,6 +251,17 @@ describe('run chains', () => {
     expect(err).toBeInstanceOf(WorkflowContinuedAsNewError);
     expect((err as WorkflowContinuedAsNewError).newExecutionRunId).toMatch(/\S/);
     expect((err as WorkflowContinuedAsNewError).newExecutionRunId).not.toBe(started.firstExecutionRunId);
+  });
+
+  it('a handle pinned to an earlier run of a chain reads that run, not the latest', async () => {
+    const workflowId = env.workflowId('pinned-run');
+    const started = await env.client.workflow.start(countRuns, { taskQueue: env.taskQueue, workflowId, args: [1] });
+    await started.result();
+    const firstRun = env.client.workflow.getHandle(workflowId, started.firstExecutionRunId);
+    const events = (await firstRun.fetchHistory()).events ?? [];
+    expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    expect((await env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('COMPLETED');
   });
 
   it('result() follows a cron chain past completed runs instead of returning the first run\'s result', async () => {

@@ -320,6 +320,11 @@ export function requestCancelActivity(ctx: CommandContext, scheduledEventId: num
   }
 }
 
+/** When several deadlines expire together, the schedule-to-close one (the overall bound) is the one reported. */
+function scheduleToCloseReached(act: ActivityRecord): boolean {
+  return act.scheduleToCloseDeadline > 0 && Date.now() >= act.scheduleToCloseDeadline;
+}
+
 type ActivityDeadline = 'scheduleToStart' | 'startToClose' | 'heartbeat' | 'scheduleToClose' | 'retry';
 
 /** Fires one activity deadline, re-checking that it still applies. */
@@ -360,10 +365,12 @@ export function onActivityDeadline(engine: Engine, exec: Execution, scheduledEve
       return;
     case 'startToClose':
       if (act.state !== 'started' || act.startToCloseDeadline !== at) return;
+      if (scheduleToCloseReached(act)) return onActivityDeadline(engine, exec, scheduledEventId, 'scheduleToClose', act.scheduleToCloseDeadline);
       failActivityAttempt(engine, exec, act, timeoutFailure(act, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE), null, act.startedIdentity);
       return;
     case 'heartbeat':
       if (act.state !== 'started' || act.heartbeatDeadline !== at) return;
+      if (scheduleToCloseReached(act)) return onActivityDeadline(engine, exec, scheduledEventId, 'scheduleToClose', act.scheduleToCloseDeadline);
       failActivityAttempt(engine, exec, act, timeoutFailure(act, TimeoutType.TIMEOUT_TYPE_HEARTBEAT), null, act.startedIdentity);
       return;
   }

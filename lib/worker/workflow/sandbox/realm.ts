@@ -92,6 +92,8 @@ export class Realm {
     };
     const bootstrap = bootstrapScript.runInContext(this.context) as (host: BootstrapHost) => RealmControl;
     this.control = bootstrap(host);
+    // Bundles made by @temporalio/worker's webpack bundler read their module registry from here.
+    vm.runInContext('globalThis.__webpack_module_cache__ = {};', this.context);
     // Evaluating the bundle runs the runtime's module initialisation (user modules load later, per
     // execution); it is bounded generously so a short activation timeout cannot fail realm creation
     // on a busy machine.

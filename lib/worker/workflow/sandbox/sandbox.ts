@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { defaultCacheDir } from '../bundler/bundle-cache';
+import { userFactoryGlobalName } from '../bundler/entry';
 import type { WorkflowBundle } from '../bundler/types';
 import { SandboxDestroyedError } from './errors';
 import { Realm, type Invoke, type Slot, type WorkerInterfaceFunction } from './realm';
@@ -54,6 +55,11 @@ export class SandboxFactory {
   private readonly script: vm.Script;
   private readonly sourceMap?: BundleSourceMap;
   private readonly codeCacheFile?: string;
+  /**
+   * A bundle not made by our bundler (e.g. `@temporalio/worker`'s webpack bundle) keeps user
+   * modules in one registry per realm, so it only ever gets realms of its own.
+   */
+  readonly foreignBundle: boolean;
   private codeCacheSaved = false;
   private shared: Realm | undefined;
   private readonly bySlot = new WeakMap<Slot, WorkflowSandbox>();
@@ -71,6 +77,7 @@ export class SandboxFactory {
       throw new RangeError(`'workflowIsolation' must be 'shared-realm' or 'realm-per-workflow', got ${String(isolation)}`);
     }
     this.filename = `/temporal-native/workflow-bundle-${bundle.hash.slice(0, 16)}.js`;
+    this.foreignBundle = !bundle.code.includes(userFactoryGlobalName);
     const dir = options.codeCacheDir === false ? undefined : (options.codeCacheDir ?? defaultCacheDir());
     this.codeCacheFile = dir && join(dir, `code-cache-${bundle.hash.slice(0, 32)}-${process.version}-${process.arch}.bin`);
     this.script = new vm.Script(bundle.code, { filename: this.filename, cachedData: this.readCodeCache() });
@@ -113,7 +120,7 @@ export class SandboxFactory {
    * (`initRuntime` loads them). `dedicated` forces a realm of its own whatever the isolation mode.
    */
   create(runId: string, { dedicated = false }: { dedicated?: boolean } = {}): WorkflowSandbox {
-    const ownRealm = dedicated || this.isolation === 'realm-per-workflow';
+    const ownRealm = dedicated || this.foreignBundle || this.isolation === 'realm-per-workflow';
     const realm = ownRealm ? this.newRealm(false) : this.sharedRealm();
     const sandbox = new WorkflowSandbox(runId, realm, realm.newSlot(), ownRealm);
     this.bySlot.set(sandbox.slot!, sandbox);

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ActivityContextError } from './errors';
 import type { ActivityCancellation, ActivityCancellationDetails } from './cancellation';
 import type { Info } from './info';
+import type { Client } from '../client/client';
 import type { Logger } from '../worker/logger';
 import { parseDuration, type Duration } from '../common/time';
 
@@ -14,6 +15,8 @@ export interface ContextParts {
   readonly cancellation: ActivityCancellation;
   readonly heartbeat: (details?: unknown) => void;
   readonly log: Logger;
+  /** Returns the worker's client; absent when the worker has none (see {@link Context.client}). */
+  readonly client?: () => Client;
 }
 
 /** Carries the current activity's {@link Context} across awaits. */
@@ -48,12 +51,30 @@ export class Context {
   log: Logger;
   private readonly cancellation: ActivityCancellation;
   private readonly heartbeatFn: (details?: unknown) => void;
+  private readonly clientFn: (() => Client) | undefined;
 
   constructor(parts: ContextParts) {
     this.info = parts.info;
     this.log = parts.log;
     this.cancellation = parts.cancellation;
     this.heartbeatFn = parts.heartbeat;
+    this.clientFn = parts.client;
+  }
+
+  /**
+   * A client on the worker's connection and namespace, to signal or start workflows from an
+   * activity. Available when the worker was created with a `Connection` from `Connection.connect`.
+   *
+   * @example
+   * ```ts
+   * await Context.current().client.workflow.getHandle(orderId).signal('paid');
+   * ```
+   */
+  get client(): Client {
+    if (this.clientFn === undefined) {
+      throw new ActivityContextError('Context.client is only available when the worker was created with a Connection from Connection.connect');
+    }
+    return this.clientFn();
   }
 
   /**

@@ -20,6 +20,7 @@ import { Context } from './context';
 import type { ActivityCancellationDetails } from './cancellation';
 import type { Duration } from '../common/time';
 import type { Info } from './info';
+import type { Client } from '../client/client';
 import type { Logger, LogLevel, LogMetadata } from '../worker/logger';
 
 export { Context, activityContextStorage, activityContextStorage as asyncLocalStorage } from './context';
@@ -91,6 +92,18 @@ export function cancelled(): Promise<never> {
  */
 export function cancellationSignal(): AbortSignal {
   return Context.current().cancellationSignal;
+}
+
+/**
+ * The worker's client; see {@link Context.client}.
+ *
+ * @example
+ * ```ts
+ * await getClient().workflow.getHandle(workflowId).signal('progress', 50);
+ * ```
+ */
+export function getClient(): Client {
+  return Context.current().client;
 }
 
 /**

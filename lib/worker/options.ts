@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import { ValueError } from '../common/errors';
 import { parseDuration, type Duration } from '../common/time';
+import { Connection } from '../client/connection';
 import type { CoreConnection, WorkerOptions as CoreWorkerOptions } from '../core/types';
 import { workerOptionsWithDefaults } from '../core/options';
 import type { DataConverter } from '../converter/types';
@@ -99,6 +100,8 @@ export interface CompiledWorkflowOptions {
 /** Options after validation, with every default resolved. */
 export interface CompiledWorkerOptions {
   readonly coreConnection: CoreConnection;
+  /** The client `Connection` the worker was given, for `Context.client`; absent for a bare core connection. */
+  readonly clientConnection: Connection | undefined;
   readonly namespace: string;
   readonly taskQueue: string;
   readonly identity: string;
@@ -220,6 +223,7 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
 
   return {
     coreConnection,
+    clientConnection: o.connection instanceof Connection ? o.connection : undefined,
     namespace,
     taskQueue,
     identity,

@@ -1,3 +1,5 @@
+import { Client } from '../client/client';
+import type { Connection } from '../client/connection';
 import { resolveDataConverter } from '../converter';
 import type { LoadedDataConverter } from '../converter/types';
 import type { CoreWorker } from '../core/types';
@@ -32,6 +34,7 @@ export class Worker {
   private fatalError: { error: unknown } | undefined;
   private readonly loops: TaskLoop[] = [];
   private pollersRunning = 0;
+  private client: Client | undefined;
 
   /**
    * Validates the options (a `TypeError` naming the bad field), bundles the workflows if any,
@@ -173,12 +176,24 @@ export class Worker {
     this.requestShutdown();
   }
 
+  /** One client for every activity of this worker, made when an activity first asks for it. */
+  private activityClient(connection: Connection): Client {
+    this.client ??= new Client({
+      connection,
+      namespace: this.options.namespace,
+      dataConverter: this.options.dataConverter,
+      identity: this.options.identity,
+    });
+    return this.client;
+  }
+
   private onPollerShutdown(): void {
     if (--this.pollersRunning === 0 && (this.state === 'STOPPING' || this.state === 'RUNNING')) this.state = 'DRAINING';
   }
 
   private createLoops(): void {
     const { options } = this;
+    const { clientConnection } = options;
     // Local activities arrive through the activity poll too, so it runs for either kind.
     if (options.core.taskTypes.activities || options.core.taskTypes.localActivities) {
       this.pollersRunning++;
@@ -193,6 +208,7 @@ export class Worker {
           taskQueue: options.taskQueue,
           maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
           maxConcurrentLocalActivityExecutions: options.core.slots.localActivity,
+          client: clientConnection === undefined ? undefined : () => this.activityClient(clientConnection),
           onFatalError: (error) => this.recordFatalError(error),
           onPollerShutdown: () => this.onPollerShutdown(),
         }),

@@ -3,6 +3,7 @@ import { ActivityCancellation } from '../../activity/cancellation';
 import { activityContextStorage, Context } from '../../activity/context';
 import { CompleteAsyncError } from '../../activity/errors';
 import type { Info } from '../../activity/info';
+import type { Client } from '../../client/client';
 import { ApplicationFailure, CancelledFailure, ensureApplicationFailure } from '../../common/failures';
 import type { Payload, ProtoFailure } from '../../converter/types';
 import { composeActivityExecute, type WorkerInterceptors } from '../interceptors';
@@ -17,6 +18,8 @@ export type ActivityFunction = (...args: never[]) => unknown;
 /** What an {@link ActivityExecution} needs from the worker. */
 export interface ActivityExecutionDeps extends HeartbeatSenderDeps {
   readonly interceptors: WorkerInterceptors;
+  /** The worker's client, created on first use; absent when the worker has no client `Connection`. */
+  readonly client?: () => Client;
 }
 
 /**
@@ -48,6 +51,7 @@ export class ActivityExecution {
       cancellation: this.cancellation,
       heartbeat: (details) => this.heartbeat(details),
       log: new LoggerWithAttributes(deps.logger, () => activityLogAttributes(info)),
+      client: deps.client,
     });
   }
 

@@ -1,6 +1,7 @@
 import { coresdk } from '@temporalio/proto';
 import { ActivityCancellation, detailsForReason, type ActivityCancelReason } from '../../activity/cancellation';
 import { ApplicationFailure, ensureApplicationFailure } from '../../common/failures';
+import type { Client } from '../../client/client';
 import type { CoreWorker } from '../../core/types';
 import type { LoadedDataConverter, Payload } from '../../converter/types';
 import type { WorkerInterceptors } from '../interceptors';
@@ -26,6 +27,8 @@ export interface ActivityTaskLoopOptions {
   readonly maxConcurrentActivityTaskExecutions: number;
   /** The same for local activities, which have slots of their own. Default 100. */
   readonly maxConcurrentLocalActivityExecutions?: number;
+  /** The worker's client for `Context.client`, created on first use. */
+  readonly client?: () => Client;
   /** A failure the worker cannot continue after (poll or completion refused by the core). */
   readonly onFatalError: (error: unknown) => void;
   /** Called once, when the core answered a poll with "shut down". */
@@ -73,6 +76,7 @@ export class ActivityTaskLoop {
       dataConverter: options.dataConverter,
       logger: options.logger,
       interceptors: options.interceptors,
+      client: options.client,
     };
   }
 

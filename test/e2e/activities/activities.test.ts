@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Client } from '../../../lib/client';
 import { ApplicationFailure } from '../../../lib/common/failures';
-import { activityInfo, cancellationSignal, CompleteAsyncError, Context, heartbeat, sleep } from '../../../lib/activity';
+import { activityInfo, cancellationSignal, CompleteAsyncError, Context, getClient, heartbeat, sleep } from '../../../lib/activity';
 import { Worker } from '../../../lib/worker';
 import { devServerAvailable, startDevServer } from '../../contract/backends';
 import { ActivityE2E, type DevServerHandle, TestLogger } from './harness';
@@ -201,6 +201,18 @@ describe.skipIf(!devServerAvailable)('our worker serving activities to workflows
       return result;
     });
     expect(outcome).toEqual({ status: 'completed', value: 'approved by id' });
+  });
+
+  it('gives activities a client on the worker connection', async () => {
+    const activities = {
+      whoCalledMe: async () => {
+        const { workflowId } = activityInfo().workflowExecution;
+        const description = await getClient().workflow.getHandle(workflowId).describe();
+        return description.type;
+      },
+    };
+    const outcome = await e2e.withWorkers({ activities }, ({ taskQueue }) => e2e.callActivity(taskQueue, { name: 'whoCalledMe', args: [], options: noRetry }));
+    expect(outcome).toEqual({ status: 'completed', value: 'callActivity' });
   });
 
   it('runs activity inbound interceptors around the activity', async () => {

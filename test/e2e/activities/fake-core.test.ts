@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { coresdk } from '@temporalio/proto';
-import { activityInfo, CompleteAsyncError, heartbeat, sleep } from '../../../lib/activity';
+import { activityInfo, CompleteAsyncError, Context, heartbeat, sleep } from '../../../lib/activity';
 import { ApplicationFailure } from '../../../lib/common/failures';
 import { resolveDataConverter } from '../../../lib/converter';
 import type { Payload } from '../../../lib/converter/types';
@@ -82,6 +82,13 @@ describe('our activity worker on the native backend over the fake core', () => {
       throw new CompleteAsyncError();
     },
     echo: async (text: string) => text,
+    clientless: async () => {
+      try {
+        return Context.current().client;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
     waitForCancel: async () => {
       try {
         await sleep('1 hour');
@@ -181,6 +188,11 @@ describe('our activity worker on the native backend over the fake core', () => {
       resultOf(await startActivity(taskQueue, { activityType: 'later' })),
     );
     expect(result.willCompleteAsync).toBeDefined();
+  });
+
+  it('tells an activity that asks for a client that a bare core connection has none', async () => {
+    const result = await onShared(async (taskQueue) => resultOf(await startActivity(taskQueue, { activityType: 'clientless' })));
+    expect(await dataConverter.decodeOne(result.completed!.result as Payload)).toMatch(/only available when the worker was created with a Connection/);
   });
 
   it('runs inbound interceptors around the activity', async () => {

@@ -27,20 +27,7 @@ const CLEAN_EVICTIONS = new Set(['WORKFLOW_EXECUTION_ENDING', 'LANG_REQUESTED', 
 // answered while the next history starts.
 const CACHE_SIZE = 2;
 
-let sharedRuntime: Promise<CoreRuntime> | undefined;
 let sessionCount = 0;
-
-// A runtime owns a thread pool; replays reuse one per process, like connections do.
-function defaultRuntime(): Promise<CoreRuntime> {
-  if (!sharedRuntime) {
-    const creating = createRuntime();
-    sharedRuntime = creating;
-    creating.catch(() => {
-      if (sharedRuntime === creating) sharedRuntime = undefined;
-    });
-  }
-  return sharedRuntime;
-}
 
 type Outcome = { kind: 'evicted'; eviction: ObservedEviction } | { kind: 'fatal'; error: unknown } | { kind: 'stopped' };
 
@@ -68,6 +55,8 @@ export class ReplaySession {
     private readonly replayer: CoreReplayer,
     private readonly observer: ReplayObserver,
     loop: WorkflowActivationLoop,
+    /** The runtime this session created (and closes); absent when the caller passed one. */
+    private readonly ownedRuntime: CoreRuntime | undefined,
   ) {
     this.running = loop.run().finally(() => {
       this.stopped = true;
@@ -76,24 +65,40 @@ export class ReplaySession {
   }
 
   static async open(options: CompiledReplayOptions): Promise<ReplaySession> {
-    const runtime = options.runtime ?? (await defaultRuntime());
+    // A session owns its runtime unless given one: a runtime left open keeps the process alive, and
+    // creating one is cheap once the core is loaded.
+    const ownedRuntime = options.runtime ? undefined : await createRuntime();
+    const runtime = options.runtime ?? (ownedRuntime as CoreRuntime);
     // Task queue names only need to be unique among this process's replay workers.
     const taskQueue = `${options.replayName}-${process.pid}-${++sessionCount}`;
-    const replayer = runtime.createReplayer({ namespace: options.namespace, taskQueue, maxCachedWorkflows: CACHE_SIZE });
+    let replayer: CoreReplayer;
+    try {
+      replayer = runtime.createReplayer({ namespace: options.namespace, taskQueue, maxCachedWorkflows: CACHE_SIZE });
+    } catch (error) {
+      await ownedRuntime?.close();
+      throw error;
+    }
     const observer = new ReplayObserver(replayer.worker);
     let session: ReplaySession | undefined;
-    const loop = new WorkflowActivationLoop({
-      coreWorker: observer,
-      bundle: options.bundle,
-      maxCachedWorkflows: CACHE_SIZE,
-      maxConcurrentWorkflowTaskExecutions: CACHE_SIZE,
-      dataConverter: { payloadCodecs: options.payloadCodecs },
-      logger: options.logger,
-      namespace: options.namespace,
-      taskQueue,
-      onFatalError: (error) => session?.recordFatal(error),
-    });
-    session = new ReplaySession(replayer, observer, loop);
+    let loop: WorkflowActivationLoop;
+    try {
+      loop = new WorkflowActivationLoop({
+        coreWorker: observer,
+        bundle: options.bundle,
+        maxCachedWorkflows: CACHE_SIZE,
+        maxConcurrentWorkflowTaskExecutions: CACHE_SIZE,
+        dataConverter: { payloadCodecs: options.payloadCodecs },
+        logger: options.logger,
+        namespace: options.namespace,
+        taskQueue,
+        onFatalError: (error) => session?.recordFatal(error),
+      });
+    } catch (error) {
+      await disposeUnusedReplayer(replayer, options);
+      await ownedRuntime?.close();
+      throw error;
+    }
+    session = new ReplaySession(replayer, observer, loop, ownedRuntime);
     return session;
   }
 
@@ -155,6 +160,11 @@ export class ReplaySession {
     } catch (error) {
       errors.push(error);
     }
+    try {
+      await this.ownedRuntime?.close();
+    } catch (error) {
+      errors.push(error);
+    }
     if (this.fatalError) errors.unshift(this.fatalError.error);
     return errors;
   }
@@ -172,6 +182,21 @@ export class ReplaySession {
 
   private workerFailure(error: unknown): ReplayError {
     return new ReplayError(`The replay worker failed: ${describe(error)}`, undefined, { cause: error });
+  }
+}
+
+/** A replayer that never ran still goes through the shutdown order; its errors only get logged. */
+async function disposeUnusedReplayer(replayer: CoreReplayer, options: CompiledReplayOptions): Promise<void> {
+  try {
+    replayer.closeHistoryStream();
+    replayer.worker.initiateShutdown();
+    while ((await replayer.worker.pollWorkflowActivation()) !== null) {
+      // No history was pushed: nothing can arrive but the shutdown answer.
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await replayer.worker.finalizeShutdown();
+  } catch (error) {
+    options.logger.warn('Could not shut down an unused replay worker', { error });
   }
 }
 

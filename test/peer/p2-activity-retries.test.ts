@@ -10,7 +10,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { attemptsOf } from './p2-support/activities';
 import { durationMs, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { activityWithDefaultRetryPolicy, flakyWithinScheduleToClose, retryingActivity } from './p2-support/workflows';
+import { activityWithDefaultRetryPolicy, cancelActivityInBackoff, flakyWithinScheduleToClose, retryingActivity } from './p2-support/workflows';
 
 const { RetryState } = temporal.api.enums.v1;
 
@@ -158,5 +158,16 @@ describe('phase 2 · activity retries', () => {
     expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1]);
     const failed = onlyEvent(await env.client.workflow.getHandle(key).fetchHistory(), 'ActivityTaskFailed').activityTaskFailedEventAttributes;
     expect(failed?.retryState).toBe(RetryState.RETRY_STATE_TIMEOUT);
+  });
+
+  it('cancels an activity waiting in retry backoff at once, with ActivityTaskCanceled', async () => {
+    const key = uniqueId('cancel-in-backoff');
+    const handle = await env.client.workflow.start(cancelActivityInBackoff, { taskQueue: env.taskQueue, workflowId: key, args: [key] });
+    expect(await handle.result()).toBe('activity cancelled');
+    expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1]);
+    // The real server closes a never-started activity in the same batch as the cancel request, even
+    // when a later command of that workflow task completes the workflow.
+    const types = eventTypes(await handle.fetchHistory());
+    expect(types.slice(-3)).toEqual(['ActivityTaskCancelRequested', 'ActivityTaskCanceled', 'WorkflowExecutionCompleted']);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, ChildWorkflowFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, ChildWorkflowFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import {
@@ -16,6 +16,8 @@ import {
   parentOfDuplicateChildren,
   parentOfFailingChild,
   parentOfGreetingChild,
+  parentOfRetriedChild,
+  parentOfTimedOutChild,
 } from './p2-support/workflows';
 
 const { StartChildWorkflowExecutionFailedCause } = temporal.api.enums.v1;
@@ -171,5 +173,26 @@ describe('phase 2 · child workflows', () => {
   it('gives the parent the result of a child that continued as new', async () => {
     const result = await env.client.workflow.execute(parentOfContinuingChild, { taskQueue: env.taskQueue, workflowId: uniqueId('parent-of-continuing') });
     expect(result).toBe('done after continuing');
+  });
+
+  it('gives the parent the result of a child that succeeded on its retry', async () => {
+    const workflowId = uniqueId('parent-of-retried');
+    expect(await env.client.workflow.execute(parentOfRetriedChild, { taskQueue: env.taskQueue, workflowId })).toBe(2);
+    const types = eventTypes(await env.client.workflow.getHandle(workflowId).fetchHistory());
+    expect(types).toContain('ChildWorkflowExecutionCompleted');
+    expect(types).not.toContain('ChildWorkflowExecutionFailed');
+  });
+
+  it("fails the parent with ChildWorkflowFailure caused by a TimeoutFailure when the child's execution timeout expires", async () => {
+    const err = await env.client.workflow
+      .execute(parentOfTimedOutChild, { taskQueue: env.taskQueue, workflowId: uniqueId('parent-of-timed-out') })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const childFailure = (err as WorkflowFailedError).cause as ChildWorkflowFailure;
+    expect(childFailure).toBeInstanceOf(ChildWorkflowFailure);
+    expect(childFailure.cause).toBeInstanceOf(TimeoutFailure);
   });
 });

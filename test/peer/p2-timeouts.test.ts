@@ -102,6 +102,23 @@ describe('phase 2 · activity timeouts', () => {
   });
 });
 
+describe('phase 2 · final activity timeouts', () => {
+  it('reports the last heartbeat details in the HEARTBEAT TimeoutFailure when no retry is left', async () => {
+    const key = uniqueId('final-heartbeat');
+    const err = await workflowFailure(
+      env.client.workflow.execute(heartbeatThenStallActivity, {
+        taskQueue: env.taskQueue,
+        workflowId: key,
+        args: [key, 'last words', 10_000, { startToCloseMs: 20_000, heartbeatMs: 300 }, { maximumAttempts: 1 }],
+      }),
+    );
+    const timeout = (err.cause as ActivityFailure).cause as TimeoutFailure;
+    expect(timeout).toBeInstanceOf(TimeoutFailure);
+    expect(timeout.timeoutType).toBe('HEARTBEAT');
+    expect(timeout.lastHeartbeatDetails).toBe('last words');
+  });
+});
+
 describe('phase 2 · activity timeout normalisation', () => {
   it('derives schedule-to-start and start-to-close from a lone schedule-to-close', async () => {
     const key = uniqueId('normalise-s2c');

@@ -4,6 +4,7 @@
  * activities, children, external operations, run chains, updates, patching and search attributes.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
@@ -152,6 +153,29 @@ export async function sleepThenContinue(runs: number, ms: number): Promise<strin
   return 'chain done';
 }
 
+/**
+ * Runs an always-failing activity with a one-minute retry interval, cancels it after its first
+ * attempt failed (so it waits in backoff, not running), and reports how the activity settled.
+ */
+export async function cancelActivityInBackoff(key: string): Promise<string> {
+  const acts = proxyActivities<typeof activities>({
+    startToCloseTimeout: '10s',
+    retry: { initialInterval: '1 minute', backoffCoefficient: 1 },
+  });
+  const scope = new CancellationScope();
+  const running = scope.run(() => acts.flaky(key, 99, 'Flaky'));
+  await sleep(500);
+  scope.cancel();
+  try {
+    await running;
+    return 'the activity completed';
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof CancelledFailure) return 'activity cancelled';
+    if (isCancellation(err)) return `cancelled: ${(err as Error).name}`;
+    throw err;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. local activities
 
@@ -231,6 +255,20 @@ export async function parentLeavesChild(childId: string, policy: 'TERMINATE' | '
 /** Runs `countdown(2)` as a child: the child continues as new twice before it returns. */
 export async function parentOfContinuingChild(): Promise<string> {
   return await executeChild(countdown, { args: [2], workflowId: `${workflowInfo().workflowId}-child` });
+}
+
+/** A child whose first attempt fails, with a retry policy: the parent sees only the final result. */
+export async function parentOfRetriedChild(): Promise<number> {
+  return await executeChild(failsFirstAttempt, {
+    workflowId: `${workflowInfo().workflowId}-child`,
+    retry: { maximumAttempts: 2, initialInterval: 50 },
+  });
+}
+
+/** A child that cannot finish within its execution timeout; its TimeoutFailure fails the parent. */
+export async function parentOfTimedOutChild(): Promise<never> {
+  await executeChild(blockedChild, { workflowId: `${workflowInfo().workflowId}-child`, workflowExecutionTimeout: 300 });
+  throw new Error('unreachable: the blocked child completed');
 }
 
 /** Starts a blocked child (default TERMINATE policy) and then blocks itself until terminated. */

@@ -2,26 +2,15 @@
  * Workflows the peer tests run on the official @temporalio/worker against our dev server.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   condition,
-  continueAsNew,
   defineQuery,
   defineSignal,
-  defineUpdate,
-  deprecatePatch,
-  executeChild,
-  getExternalWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
-  startChild,
-  upsertSearchAttributes,
-  workflowInfo,
-  ParentClosePolicy,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 
@@ -99,41 +88,12 @@ export async function throwsPlainError(): Promise<string> {
   throw new Error('workflow bug');
 }
 
-export async function fixedAfterBug(): Promise<string> {
-  return 'fixed';
-}
-
 export async function sleeper(ms: number): Promise<string> {
   await sleep(ms);
   return 'slept';
 }
 
-export async function activityThenWait(): Promise<string> {
-  const a = await acts.greet('one');
-  await condition(() => false, '300 ms');
-  const b = await acts.greet('two');
-  return `${a},${b}`;
-}
-
-// ---- phase 2 -----------------------------------------------------------------------------------
-
-export async function timers(): Promise<string[]> {
-  const out: string[] = [];
-  await sleep(50);
-  out.push('slept');
-  out.push(`condition:${await condition(() => false, 50)}`);
-  const scope = new CancellationScope();
-  const timer = scope.run(() => sleep(60_000));
-  // Let the long timer reach the server before cancelling it, so the cancellation is recorded.
-  await sleep(10);
-  scope.cancel();
-  try {
-    await timer;
-  } catch (err) {
-    if (isCancellation(err)) out.push('timer cancelled');
-  }
-  return out;
-}
+// ---- used by the restart test ---------------------------------------------------------------
 
 export interface ActivityCall {
   name: keyof typeof activities;
@@ -148,117 +108,4 @@ export async function runActivity(call: ActivityCall): Promise<unknown> {
     ? proxyLocalActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(call.options as never)
     : proxyActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(call.options);
   return await proxy[call.name](...call.args);
-}
-
-export async function failsFirstAttempt(): Promise<number> {
-  const { attempt } = workflowInfo();
-  if (attempt === 1) throw ApplicationFailure.retryable('first attempt fails', 'FirstAttempt');
-  return attempt;
-}
-
-export async function cronTick(): Promise<number> {
-  return workflowInfo().attempt;
-}
-
-export async function continueChain(n: number): Promise<string> {
-  if (n > 0) await continueAsNew<typeof continueChain>(n - 1);
-  return `done after chain, last run ${workflowInfo().continuedFromExecutionRunId ? 'continued' : 'first'}`;
-}
-
-export async function throwsApplicationFailure(): Promise<never> {
-  throw ApplicationFailure.nonRetryable('child failed on purpose', 'ChildBoom');
-}
-
-export async function parentOfChild(kind: 'ok' | 'fail'): Promise<string> {
-  if (kind === 'ok') return await executeChild(hello, { args: ['child'] });
-  return await executeChild(throwsApplicationFailure, {});
-}
-
-export async function parentWithDuplicateChild(childId: string): Promise<string> {
-  try {
-    await startChild(waitForever, { workflowId: childId });
-    return 'started';
-  } catch (err) {
-    return (err as Error).name;
-  }
-}
-
-export async function parentCancelsChild(): Promise<string> {
-  const scope = new CancellationScope();
-  const child = await scope.run(() => startChild(waitForever, {}));
-  scope.cancel();
-  try {
-    await child.result();
-    return 'child completed';
-  } catch (err) {
-    return `${(err as Error).name}:${((err as Error).cause as Error | undefined)?.name}`;
-  }
-}
-
-export async function parentAbandonsOrTerminates(childId: string, abandon: boolean): Promise<string> {
-  await startChild(waitForever, {
-    workflowId: childId,
-    parentClosePolicy: abandon ? ParentClosePolicy.ABANDON : ParentClosePolicy.TERMINATE,
-  });
-  return 'parent done';
-}
-
-export async function signalsExternal(targetId: string): Promise<string> {
-  try {
-    await getExternalWorkflowHandle(targetId).signal(incrementSignal, 5);
-    return 'signalled';
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-}
-
-export async function cancelsExternal(targetId: string): Promise<string> {
-  try {
-    await getExternalWorkflowHandle(targetId).cancel();
-    return 'cancel requested';
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-}
-
-export const addUpdate = defineUpdate<number, [number]>('add');
-export const greetUpdate = defineUpdate<string, [string]>('greetViaActivity');
-
-export async function updatable(): Promise<number> {
-  let total = 0;
-  let done = false;
-  setHandler(
-    addUpdate,
-    async (n) => {
-      total += n;
-      return total;
-    },
-    {
-      validator: (n) => {
-        if (n < 0) throw new Error('negative amounts are rejected');
-      },
-    },
-  );
-  setHandler(greetUpdate, async (name) => await acts.greet(name));
-  setHandler(finishSignal, () => {
-    done = true;
-  });
-  setHandler(countQuery, () => total);
-  await condition(() => done);
-  return total;
-}
-
-export async function patchedWorkflow(): Promise<string> {
-  if (patched('my-change')) return 'new code';
-  return 'old code';
-}
-
-export async function deprecatedPatchWorkflow(): Promise<string> {
-  deprecatePatch('old-change');
-  return 'deprecated';
-}
-
-export async function upsertsSearchAttributes(): Promise<void> {
-  upsertSearchAttributes({ CustomIntField: [42], CustomKeywordField: ['upserted'] });
-  await condition(() => false);
 }

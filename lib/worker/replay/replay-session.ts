@@ -214,7 +214,8 @@ function evictionToError(workflowId: string, eviction: ObservedEviction): Replay
     if (lastTaskFailure?.applicationFailureInfo?.type === 'DeterminismViolationError') {
       return new DeterminismViolationError(`Replay of ${where} does not match its history: ${lastTaskFailure.message ?? message}`, reason);
     }
-    const detail = lastTaskFailure?.message ? `${lastTaskFailure.message}${message ? ` (${message})` : ''}` : message;
+    const failed = lastTaskFailure?.message;
+    const detail = failed ? (message && message !== failed ? `${failed} (${message})` : failed) : message;
     return new ReplayError(`Replay of ${where} failed its workflow task: ${detail}`, reason);
   }
   return new ReplayError(`Replay of ${where} was abandoned by the core (${reason}): ${message}`, reason);

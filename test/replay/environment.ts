@@ -1,0 +1,91 @@
+/**
+ * Records the histories the replay tests replay: the workflows of `fixtures/workflows.ts` run on
+ * OUR worker against the dev server (and one on the official worker), started with our client.
+ */
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import type { temporal } from '@temporalio/proto';
+import { Client, Connection, type WorkflowHandle } from '../../lib/client';
+import { DevServer } from '../../lib/testing';
+import { ConsoleLogger, Worker } from '../../lib/worker';
+import * as activities from './fixtures/activities';
+import { approve, awaitApproval, greet, refuse, shoutAll, withPatch } from './fixtures/workflows';
+
+export const fixtures = {
+  original: path.join(__dirname, 'fixtures', 'workflows.ts'),
+  changed: path.join(__dirname, 'fixtures', 'workflows-changed.ts'),
+};
+
+export interface RecordedHistory {
+  readonly workflowType: string;
+  readonly workflowId: string;
+  readonly history: temporal.api.history.v1.IHistory;
+}
+
+export interface RecordedHistories {
+  /** One history per workflow of `fixtures/workflows.ts`, recorded on our worker. */
+  readonly ours: RecordedHistory[];
+  /** `greet`, recorded on the official `@temporalio/worker`. */
+  readonly official: RecordedHistory;
+}
+
+export async function recordHistories(): Promise<RecordedHistories> {
+  const server = await DevServer.start({ port: 0 });
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    const client = new Client({ connection, namespace: server.namespace });
+    const taskQueue = `replay-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection,
+      namespace: server.namespace,
+      taskQueue,
+      workflowsPath: fixtures.original,
+      activities,
+      logger: new ConsoleLogger('WARN'),
+      handleSignals: false,
+    });
+    const options = (label: string) => ({ taskQueue, workflowId: `${label}-${randomUUID()}` });
+    const ours = await worker.runUntil(async () => {
+      const approval = await client.workflow.start(awaitApproval, options('await-approval'));
+      await approval.signal(approve, true);
+      const handles: Array<[string, WorkflowHandle]> = [
+        ['greet', await client.workflow.start(greet, { ...options('greet'), args: ['ann'] })],
+        ['shoutAll', await client.workflow.start(shoutAll, { ...options('shout-all'), args: [['a', 'b', 'c']] })],
+        ['awaitApproval', approval],
+        ['refuse', await client.workflow.start(refuse, { ...options('refuse'), args: ['no stock'] })],
+        ['withPatch', await client.workflow.start(withPatch, { ...options('with-patch'), args: ['pat'] })],
+      ];
+      return Promise.all(handles.map(([workflowType, handle]) => closedHistory(workflowType, handle)));
+    });
+    const official = await recordOnOfficialWorker(client, server.address, server.namespace);
+    return { ours, official };
+  } finally {
+    await connection.close();
+    await server.stop();
+  }
+}
+
+async function recordOnOfficialWorker(client: Client, address: string, namespace: string): Promise<RecordedHistory> {
+  const { DefaultLogger, NativeConnection, Runtime, Worker: OfficialWorker } = await import('@temporalio/worker');
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Installed by an earlier caller in this process.
+  }
+  const nativeConnection = await NativeConnection.connect({ address });
+  try {
+    const taskQueue = `replay-official-${randomUUID()}`;
+    const worker = await OfficialWorker.create({ connection: nativeConnection, namespace, taskQueue, workflowsPath: fixtures.original, activities });
+    return await worker.runUntil(async () => {
+      return closedHistory('greet', await client.workflow.start(greet, { taskQueue, workflowId: `official-greet-${randomUUID()}`, args: ['bea'] }));
+    });
+  } finally {
+    await nativeConnection.close();
+  }
+}
+
+/** Waits for the workflow to close (completed or failed: both histories replay) and fetches its history. */
+async function closedHistory(workflowType: string, handle: WorkflowHandle): Promise<RecordedHistory> {
+  await handle.result().catch(() => undefined);
+  return { workflowType, workflowId: handle.workflowId, history: await handle.fetchHistory() };
+}

@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { eventTypes, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import {
   addUpdate,
+  cancelActivityInBackoff,
   cancelledTimerScope,
   cancelsExternal,
   conditionWithTimeout,
@@ -80,6 +81,13 @@ describe('phase 2 · histories replay without a cache and with runReplayHistory'
       args: [o.workflowId, 'details', 5_000, { startToCloseMs: 20_000, heartbeatMs: 300 }, { maximumAttempts: 3, initialIntervalMs: 20 }],
     });
     expect(await handle.result()).toBe('details');
+    expect(await replayFailure(handle)).toBeUndefined();
+  });
+
+  it('activities: an activity cancelled in retry backoff while the workflow stays open', async () => {
+    const o = opts('replay-cancel-backoff');
+    const handle = await env.client.workflow.start(cancelActivityInBackoff, { ...o, args: [o.workflowId, 200] });
+    expect(await handle.result()).toBe('activity cancelled');
     expect(await replayFailure(handle)).toBeUndefined();
   });
 

@@ -157,7 +157,7 @@ export async function sleepThenContinue(runs: number, ms: number): Promise<strin
  * Runs an always-failing activity with a one-minute retry interval, cancels it after its first
  * attempt failed (so it waits in backoff, not running), and reports how the activity settled.
  */
-export async function cancelActivityInBackoff(key: string): Promise<string> {
+export async function cancelActivityInBackoff(key: string, sleepAfterMs = 0): Promise<string> {
   const acts = proxyActivities<typeof activities>({
     startToCloseTimeout: '10s',
     retry: { initialInterval: '1 minute', backoffCoefficient: 1 },
@@ -166,10 +166,13 @@ export async function cancelActivityInBackoff(key: string): Promise<string> {
   const running = scope.run(() => acts.flaky(key, 99, 'Flaky'));
   await sleep(500);
   scope.cancel();
+  // A timer in the same task as the cancel request keeps the workflow open after it.
+  const after = sleepAfterMs > 0 ? sleep(sleepAfterMs) : Promise.resolve();
   try {
     await running;
     return 'the activity completed';
   } catch (err) {
+    await after;
     if (err instanceof ActivityFailure && err.cause instanceof CancelledFailure) return 'activity cancelled';
     if (isCancellation(err)) return `cancelled: ${(err as Error).name}`;
     throw err;

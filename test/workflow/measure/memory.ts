@@ -1,10 +1,11 @@
 /**
  * Measures the memory one cached, sleeping workflow costs on our runner (not a test: numbers go to
- * the report and to the benchmarks). Run: `node --expose-gc node_modules/.bin/vite-node test/workflow/measure/memory.ts [count]`.
+ * the report and to the benchmarks). Run: `node --expose-gc node_modules/.bin/vite-node test/workflow/measure/memory.ts [count] [shared-realm|realm-per-workflow]`.
  */
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '../../../lib/worker/workflow/bundler';
 import { WorkflowRunner } from '../../../lib/worker/workflow/workflow-runner';
+import type { WorkflowIsolation } from '../../../lib/worker/workflow/sandbox/sandbox';
 import { ActivationBuilder } from '../helpers/activations';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
   if (!gc) throw new Error('run with node --expose-gc');
   const count = Number(process.argv[2] ?? 1000);
   const bundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', 'fixtures', 'workflows.ts'), cacheDir: false });
-  const runner = new WorkflowRunner({ bundle, taskQueue: 'measure', maxCachedWorkflows: count + 1 });
+  const workflowIsolation = (process.argv[3] ?? 'shared-realm') as WorkflowIsolation;
+  const runner = new WorkflowRunner({ bundle, taskQueue: 'measure', maxCachedWorkflows: count + 1, workflowIsolation });
   // Warm up: compile the bundle's functions once so the delta is per workflow only.
   await runner.activate(new ActivationBuilder('warm').start('sleeper', [60_000]));
   gc();
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
   const kb = (bytes: number) => (bytes / count / 1024).toFixed(1);
   console.log(
     JSON.stringify({
+      isolation: workflowIsolation,
       workflows: runner.cachedWorkflows - 1,
       heapPerWorkflowKB: kb(after.heapUsed - before.heapUsed),
       rssPerWorkflowKB: kb(after.rss - before.rss),

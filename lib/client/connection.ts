@@ -52,20 +52,46 @@ export interface ConnectionOptions {
   runtime?: CoreRuntime;
 }
 
-const sharedRuntimes = new Map<string, Promise<CoreRuntime>>();
+interface SharedRuntime {
+  runtime: Promise<CoreRuntime>;
+  /** Connections using it, counted from the moment they start connecting. */
+  users: number;
+}
 
-// Runtimes own a thread pool; one per process (per backend choice) is enough for every connection,
-// and is created only when the first connection needs it.
-function sharedRuntime(backend: BackendChoice | undefined): Promise<CoreRuntime> {
+const sharedRuntimes = new Map<string, SharedRuntime>();
+
+/**
+ * Runtimes own a thread pool, so one per process (per backend choice) serves every connection. It is
+ * created with the first connection and closed with the last: a runtime left open keeps the event
+ * loop alive, and a script that closed its connections must be able to exit.
+ */
+function acquireSharedRuntime(backend: BackendChoice | undefined): { runtime: Promise<CoreRuntime>; release: () => Promise<void> } {
   const key = backend ?? 'default';
-  let runtime = sharedRuntimes.get(key);
-  if (!runtime) {
-    runtime = createRuntime(backend === undefined ? {} : { backend });
-    sharedRuntimes.set(key, runtime);
+  let entry = sharedRuntimes.get(key);
+  if (!entry) {
+    const created: SharedRuntime = { runtime: createRuntime(backend === undefined ? {} : { backend }), users: 0 };
     // A failed creation must not poison later attempts.
-    runtime.catch(() => sharedRuntimes.delete(key));
+    created.runtime.catch(() => {
+      if (sharedRuntimes.get(key) === created) sharedRuntimes.delete(key);
+    });
+    sharedRuntimes.set(key, created);
+    entry = created;
   }
-  return runtime;
+  const acquired = entry;
+  acquired.users++;
+  let released = false;
+  return {
+    runtime: acquired.runtime,
+    async release() {
+      if (released) return;
+      released = true;
+      acquired.users--;
+      if (acquired.users > 0) return;
+      if (sharedRuntimes.get(key) === acquired) sharedRuntimes.delete(key);
+      const runtime = await acquired.runtime.catch(() => undefined);
+      await runtime?.close();
+    },
+  };
 }
 
 function toCoreTls(tls: ConnectionOptions['tls']): boolean | CoreTlsOptions | undefined {
@@ -108,6 +134,7 @@ export class Connection {
     /** The identity given to (or defaulted by) `connect`. */
     readonly identity: string,
     readonly address: string,
+    private readonly releaseRuntime: () => Promise<void>,
   ) {
     this.callContext = new CallContext();
     this.workflowService = new WorkflowService(core, () => this.callContext.rpcOptions());
@@ -128,9 +155,10 @@ export class Connection {
     const identity = optionalString(options.identity, 'identity') ?? `${process.pid}@${os.hostname()}`;
     const apiKey = optionalString(options.apiKey, 'apiKey');
     const tls = toCoreTls(options.tls);
-    const runtime = options.runtime ?? (await sharedRuntime(options.backend));
+    const shared = options.runtime === undefined ? acquireSharedRuntime(options.backend) : undefined;
     let core: CoreConnection;
     try {
+      const runtime = options.runtime ?? (await shared!.runtime);
       core = await runtime.connect({
         address,
         tls,
@@ -141,6 +169,7 @@ export class Connection {
         clientVersion: CLIENT_VERSION,
       });
     } catch (err) {
+      await shared?.release();
       // An unreachable server is a failed call like any other; option errors (TypeError) stay as they are.
       if (err instanceof CoreError) {
         throw new ServiceError(`Failed to connect to ${address}: ${err.message}`, {
@@ -151,7 +180,7 @@ export class Connection {
       }
       throw err;
     }
-    return new Connection(core, identity, address);
+    return new Connection(core, identity, address, shared?.release ?? (async () => undefined));
   }
 
   /**
@@ -225,7 +254,9 @@ export class Connection {
   }
 
   /**
-   * Closes the connection. Workers made from it must be shut down first. Idempotent.
+   * Closes the connection (and the shared runtime when this was its last connection; a runtime
+   * passed in `options.runtime` stays open). Workers made from it must be shut down first.
+   * Idempotent.
    *
    * @example
    * ```ts
@@ -235,6 +266,10 @@ export class Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.core.close();
+    try {
+      await this.core.close();
+    } finally {
+      await this.releaseRuntime();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CompleteAsyncError as OfficialCompleteAsyncError, ApplicationFailure as OfficialApplicationFailure } from '@temporalio/common';
+import * as official from '@temporalio/activity';
 import { activityInfo, CancelledFailure, CompleteAsyncError, Context, heartbeat, sleep } from '../../lib/activity';
 import { defaultMockActivityInfo } from '../../lib/activity/mock-environment';
 import { ApplicationFailure } from '../../lib/common/failures';
@@ -74,6 +75,19 @@ describe('activity results', () => {
   it('runs the function inside the activity context', async () => {
     const result = await run(async () => activityInfo().activityId);
     expect(await dataConverter.decodeOne(result.completed!.result as Payload)).toBe(defaultMockActivityInfo.activityId);
+  });
+});
+
+describe('activities written for @temporalio/activity', () => {
+  it('see this worker\'s context through the official helpers', async () => {
+    const { execution, recorder } = newExecution();
+    const result = await execution.execute(async () => {
+      official.heartbeat('from official');
+      await official.sleep(1);
+      return { id: official.activityInfo().activityId, aborted: official.cancellationSignal().aborted };
+    }, [], {});
+    expect(await dataConverter.decodeOne(result.completed!.result as Payload)).toEqual({ id: defaultMockActivityInfo.activityId, aborted: false });
+    expect(await dataConverter.decodeOne(recorder.heartbeats[0]!.details[0])).toBe('from official');
   });
 });
 

@@ -9,6 +9,7 @@ import type { Payload, ProtoFailure } from '../../converter/types';
 import { composeActivityExecute, type WorkerInterceptors } from '../interceptors';
 import { LoggerWithAttributes } from '../logger';
 import { HeartbeatSender, type HeartbeatSenderDeps } from './heartbeat-sender';
+import { runWithOfficialContext } from './official-activity-context';
 
 type ExecutionResult = coresdk.activity_result.IActivityExecutionResult;
 
@@ -57,7 +58,9 @@ export class ActivityExecution {
 
   /** Runs `fn` inside the activity context; resolves with the result for the core, never rejects. */
   execute(fn: ActivityFunction, args: unknown[], headers: Record<string, Payload>): Promise<ExecutionResult> {
-    return activityContextStorage.run(this.context, () => this.executeInContext(fn, args, headers));
+    return activityContextStorage.run(this.context, () =>
+      runWithOfficialContext(this.context, () => this.executeInContext(fn, args, headers)),
+    );
   }
 
   private async executeInContext(fn: ActivityFunction, args: unknown[], headers: Record<string, Payload>): Promise<ExecutionResult> {

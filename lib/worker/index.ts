@@ -10,6 +10,8 @@
  * ```
  */
 export { Worker } from './worker';
+export { runReplayHistory, runReplayHistories, DeterminismViolationError, ReplayError, historyFromJSON, historyToJSON } from './replay';
+export type { HistoryAndWorkflowId, ReplayHistory, ReplayResult, ReplayWorkerOptions } from './replay';
 export type { TaskLoop } from './worker';
 export { WorkerStateTransitionError } from './worker-state';
 export type { WorkerState } from './worker-state';

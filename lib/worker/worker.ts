@@ -8,6 +8,7 @@ import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } 
 import { listenForShutdownSignals } from './shutdown-signals';
 import { createWorkflowTaskLoop, prepareWorkflowBundle, type PreparedWorkflowBundle } from './workflow-task-loop';
 import { WorkerStateTransitionError, type WorkerState } from './worker-state';
+import { runReplayHistories, runReplayHistory, type HistoryAndWorkflowId, type ReplayHistory, type ReplayResult, type ReplayWorkerOptions } from './replay';
 
 /** One poller-driven loop (activities, workflows): runs until its poller is drained, never rejects. */
 export interface TaskLoop {
@@ -53,6 +54,39 @@ export class Worker {
       await disposeUnstartedCoreWorker(coreWorker, compiled, error);
       throw error;
     }
+  }
+
+  /**
+   * Replays one history against the workflow code; resolves when the code reproduces it. See
+   * `runReplayHistory` in `lib/worker/replay`.
+   *
+   * @throws DeterminismViolationError (naming the event) when the code no longer matches the history;
+   *   ReplayError for other replay failures.
+   * @example
+   * ```ts
+   * await Worker.runReplayHistory({ workflowsPath: require.resolve('./workflows') }, await handle.fetchHistory());
+   * ```
+   */
+  static runReplayHistory(options: ReplayWorkerOptions, history: ReplayHistory, workflowId?: string): Promise<void> {
+    return runReplayHistory(options, history, workflowId);
+  }
+
+  /**
+   * Replays many histories on one replay worker and yields `{ workflowId, runId, error? }` per history.
+   * See `runReplayHistories` in `lib/worker/replay`.
+   *
+   * @example
+   * ```ts
+   * for await (const { workflowId, error } of Worker.runReplayHistories({ workflowsPath }, histories)) {
+   *   if (error) console.error(workflowId, error.message);
+   * }
+   * ```
+   */
+  static runReplayHistories(
+    options: ReplayWorkerOptions,
+    histories: AsyncIterable<HistoryAndWorkflowId | ReplayHistory> | Iterable<HistoryAndWorkflowId | ReplayHistory>,
+  ): AsyncGenerator<ReplayResult, void, undefined> {
+    return runReplayHistories(options, histories);
   }
 
   private constructor(

@@ -65,6 +65,29 @@ describe('native worker on the fake core', () => {
     await worker.finalizeShutdown();
   });
 
+  it('follows the same order when every worker callback of the core arrives late', async () => {
+    const configure = (delayMs: number) =>
+      connection.rpcCall('test', 'Configure', new Uint8Array(), { metadata: { 'fake-worker-delay-ms': String(delayMs) } });
+    await configure(25);
+    try {
+      const taskQueue = uniqueTaskQueue('slow');
+      const worker = connection.createWorker(workerOptions(taskQueue));
+      await enqueueTask(connection, taskQueue, 'activity', Buffer.from('slow task'));
+      expect(text(await worker.pollActivityTask())).toBe('slow task');
+      const completion = worker.completeActivityTask(Buffer.from('done'));
+      const drainActivities = worker.pollActivityTask();
+      const drainWorkflows = worker.pollWorkflowActivation();
+      worker.initiateShutdown();
+      await expect(worker.finalizeShutdown()).rejects.toThrow(WorkerStateError);
+      await completion;
+      expect(await drainActivities).toBeNull();
+      expect(await drainWorkflows).toBeNull();
+      await worker.finalizeShutdown();
+    } finally {
+      await configure(1);
+    }
+  });
+
   it('refuses finalize before initiateShutdown and before every poller is drained, explaining the order', async () => {
     const worker = connection.createWorker(workerOptions(uniqueTaskQueue('early')));
     await expect(worker.finalizeShutdown()).rejects.toThrow(/initiateShutdown\(\) first/);

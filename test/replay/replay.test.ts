@@ -17,6 +17,7 @@ import {
   runReplayHistory,
   type ReplayResult,
 } from '../../lib/worker/replay';
+import { Worker } from '../../lib/worker';
 import { fixtures, recordHistories, type RecordedHistories, type RecordedHistory } from './environment';
 
 let recorded: RecordedHistories;
@@ -77,6 +78,12 @@ describe('replaying histories against the code that produced them', () => {
   it('encoded History bytes replay cleanly', async () => {
     const bytes = temporal.api.history.v1.History.encode(byType('shoutAll').history).finish();
     await expect(runReplayHistory({ workflowsPath: fixtures.original }, bytes)).resolves.toBeUndefined();
+  });
+
+  it('Worker.runReplayHistory and Worker.runReplayHistories replay like the module functions', async () => {
+    await expect(Worker.runReplayHistory({ workflowsPath: fixtures.original }, byType('awaitApproval').history)).resolves.toBeUndefined();
+    const results = await collect(Worker.runReplayHistories({ workflowsPath: fixtures.changed }, [byType('awaitApproval')]));
+    expect(results[0].error).toBeInstanceOf(DeterminismViolationError);
   });
 
   it('a history recorded on the official worker replays cleanly on ours', async () => {

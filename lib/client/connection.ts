@@ -12,7 +12,6 @@ import { WorkflowService } from './workflow-service';
 
 /** Client name and version the server sees; the version follows the package. */
 const CLIENT_NAME = 'temporal-native';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const CLIENT_VERSION: string = (require('../../package.json') as { version: string }).version;
 
 /**

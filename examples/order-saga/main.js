@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // The main job (`npm start`): a batch of orders, each a saga, on the embedded dev server.
-const { Connection, Client, Worker, WorkflowFailedError, CancelledFailure } = require('temporal-native');
+const { Connection, Client, Worker, WorkflowFailedError, CancelledFailure, ConsoleLogger } = require('temporal-native');
 const { DevServer } = require('temporal-native/testing');
 const activities = require('./activities');
 const { ledger } = require('./shop');
@@ -99,6 +99,8 @@ async function main() {
       workflowsPath: require.resolve('./workflows.ts'),
       activities,
       handleSignals: false,
+      // Failed payment attempts and failed orders are part of the show; the table reports them.
+      logger: new ConsoleLogger('ERROR'),
     });
     const client = new Client({ connection });
     const prefix = external ? `${Date.now().toString(36)}-` : '';

@@ -4,11 +4,11 @@
  * token and by (workflow id, activity id).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityNotFoundError, WorkflowFailedError } from '@temporalio/client';
+import { ActivityCancelledError, ActivityNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { asyncTaskOf, type AsyncTask } from './p2-support/activities';
 import { eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { asyncCompletedActivity } from './p2-support/workflows';
+import { asyncCompletedActivity, cancellableAsyncActivity, unblockSignal } from './p2-support/workflows';
 
 let env: P2Env;
 
@@ -75,5 +75,29 @@ describe('phase 2 · async activity completion', { timeout: 30_000 }, () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ActivityNotFoundError);
+  });
+
+  it('tells an outside heartbeat about a cancel request and accepts the reported cancellation', async () => {
+    const key = uniqueId('cancel-async');
+    const handle = await env.client.workflow.start(cancellableAsyncActivity, { taskQueue: env.taskQueue, workflowId: key, args: [key] });
+    const task = await eventually(async () => asyncTaskOf(key), 'the async activity to run');
+    await env.client.activity.heartbeat(task.taskToken, 'still working');
+    await handle.signal(unblockSignal);
+    await eventually(
+      () =>
+        env.client.activity.heartbeat(task.taskToken, 'still working').then(
+          () => undefined,
+          (e: unknown) => {
+            if (e instanceof ActivityCancelledError) return true;
+            throw e;
+          },
+        ),
+      'the heartbeat to report the cancel request',
+    );
+    await env.client.activity.reportCancellation(task.taskToken, 'cancelled from outside');
+    expect(await handle.result()).toBe('activity cancelled');
+    const history = await handle.fetchHistory();
+    onlyEvent(history, 'ActivityTaskCancelRequested');
+    onlyEvent(history, 'ActivityTaskCanceled');
   });
 });

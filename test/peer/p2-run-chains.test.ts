@@ -4,9 +4,11 @@
  * closes a run and starts the next one in the same chain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { countdown, failsFirstAttempt, quick } from './p2-support/workflows';
+import { alwaysFails, countdown, failsFirstAttempt, quick } from './p2-support/workflows';
 
 const { ContinueAsNewInitiator } = temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -113,6 +115,35 @@ describe('phase 2 · workflow retry and cron', () => {
       expect(secondStarted?.cronSchedule).toBe('@every 1s');
       expect(secondStarted?.firstExecutionRunId).toBe(firstRunId);
       expect((await env.client.workflow.getHandle(workflowId, firstRunId).describe()).status.name).toBe('COMPLETED');
+    } finally {
+      await env.client.workflow.getHandle(workflowId).terminate('end of the cron test');
+    }
+  });
+
+  it('fails with MAXIMUM_ATTEMPTS_REACHED once every workflow attempt has failed', async () => {
+    const err = await env.client.workflow
+      .execute(alwaysFails, { taskQueue: env.taskQueue, workflowId: uniqueId('retry-exhausted'), retry: { maximumAttempts: 2, initialInterval: '50ms' } })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).retryState).toBe('MAXIMUM_ATTEMPTS_REACHED');
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(ApplicationFailure);
+    expect((err as WorkflowFailedError).cause?.message).toBe('attempt 2 fails');
+  });
+
+  it('schedules the next cron run even when a cron run fails', async () => {
+    const workflowId = uniqueId('failing-cron');
+    const handle = await env.client.workflow.start(alwaysFails, { taskQueue: env.taskQueue, workflowId, cronSchedule: '@every 1s' });
+    try {
+      const secondRunId = await eventually(async () => {
+        const last = lastEvent(await historyOf(workflowId, handle.firstExecutionRunId));
+        return last?.workflowExecutionFailedEventAttributes?.newExecutionRunId || undefined;
+      }, 'the first cron run to fail');
+      const started = (await historyOf(workflowId, secondRunId)).events?.[0]?.workflowExecutionStartedEventAttributes;
+      expect(started?.initiator).toBe(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
+      expect(started?.continuedFailure?.message).toBe('attempt 1 fails');
     } finally {
       await env.client.workflow.getHandle(workflowId).terminate('end of the cron test');
     }

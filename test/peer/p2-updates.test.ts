@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { eventTypes, eventsOfType, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { addUpdate, greetUpdate, unblockSignal, updatable } from './p2-support/workflows';
+import { addUpdate, failingUpdate, greetUpdate, unblockSignal, updatable } from './p2-support/workflows';
 
 let env: P2Env;
 
@@ -130,5 +130,47 @@ describe('phase 2 · updates', { timeout: 20_000 }, () => {
     expect(err).toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
     await handle.signal(unblockSignal);
     expect(await handle.result()).toBe(0);
+  });
+
+  it('reports a handler that fails after accepting as WorkflowUpdateFailedError, with Accepted and Completed events', async () => {
+    const handle = await startUpdatable('failing-handler');
+    const err = await handle.executeUpdate(failingUpdate).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause.type).toBe('HandlerFailed');
+    await handle.signal(unblockSignal);
+    expect(await handle.result()).toBe(0);
+    const history = await handle.fetchHistory();
+    expect(eventsOfType(history, 'WorkflowExecutionUpdateAccepted')).toHaveLength(1);
+    const completed = eventsOfType(history, 'WorkflowExecutionUpdateCompleted');
+    expect(completed).toHaveLength(1);
+    expect(completed[0].workflowExecutionUpdateCompletedEventAttributes?.outcome?.failure?.message).toBe('the handler failed after accepting');
+  });
+
+  it('still returns the outcome of a completed update after the workflow has closed', async () => {
+    const handle = await startUpdatable('outcome-after-close');
+    const updateHandle = await handle.startUpdate(addUpdate, { args: [6], waitForStage: WorkflowUpdateStage.ACCEPTED, updateId: 'kept-outcome' });
+    expect(await updateHandle.result()).toBe(6);
+    await handle.signal(unblockSignal);
+    await handle.result();
+    expect(await handle.getUpdateHandle<number>('kept-outcome').result()).toBe(6);
+  });
+
+  it('update-with-start under USE_EXISTING starts a new run when the previous one has closed', async () => {
+    const closed = await startUpdatable('update-with-start-after-close');
+    await closed.signal(unblockSignal);
+    await closed.result();
+    const op = new WithStartWorkflowOperation(updatable, { workflowId: closed.workflowId, taskQueue: env.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' });
+    expect(await env.client.workflow.executeUpdateWithStart(addUpdate, { args: [9], startWorkflowOperation: op })).toBe(9);
+    const fresh = await op.workflowHandle();
+    const description = await fresh.describe();
+    expect(description.runId).not.toBe(closed.firstExecutionRunId);
+    expect(description.status.name).toBe('RUNNING');
+    await fresh.signal(unblockSignal);
+    expect(await fresh.result()).toBe(9);
   });
 });

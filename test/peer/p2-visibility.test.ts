@@ -10,7 +10,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { temporal } from '@temporalio/proto';
 import { durationMs, eventTypes, eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import { customInt, customKeyword } from './p2-support/search-attribute-keys';
-import { quick, unblockSignal, upsertsSearchAttributes, upsertsThenRemoves, waitsForSignal } from './p2-support/workflows';
+import { patchedWorkflow, quick, unblockSignal, upsertsMemo, upsertsSearchAttributes, upsertsThenRemoves, waitsForSignal } from './p2-support/workflows';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
@@ -79,6 +79,17 @@ describe('phase 2 · memo and attribute removal', { timeout: 30_000 }, () => {
     });
     await handle.result();
     expect((await handle.describe()).memo).toEqual({ owner: 'qa', tags: ['p2'] });
+  });
+
+  it('merges a memo upserted by the workflow into the memo given at start', async () => {
+    const handle = await env.client.workflow.start(upsertsMemo, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('memo-upsert'),
+      memo: { owner: 'client', kept: true },
+    });
+    await eventually(async () => ((await handle.describe()).memo?.owner === 'workflow' ? true : undefined), 'the memo upsert');
+    expect((await handle.describe()).memo).toEqual({ owner: 'workflow', kept: true, added: 1 });
+    await finish(handle);
   });
 
   it('removes a search attribute upserted with an empty value', async () => {
@@ -173,6 +184,28 @@ describe('phase 2 · list and count', { timeout: 30_000 }, () => {
       ['Running', 2],
     ]);
     await Promise.all(running.map(finish));
+  });
+});
+
+describe('phase 2 · system search attributes', { timeout: 30_000 }, () => {
+  it('lists a patched workflow by the TemporalChangeVersion the core upserted', async () => {
+    const handle = await env.client.workflow.start(patchedWorkflow, { taskQueue: env.taskQueue, workflowId: uniqueId('change-version') });
+    await handle.result();
+    const ids = await listIds(`TemporalChangeVersion = 'p2-change' AND WorkflowId = '${handle.workflowId}'`);
+    expect(ids).toEqual([handle.workflowId]);
+  });
+
+  it('filters by StartTime and CloseTime, and counts without a query', async () => {
+    const before = new Date().toISOString();
+    const handle = await env.client.workflow.start(quick, { taskQueue: env.taskQueue, workflowId: uniqueId('times') });
+    await handle.result();
+    const ids = await listIds(`StartTime >= '${before}' AND CloseTime IS NOT NULL AND WorkflowId = '${handle.workflowId}'`);
+    expect(ids).toEqual([handle.workflowId]);
+    expect(await listIds(`StartTime < '${before}' AND WorkflowId = '${handle.workflowId}'`)).toEqual([]);
+    const all = await env.client.workflow.count();
+    let listed = 0;
+    for await (const _ of env.client.workflow.list()) listed += 1;
+    expect(all.count).toBe(listed);
   });
 });
 

@@ -24,8 +24,10 @@ import {
   setHandler,
   sleep,
   startChild,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
+  ActivityCancellationType,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { customInt, customKeyword } from '../search-attribute-keys';
@@ -329,6 +331,10 @@ export async function failsFirstAttempt(): Promise<number> {
   return attempt;
 }
 
+export async function alwaysFails(): Promise<never> {
+  throw ApplicationFailure.create({ message: `attempt ${workflowInfo().attempt} fails`, type: 'AlwaysFails' });
+}
+
 export async function quick(): Promise<string> {
   return 'quick';
 }
@@ -338,6 +344,7 @@ export async function quick(): Promise<string> {
 
 export const addUpdate = defineUpdate<number, [number]>('add');
 export const greetUpdate = defineUpdate<string, [string]>('greetViaActivity');
+export const failingUpdate = defineUpdate<never, []>('failAfterAccepting');
 
 /** Sums `add` updates (negative amounts are rejected by the validator) until `unblock`; returns the sum. */
 export async function updatable(): Promise<number> {
@@ -356,6 +363,9 @@ export async function updatable(): Promise<number> {
     },
   );
   setHandler(greetUpdate, async (name: string) => await quickActivities.greet(name));
+  setHandler(failingUpdate, () => {
+    throw ApplicationFailure.create({ message: 'the handler failed after accepting', type: 'HandlerFailed' });
+  });
   setHandler(unblockSignal, () => {
     finished = true;
   });
@@ -424,4 +434,37 @@ export async function upsertsSearchAttributes(keyword: string, n: number): Promi
 export async function asyncCompletedActivity(key: string): Promise<string> {
   const acts = proxyActivities<typeof activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } });
   return await acts.completeAsynchronously(key);
+}
+
+/** Replaces one memo field and adds another, then waits for `unblock`. */
+export async function upsertsMemo(): Promise<string> {
+  upsertMemo({ owner: 'workflow', added: 1 });
+  let unblocked = false;
+  setHandler(unblockSignal, () => {
+    unblocked = true;
+  });
+  await condition(() => unblocked);
+  return 'memo upserted';
+}
+
+/**
+ * Runs the async activity with WAIT_CANCELLATION_COMPLETED in a scope that `unblock` cancels, so the
+ * cancellation reaches a started activity and the outside party must confirm it.
+ */
+export async function cancellableAsyncActivity(key: string): Promise<string> {
+  const acts = proxyActivities<typeof activities>({
+    startToCloseTimeout: '30s',
+    heartbeatTimeout: '30s',
+    retry: { maximumAttempts: 1 },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  const scope = new CancellationScope();
+  const running = scope.run(() => acts.completeAsynchronously(key));
+  setHandler(unblockSignal, () => scope.cancel());
+  try {
+    return await running;
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof CancelledFailure) return 'activity cancelled';
+    throw err;
+  }
 }

@@ -97,15 +97,30 @@ function ownWorkflowModule(): string {
 }
 
 function packageVersion(pkgJson: string): string {
-  const parsed: unknown = JSON.parse(readFileSync(pkgJson, 'utf8'));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(pkgJson, 'utf8'));
+  } catch {
+    return 'unknown';
+  }
   return typeof parsed === 'object' && parsed !== null && typeof (parsed as { version?: unknown }).version === 'string'
     ? (parsed as { version: string }).version
     : 'unknown';
 }
 
+/** The nearest tsconfig.json above the workflows: its `paths` and settings steer resolution. */
+function nearestTsconfig(from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'tsconfig.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 function optionsKey(o: NormalizedOptions, runtimeDir: string): string {
   return JSON.stringify({
     format: BUNDLE_FORMAT,
+    temporalNative: packageVersion(resolve(__dirname, '..', '..', '..', '..', 'package.json')),
     esbuild: esbuild.version,
     workflowRuntime: packageVersion(join(runtimeDir, 'package.json')),
     runtimeDir,
@@ -276,7 +291,8 @@ async function build(o: NormalizedOptions, runtimeDir: string): Promise<{ bundle
           ],
         })
       : undefined;
-  return { bundle: { code, sourceMap }, inputs: [...new Set([...user.inputs, ...runtime.inputs])] };
+  const tsconfig = nearestTsconfig(userDir);
+  return { bundle: { code, sourceMap }, inputs: [...new Set([...user.inputs, ...runtime.inputs, ...(tsconfig ? [tsconfig] : [])])] };
 }
 
 /**

@@ -11,6 +11,11 @@
     'cflags_cc!': ['-fno-exceptions', '-fno-rtti', '-std=gnu++17', '-std=gnu++14'],
     'cflags!': ['-fno-exceptions'],
     'include_dirs': ['<(core_bridge_include)'],
+    'xcode_settings': {
+      'GCC_ENABLE_CPP_EXCEPTIONS': 'YES',
+      'CLANG_CXX_LANGUAGE_STANDARD': 'c++17',
+      'MACOSX_DEPLOYMENT_TARGET': '11.0',
+    },
     'conditions': [
       ['sanitize==1', {
         'cflags_cc': ['-fsanitize=address', '-fno-omit-frame-pointer', '-g', '-O1'],
@@ -44,7 +49,9 @@
       'target_name': 'temporalio_sdk_core_c_bridge',
       'type': 'shared_library',
       'product_prefix': 'lib',
-      'product_extension': 'so',
+      'conditions': [
+        ['OS=="mac"', {'product_extension': 'dylib'}, {'product_extension': 'so'}],
+      ],
       'product_dir': '<(PRODUCT_DIR)',
       'sources': [
         'test/fake-core/byte_arrays.cc',

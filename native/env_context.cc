@@ -169,11 +169,12 @@ void EnvContext::Teardown(Napi::Env env) {
       call->Abandon(env, env.Undefined());
     }
   }
-  // 2. JS objects let go of their handles; workers begin the shutdown order.
-  std::set<JsOwner*> owners = owners_;
-  for (JsOwner* owner : owners) owner->DropJsRef();
+  // 2. Workers begin the shutdown order, then JS objects let go of their handles (an idle
+  //    worker is freed right here, after its shutdown was initiated).
   std::set<TeardownWorker*> workers = workers_;
   for (TeardownWorker* worker : workers) worker->TeardownInitiate();
+  std::set<JsOwner*> owners = owners_;
+  for (JsOwner* owner : owners) owner->DropJsRef();
 
   // 3. Drain callbacks until nothing is in flight (or the wait ends). Completing calls releases
   //    their handle references, which frees workers, then connections, and the runtime last.

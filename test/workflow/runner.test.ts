@@ -119,6 +119,12 @@ describe.each<WorkflowIsolation>(['shared-realm', 'realm-per-workflow'])('Workfl
     expect(failed?.failWorkflowExecution?.failure?.applicationFailureInfo?.type).toBe('OrderRejected');
   });
 
+  it('fails the workflow execution for error types listed in workflowFailureErrorTypes', async () => {
+    const r = runner({ workflowFailureErrorTypes: { throwsOrderInvalid: ['OrderInvalid'] } });
+    const [failed] = commandsOf(await r.activate(new ActivationBuilder('run-failure-types').start('throwsOrderInvalid')));
+    expect(failed?.failWorkflowExecution?.failure?.message).toBe('order 42 is invalid');
+  });
+
   it('fails the workflow task on a promise rejection that workflow code left unhandled', async () => {
     const failure = failureOf(await runner().activate(new ActivationBuilder('run-floating').start('floatingRejection')));
     expect(failure.message).toContain('nobody handles this');

@@ -27,6 +27,8 @@ export interface WorkflowActivationLoopOptions {
   readonly isolateExecutionTimeoutMs?: number;
   readonly registeredActivityNames?: Iterable<string>;
   readonly sinks?: InjectedSinks;
+  /** Error class names that fail the workflow execution instead of the task, by type (`'*'`: all). */
+  readonly workflowFailureErrorTypes?: Readonly<Record<string, readonly string[]>>;
   /** Heap bytes above which idle cached workflows are evicted (default 70 % of the heap limit). */
   readonly maxCacheHeapBytes?: number;
   /** A failure the worker cannot continue after (poll or completion refused by the core). */
@@ -80,6 +82,7 @@ export class WorkflowActivationLoop {
       registeredActivityNames: options.registeredActivityNames,
       logger: options.logger,
       sinks: options.sinks,
+      workflowFailureErrorTypes: options.workflowFailureErrorTypes,
       onEvict: (runId, reason) => this.requestEviction(runId, reason),
     });
   }

@@ -37,6 +37,11 @@ export interface WorkflowRunnerOptions {
    * tell the core, e.g. `coreWorker.requestWorkflowEviction(runId)`.
    */
   onEvict?: (runId: string, reason: EvictionReason) => void;
+  /**
+   * Error class names that fail the workflow *execution* (instead of the workflow task), by
+   * workflow type; `'*'` applies to every type.
+   */
+  workflowFailureErrorTypes?: Readonly<Record<string, readonly string[]>>;
   /** Where V8's compiled code of the bundle is kept between processes (`false`: nowhere). */
   codeCacheDir?: string | false;
   /** How executions are separated; see {@link WorkflowIsolation}. Default `shared-realm`. */
@@ -223,6 +228,7 @@ export class WorkflowRunner {
           registeredActivityNames: this.registeredActivityNames,
           getTimeOfDay: () => BigInt(Date.now()) * 1_000_000n,
           stackTracesEnabled: false,
+          failureExceptionTypeNames: this.failureExceptionTypeNames(info.workflowType),
         },
       ]);
     } catch (error) {
@@ -231,6 +237,13 @@ export class WorkflowRunner {
       throw error;
     }
     return new WorkflowInstance(sandbox, info);
+  }
+
+  private failureExceptionTypeNames(workflowType: string): string[] | undefined {
+    const byType = this.options.workflowFailureErrorTypes;
+    if (!byType) return undefined;
+    const names = new Set([...(byType['*'] ?? []), ...(byType[workflowType] ?? [])]);
+    return names.size > 0 ? [...names] : undefined;
   }
 
   private sourceMap(): unknown {

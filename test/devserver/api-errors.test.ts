@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
+import Long from 'long';
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import { startDevServer, type RunningDevServer } from '../../lib/devserver';
@@ -47,7 +48,7 @@ describe('namespaces', () => {
   });
 
   it('registers a namespace once and refuses a duplicate with ALREADY_EXISTS', async () => {
-    await svc().registerNamespace({ namespace: 'third', workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    await svc().registerNamespace({ namespace: 'third', workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
     expect((await svc().describeNamespace({ namespace: 'third' })).namespaceInfo?.name).toBe('third');
     expect((await grpcError(svc().registerNamespace({ namespace: 'third' }))).code).toBe(status.ALREADY_EXISTS);
   });
@@ -73,7 +74,7 @@ describe('bad requests name the field', () => {
         workflowId: 'neg',
         workflowType: { name: 'w' },
         taskQueue: { name: 'q' },
-        workflowRunTimeout: { seconds: -5 },
+        workflowRunTimeout: { seconds: Long.fromNumber(-5) },
       }),
     );
     expect(e.code).toBe(status.INVALID_ARGUMENT);

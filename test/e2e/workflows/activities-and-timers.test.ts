@@ -2,6 +2,7 @@
  * Our worker runs `@temporalio/workflow` workflows against the dev server: activities (sequential,
  * parallel, local), timers and conditions.
  */
+import type { Workflow } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes, startWorkflowTestEnvironment, type WorkflowTestEnvironment } from './environment';
 import {
@@ -25,7 +26,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function start<T extends (...args: never[]) => Promise<unknown>>(workflow: T, label: string, args: Parameters<T>) {
+function start<T extends Workflow>(workflow: T, label: string, args: Parameters<T>) {
   return env.client.workflow.start(workflow, { taskQueue: env.taskQueue, workflowId: env.workflowId(label), args });
 }
 

@@ -2,6 +2,7 @@
  * Our worker runs cancellation scopes, child workflows and continue-as-new of
  * `@temporalio/workflow` workflows.
  */
+import type { Workflow } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledFailure, WorkflowFailedError } from '../../../lib';
 import { eventTypes, rejectionOf, startWorkflowTestEnvironment, type WorkflowTestEnvironment } from './environment';
@@ -26,7 +27,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function start<T extends (...args: never[]) => Promise<unknown>>(workflow: T, label: string, args: Parameters<T>) {
+function start<T extends Workflow>(workflow: T, label: string, args: Parameters<T>) {
   return env.client.workflow.start(workflow, { taskQueue: env.taskQueue, workflowId: env.workflowId(label), args });
 }
 

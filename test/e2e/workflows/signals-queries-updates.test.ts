@@ -61,7 +61,7 @@ describe('updates', () => {
     const handle = await startCart('update-validator');
     const err = await rejectionOf(handle.executeUpdate(addItemAndCount, { args: ['  '] }));
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(err.cause?.message).toBe('item must not be blank');
+    expect((err.cause as Error | undefined)?.message).toBe('item must not be blank');
     expect(await handle.query(items)).toEqual([]);
     const history = await handle.fetchHistory();
     expect(JSON.stringify(history.events)).not.toContain('item must not be blank');

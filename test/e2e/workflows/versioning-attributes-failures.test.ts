@@ -3,6 +3,8 @@
  * workflows started by the official `@temporalio/client` as well as ours.
  */
 import { Client as OfficialClient, Connection as OfficialConnection } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure, TimeoutFailure, WorkflowFailedError } from '../../../lib';
 import { eventTypes, rejectionOf, startWorkflowTestEnvironment, type WorkflowTestEnvironment } from './environment';
@@ -27,12 +29,12 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function start<T extends (...args: never[]) => Promise<unknown>>(workflow: T, label: string, args: Parameters<T>) {
+function start<T extends Workflow>(workflow: T, label: string, args: Parameters<T>) {
   return env.client.workflow.start(workflow, { taskQueue: env.taskQueue, workflowId: env.workflowId(label), args });
 }
 
 /** The details (decoded as text) of the patch markers `patched`/`deprecatePatch` recorded in a history. */
-function patchMarkers(history: Awaited<ReturnType<Awaited<ReturnType<typeof start>>['fetchHistory']>>): string[] {
+function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
   return (history.events ?? [])
     .map((event) => event.markerRecordedEventAttributes)
     .filter((marker) => marker?.markerName === 'core_patch')

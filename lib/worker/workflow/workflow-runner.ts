@@ -144,7 +144,13 @@ export class WorkflowRunner {
   private async runActivation(runId: string, activation: Activation): Promise<Completion> {
     const jobs = activation.jobs ?? [];
     if (jobs.some((j) => j.removeFromCache != null)) {
-      this.cache.delete(runId);
+      try {
+        this.cache.delete(runId);
+      } catch (error) {
+        // The run is gone from the cache either way; a failing disposal hook must not keep the
+        // core waiting for the eviction's completion.
+        this.options.logger?.warn('Workflow disposal failed during eviction', { runId, error });
+      }
       return { runId, successful: {} };
     }
     let instance = this.cache.get(runId);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundleCache, defaultCacheDir, digest, type BundleInput } from './bundle-cache';
-import { bundleGlobalName, failureConverterModule, payloadConverterModule, runtimeEntrySource, userEntrySource, userGlobalName, joinParts } from './entry';
+import { bundleGlobalName, joinParts, payloadConverterModule, runtimeEntrySource, userEntrySource, userGlobalName } from './entry';
 import { DisallowedModuleError, WorkflowBundleError, type DisallowedImport } from './errors';
 import { classifyImport, shimSource } from './module-policy';
 import type { BundleOptions, WorkflowBundle } from './types';

@@ -14,6 +14,7 @@ import { approve, awaitApproval, greet, refuse, shoutAll, withPatch } from './fi
 export const fixtures = {
   original: path.join(__dirname, 'fixtures', 'workflows.ts'),
   changed: path.join(__dirname, 'fixtures', 'workflows-changed.ts'),
+  next: path.join(__dirname, 'fixtures', 'workflows-next.ts'),
 };
 
 export interface RecordedHistory {
@@ -25,6 +26,8 @@ export interface RecordedHistory {
 export interface RecordedHistories {
   /** One history per workflow of `fixtures/workflows.ts`, recorded on our worker. */
   readonly ours: RecordedHistory[];
+  /** `awaitApproval` fetched while it still waits for its signal. */
+  readonly open: RecordedHistory;
   /** `greet`, recorded on the official `@temporalio/worker`. */
   readonly official: RecordedHistory;
 }
@@ -45,7 +48,7 @@ export async function recordHistories(): Promise<RecordedHistories> {
       handleSignals: false,
     });
     const options = (label: string) => ({ taskQueue, workflowId: `${label}-${randomUUID()}` });
-    const ours = await worker.runUntil(async () => {
+    const { closed, open } = await worker.runUntil(async () => {
       const approval = await client.workflow.start(awaitApproval, options('await-approval'));
       await approval.signal(approve, true);
       const handles: Array<[string, WorkflowHandle]> = [
@@ -55,10 +58,11 @@ export async function recordHistories(): Promise<RecordedHistories> {
         ['refuse', await client.workflow.start(refuse, { ...options('refuse'), args: ['no stock'] })],
         ['withPatch', await client.workflow.start(withPatch, { ...options('with-patch'), args: ['pat'] })],
       ];
-      return Promise.all(handles.map(([workflowType, handle]) => closedHistory(workflowType, handle)));
+      const closed = await Promise.all(handles.map(([workflowType, handle]) => closedHistory(workflowType, handle)));
+      return { closed, open: await openHistory(client.workflow.start(awaitApproval, options('open-approval'))) };
     });
     const official = await recordOnOfficialWorker(client, server.address, server.namespace);
-    return { ours, official };
+    return { ours: closed, open, official };
   } finally {
     await connection.close();
     await server.stop();
@@ -88,4 +92,18 @@ async function recordOnOfficialWorker(client: Client, address: string, namespace
 async function closedHistory(workflowType: string, handle: WorkflowHandle): Promise<RecordedHistory> {
   await handle.result().catch(() => undefined);
   return { workflowType, workflowId: handle.workflowId, history: await handle.fetchHistory() };
+}
+
+/** Fetches the history of a workflow that is waiting (its timer started), then lets it finish. */
+async function openHistory(started: Promise<WorkflowHandle<typeof awaitApproval>>): Promise<RecordedHistory> {
+  const handle = await started;
+  for (;;) {
+    const history = await handle.fetchHistory();
+    if (history.events?.some((e) => e.timerStartedEventAttributes)) {
+      await handle.signal(approve, false);
+      await handle.result();
+      return { workflowType: 'awaitApproval', workflowId: handle.workflowId, history };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

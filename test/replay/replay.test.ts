@@ -86,8 +86,19 @@ describe('replaying histories against the code that produced them', () => {
     expect(results[0].error).toBeInstanceOf(DeterminismViolationError);
   });
 
+  it('the history of a workflow that is still running replays cleanly', async () => {
+    await expect(runReplayHistory({ workflowsPath: fixtures.original }, recorded.open.history)).resolves.toBeUndefined();
+  });
+
   it('a history recorded on the official worker replays cleanly on ours', async () => {
     await expect(runReplayHistory({ workflowsPath: fixtures.original }, recorded.official.history)).resolves.toBeUndefined();
+  });
+});
+
+describe('replaying histories against replay-safe edits', () => {
+  it('every history replays cleanly against code with a deprecated patch and changed results', async () => {
+    const results = await collect(runReplayHistories({ workflowsPath: fixtures.next }, recorded.ours));
+    expect(results.map((r) => [r.workflowId, r.error])).toEqual(recorded.ours.map(({ workflowId }) => [workflowId, undefined]));
   });
 });
 

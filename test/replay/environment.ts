@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { Client, Connection, type WorkflowHandle } from '../../lib/client';
 import { DevServer } from '../../lib/testing';
+import { ZlibPayloadCodec } from '../../lib/converter';
 import { ConsoleLogger, Worker } from '../../lib/worker';
 import * as activities from './fixtures/activities';
 import { approve, awaitApproval, greet, refuse, shoutAll, withPatch } from './fixtures/workflows';
@@ -30,7 +31,12 @@ export interface RecordedHistories {
   readonly open: RecordedHistory;
   /** `greet`, recorded on the official `@temporalio/worker`. */
   readonly official: RecordedHistory;
+  /** `greet`, recorded by a worker and client whose payloads go through {@link codec}. */
+  readonly encoded: RecordedHistory;
 }
+
+/** The codec of the `encoded` history; `alwaysEncode` so even short payloads are compressed. */
+export const codec = new ZlibPayloadCodec({ alwaysEncode: true });
 
 export async function recordHistories(): Promise<RecordedHistories> {
   const server = await DevServer.start({ port: 0 });
@@ -62,7 +68,8 @@ export async function recordHistories(): Promise<RecordedHistories> {
       return { closed, open: await openHistory(client.workflow.start(awaitApproval, options('open-approval'))) };
     });
     const official = await recordOnOfficialWorker(client, server.address, server.namespace);
-    return { ours: closed, open, official };
+    const encoded = await recordWithCodec(connection, server.namespace);
+    return { ours: closed, open, official, encoded };
   } finally {
     await connection.close();
     await server.stop();
@@ -106,4 +113,23 @@ async function openHistory(started: Promise<WorkflowHandle<typeof awaitApproval>
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+async function recordWithCodec(connection: Connection, namespace: string): Promise<RecordedHistory> {
+  const dataConverter = { payloadCodecs: [codec] };
+  const client = new Client({ connection, namespace, dataConverter });
+  const taskQueue = `replay-codec-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    workflowsPath: fixtures.original,
+    activities,
+    dataConverter,
+    logger: new ConsoleLogger('WARN'),
+    handleSignals: false,
+  });
+  return worker.runUntil(async () =>
+    closedHistory('greet', await client.workflow.start(greet, { taskQueue, workflowId: `encoded-greet-${randomUUID()}`, args: ['cy'] })),
+  );
 }

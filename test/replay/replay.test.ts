@@ -18,7 +18,7 @@ import {
   type ReplayResult,
 } from '../../lib/worker/replay';
 import { Worker } from '../../lib/worker';
-import { fixtures, recordHistories, type RecordedHistories, type RecordedHistory } from './environment';
+import { codec, fixtures, recordHistories, type RecordedHistories, type RecordedHistory } from './environment';
 
 let recorded: RecordedHistories;
 let jsonDir: string;
@@ -92,6 +92,19 @@ describe('replaying histories against the code that produced them', () => {
 
   it('a history recorded on the official worker replays cleanly on ours', async () => {
     await expect(runReplayHistory({ workflowsPath: fixtures.original }, recorded.official.history)).resolves.toBeUndefined();
+  });
+});
+
+describe('payload codecs', () => {
+  it('a history whose payloads were encoded replays cleanly with the same codec', async () => {
+    const options = { workflowsPath: fixtures.original, dataConverter: { payloadCodecs: [codec] } };
+    await expect(runReplayHistory(options, recorded.encoded.history)).resolves.toBeUndefined();
+  });
+
+  it('without the codec the workflow cannot read its input and the replay fails with a ReplayError', async () => {
+    const err = await runReplayHistory({ workflowsPath: fixtures.original }, recorded.encoded.history).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplayError);
+    expect((err as Error).message).toMatch(/binary\/zlib/);
   });
 });
 

@@ -3,7 +3,7 @@
  * the worker answered (or the requested update stage is reached), bounded by the call's deadline.
  */
 import type { temporal } from '@temporalio/proto';
-import { alreadyCompleted, invalidArgument, notFound, queryFailed, requireString, workflowNotFound, ServiceError } from '../errors';
+import { alreadyCompleted, invalidArgument, notFound, queryFailed, requireString, unavailable, workflowNotFound, ServiceError } from '../errors';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { WorkflowStatus, enums } from '../proto';
 import type { Engine } from '../engine/engine';
@@ -106,6 +106,7 @@ export function interactiveHandlers(engine: Engine): Record<string, Handler> {
       }
       const { promise, cancel } = submitQuery(engine, exec, req.query!);
       const answer = await waitForQuery(promise, cancel, ctx);
+      if (engine.isStopped) throw unavailable('dev server is shutting down');
       if (!answer.ok) throw queryFailed(answer.message);
       return { queryResult: answer.result ?? undefined };
     },

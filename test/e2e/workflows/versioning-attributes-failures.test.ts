@@ -21,6 +21,9 @@ import {
 
 let env: WorkflowTestEnvironment;
 
+/** How long to wait for state that appears after a workflow task (generous: the machine may be busy). */
+const POLL = { timeout: 15_000, interval: 50 };
+
 beforeAll(async () => {
   env = await startWorkflowTestEnvironment();
 });
@@ -63,7 +66,7 @@ describe('patches', () => {
 describe('search attributes', () => {
   it('attributes upserted by the workflow show in describe()', async () => {
     const handle = await start(upsertAttributes, 'upsert-describe', ['gold', 3]);
-    await expect.poll(async () => (await handle.describe()).searchAttributes).toMatchObject({ CustomKeywordField: ['gold'], CustomIntField: [3] });
+    await expect.poll(async () => (await handle.describe()).searchAttributes, POLL).toMatchObject({ CustomKeywordField: ['gold'], CustomIntField: [3] });
     await handle.signal(checkout);
     expect(await handle.result()).toBe('gold/3');
   });
@@ -76,7 +79,7 @@ describe('search attributes', () => {
       for await (const info of env.client.workflow.list({ query: `CustomKeywordField = '${tier}'` })) ids.push(info.workflowId);
       return ids;
     };
-    await expect.poll(found).toEqual([handle.workflowId]);
+    await expect.poll(found, POLL).toEqual([handle.workflowId]);
     await handle.signal(checkout);
   });
 });
@@ -100,7 +103,7 @@ describe('workflow failures', () => {
   it('a plain Error fails the workflow task, not the workflow, and is retried', async () => {
     const handle = await start(plainError, 'plain-error', []);
     const failedTasks = async () => eventTypes(await handle.fetchHistory()).filter((t) => t === 'WorkflowTaskFailed').length;
-    await expect.poll(failedTasks).toBeGreaterThanOrEqual(1);
+    await expect.poll(failedTasks, POLL).toBeGreaterThanOrEqual(1);
     const history = await handle.fetchHistory();
     const failure = history.events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure;
     expect(failure?.message).toBe('plain error from workflow code');

@@ -138,6 +138,12 @@ describe('replaying histories against edited code', () => {
     await expect(runReplayHistory({ workflowsPath: fixtures.changed }, recorded.official.history)).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 
+  it('the same history replayed twice in one call is judged twice', async () => {
+    const greet = byType('greet');
+    const results = await collect(runReplayHistories({ workflowsPath: fixtures.changed }, [greet, greet]));
+    expect(results.map((r) => r.error?.constructor.name)).toEqual(['DeterminismViolationError', 'DeterminismViolationError']);
+  });
+
   it('runReplayHistories reports each history on its own and goes on after a failing one', async () => {
     const tampered = temporal.api.history.v1.History.fromObject(byType('greet').history);
     const scheduled = tampered.events.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes;

@@ -24,6 +24,8 @@ export interface HistoryAndWorkflowId {
 /** A history ready for the core. */
 export interface PreparedHistory {
   readonly workflowId: string;
+  /** The run id the core replays the history under (`originalExecutionRunId`), when recorded. */
+  readonly runId: string | undefined;
   readonly bytes: Uint8Array;
   readonly eventCount: number;
 }
@@ -49,9 +51,10 @@ export function prepareHistory(history: unknown, workflowId: unknown, field: str
     const name = temporal.api.enums.v1.EventType[first.eventType ?? 0] ?? String(first.eventType);
     throw new TypeError(`${field}: the first event must be EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, got ${name}`);
   }
-  const recordedId = first.workflowExecutionStartedEventAttributes?.workflowId;
+  const started = first.workflowExecutionStartedEventAttributes;
   return {
-    workflowId: (workflowId as string | undefined) ?? (recordedId || fallbackWorkflowId),
+    workflowId: (workflowId as string | undefined) ?? (started?.workflowId || fallbackWorkflowId),
+    runId: started?.originalExecutionRunId || undefined,
     bytes: history instanceof Uint8Array ? history : temporal.api.history.v1.History.encode(message).finish(),
     eventCount: message.events.length,
   };

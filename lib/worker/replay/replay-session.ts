@@ -113,7 +113,10 @@ export class ReplaySession {
     if (this.fatalError) throw this.workerFailure(this.fatalError.error);
     if (this.stopped) throw new ReplayError('The replay worker stopped before the history could be replayed');
     const outcome = new Promise<Outcome>((resolve) => (this.waiting = resolve));
-    this.observer.onEviction((eviction) => this.settle({ kind: 'evicted', eviction }));
+    this.observer.onEviction((eviction) => {
+      // Only this history's run ends this replay (a late eviction of an earlier run must not).
+      if (history.runId === undefined || eviction.runId === history.runId) this.settle({ kind: 'evicted', eviction });
+    });
     try {
       await this.replayer.pushHistory(history.workflowId, history.bytes);
     } catch (error) {

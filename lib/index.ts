@@ -75,3 +75,4 @@ export {
   type ActivityExecuteInput,
   type ActivityFunction,
 } from './worker';
+export { DeterminismViolationError, ReplayError, historyFromJSON, historyToJSON, type ReplayResult, type ReplayWorkerOptions } from './worker';

@@ -9,7 +9,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { attemptsOf } from './p2-support/activities';
-import { durationMs, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import { durationMs, eventTypes, eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import { activityWithDefaultRetryPolicy, cancelActivityInBackoff, flakyWithinScheduleToClose, retryingActivity } from './p2-support/workflows';
 
 const { RetryState } = temporal.api.enums.v1;
@@ -169,5 +169,26 @@ describe('phase 2 · activity retries', () => {
     // when a later command of that workflow task completes the workflow.
     const types = eventTypes(await handle.fetchHistory());
     expect(types.slice(-3)).toEqual(['ActivityTaskCancelRequested', 'ActivityTaskCanceled', 'WorkflowExecutionCompleted']);
+  });
+
+  it('describes an activity waiting in backoff with its next attempt and last failure', async () => {
+    const key = uniqueId('describe-backoff');
+    const handle = await env.client.workflow.start(retryingActivity, {
+      taskQueue: env.taskQueue,
+      workflowId: key,
+      args: [key, 99, 'Flaky', { initialIntervalMs: 60_000 }],
+    });
+    try {
+      const pending = await eventually(async () => {
+        const activities = (await handle.describe()).raw.pendingActivities ?? [];
+        return activities.length === 1 && activities[0].lastFailure ? activities[0] : undefined;
+      }, 'the first attempt to fail');
+      expect(pending.attempt).toBe(2);
+      expect(pending.state).toBe(temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED);
+      expect(pending.lastFailure?.message).toBe('attempt 1 fails');
+      expect(pending.activityType?.name).toBe('flaky');
+    } finally {
+      await handle.terminate('end of the backoff test');
+    }
   });
 });

@@ -216,13 +216,37 @@ describe('phase 2 · start delay', { timeout: 30_000 }, () => {
     expect(eventTypes(before)).toEqual(['WorkflowExecutionStarted']);
     const started = onlyEvent(before, 'WorkflowExecutionStarted');
     expect(durationMs(started.workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff)).toBe(1_000);
-    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const description = await handle.describe();
+    expect(description.status.name).toBe('RUNNING');
+    // The execution time is when the first task may run: the start time plus the delay.
+    expect(description.executionTime!.getTime() - description.startTime.getTime()).toBeCloseTo(1_000, -1);
 
     expect(await handle.result()).toBe('quick');
     const after = await handle.fetchHistory();
     const scheduled = after.events?.[1];
     expect(scheduled && eventTypes({ events: [scheduled] })).toEqual(['WorkflowTaskScheduled']);
     expect(durationMs(scheduled?.eventTime) - durationMs(started.eventTime)).toBeGreaterThanOrEqual(1_000 - 10);
+  });
+});
+
+describe('phase 2 · start delay and signals', { timeout: 30_000 }, () => {
+  // The real server: a plain signal is recorded but waits for the delay; SignalWithStart on a
+  // workflow still in its delay makes the first task available at once (request_response.proto).
+  it('keeps a plain signal sent during the start delay until the delay is over', async () => {
+    const handle = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId('delay-signal'), startDelay: '1s' });
+    await handle.signal(unblockSignal);
+    expect(eventTypes(await handle.fetchHistory())).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionSignaled']);
+    expect(await handle.result()).toBe('unblocked');
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(durationMs(events[2].eventTime) - durationMs(events[0].eventTime)).toBeGreaterThanOrEqual(1_000 - 10);
+  });
+
+  it('dispatches the first workflow task at once when signalWithStart reaches a workflow in its start delay', async () => {
+    const workflowId = uniqueId('delay-signal-with-start');
+    const handle = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId, startDelay: '1 hour' });
+    const again = await env.client.workflow.signalWithStart(waitsForSignal, { taskQueue: env.taskQueue, workflowId, signal: unblockSignal });
+    expect(again.signaledRunId).toBe(handle.firstExecutionRunId);
+    expect(await handle.result()).toBe('unblocked');
   });
 });
 

@@ -108,6 +108,16 @@ describe('payload codecs', () => {
   });
 });
 
+describe('workflow interceptors', () => {
+  it('interceptor modules run during replay (one that renames an activity breaks determinism)', async () => {
+    const renaming = path.join(__dirname, 'fixtures', 'rename-activity-interceptor.ts');
+    const options = { workflowsPath: fixtures.original, interceptors: { workflowModules: [renaming] } };
+    const err = await runReplayHistory(options, byType('greet').history).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeterminismViolationError);
+    expect((err as Error).message).toContain("activity command 'exclaim'");
+  });
+});
+
 describe('replaying histories against replay-safe edits', () => {
   it('every history replays cleanly against code with a deprecated patch and changed results', async () => {
     const results = await collect(runReplayHistories({ workflowsPath: fixtures.next }, recorded.ours));

@@ -63,6 +63,18 @@ describe('replaying histories against the code that produced them', () => {
     expect(results.map((r) => r.error)).toEqual(recorded.ours.map(() => undefined));
   });
 
+  it('histories can come from an async iterable, e.g. streamed from files one at a time', async () => {
+    async function* fromDisk() {
+      for (const { workflowId, history } of recorded.ours) {
+        const file = path.join(jsonDir, `stream-${workflowId}.json`);
+        await writeFile(file, historyToJSON(history));
+        yield { workflowId, history: JSON.parse(await readFile(file, 'utf8')) as { events: unknown[] } };
+      }
+    }
+    const results = await collect(runReplayHistories({ workflowsPath: fixtures.original }, fromDisk()));
+    expect(results.map((r) => [r.workflowId, r.error])).toEqual(recorded.ours.map(({ workflowId }) => [workflowId, undefined]));
+  });
+
   it('a history in parsed JSON with the short enum names of older tools replays cleanly', async () => {
     const json = JSON.parse(historyToJSON(byType('greet').history)) as { events: Array<{ eventType: string }> };
     for (const event of json.events) {

@@ -9,8 +9,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { attemptsOf } from './p2-support/activities';
-import { durationMs, eventTypes, eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { activityWithDefaultRetryPolicy, cancelActivityInBackoff, flakyWithinScheduleToClose, retryingActivity } from './p2-support/workflows';
+import { durationMs, eventTypes, eventsOfType, eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import { activityWithDefaultRetryPolicy, cancelActivityInBackoff, parallelFlakyActivities, flakyWithinScheduleToClose, retryingActivity } from './p2-support/workflows';
 
 const { RetryState } = temporal.api.enums.v1;
 
@@ -190,5 +190,13 @@ describe('phase 2 · activity retries', () => {
     } finally {
       await handle.terminate('end of the backoff test');
     }
+  });
+
+  it('retries ten parallel activities independently', async () => {
+    const key = uniqueId('parallel-retries');
+    const results = await env.client.workflow.execute(parallelFlakyActivities, { taskQueue: env.taskQueue, workflowId: key, args: [key, 10] });
+    expect(results).toEqual(Array.from({ length: 10 }, () => 2));
+    const history = await env.client.workflow.getHandle(key).fetchHistory();
+    expect(eventsOfType(history, 'ActivityTaskCompleted')).toHaveLength(10);
   });
 });

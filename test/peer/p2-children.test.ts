@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, ChildWorkflowFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, ChildWorkflowFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import {
@@ -18,6 +18,7 @@ import {
   parentOfGreetingChild,
   parentOfRetriedChild,
   parentOfTimedOutChild,
+  parentWaitingOnChild,
 } from './p2-support/workflows';
 
 const { StartChildWorkflowExecutionFailedCause } = temporal.api.enums.v1;
@@ -194,5 +195,35 @@ describe('phase 2 · child workflows', () => {
     const childFailure = (err as WorkflowFailedError).cause as ChildWorkflowFailure;
     expect(childFailure).toBeInstanceOf(ChildWorkflowFailure);
     expect(childFailure.cause).toBeInstanceOf(TimeoutFailure);
+  });
+
+  it("lists a running child in the parent's describe", async () => {
+    const childId = uniqueId('pending-child');
+    const parent = await env.client.workflow.start(blockedParentWithChild, { taskQueue: env.taskQueue, workflowId: uniqueId('parent-describe'), args: [childId] });
+    try {
+      const pending = await eventually(async () => {
+        const children = (await parent.describe()).raw.pendingChildren ?? [];
+        return children.length === 1 ? children[0] : undefined;
+      }, 'the child to be pending');
+      expect(pending.workflowId).toBe(childId);
+      expect(pending.workflowTypeName).toBe('blockedChild');
+      expect(pending.runId).toBeTruthy();
+    } finally {
+      await parent.terminate('end of the describe test');
+    }
+  });
+
+  it('cancels the child of a workflow cancelled by the client, and the parent ends cancelled', async () => {
+    const childId = uniqueId('child-of-cancelled');
+    const parent = await env.client.workflow.start(parentWaitingOnChild, { taskQueue: env.taskQueue, workflowId: uniqueId('cancelled-parent'), args: [childId] });
+    await eventuallyStatus(childId, 'RUNNING');
+    await parent.cancel();
+    const err = await parent.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    await eventuallyStatus(childId, 'CANCELLED');
   });
 });

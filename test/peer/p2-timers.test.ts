@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes, eventsOfType, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { cancelledTimerScope, conditionWithTimeout, sleeper, unblockSignal } from './p2-support/workflows';
+import { cancelledTimerScope, conditionWithTimeout, manyTimers, sleeper, unblockSignal } from './p2-support/workflows';
 
 let env: P2Env;
 
@@ -88,5 +88,16 @@ describe('phase 2 · timers', () => {
     const canceled = onlyEvent(history, 'TimerCanceled').timerCanceledEventAttributes;
     expect(canceled?.timerId).toBe(longTimer.timerStartedEventAttributes?.timerId);
     expect(Number(canceled?.startedEventId)).toBe(Number(longTimer.eventId));
+  });
+
+  it('fires twenty concurrent timers in the order of their deadlines', async () => {
+    const handle = await env.client.workflow.start(manyTimers, { taskQueue: env.taskQueue, workflowId: uniqueId('many-timers'), args: [20] });
+    const fired = await handle.result();
+    const durations = fired.map((i) => 20 + ((i * 37) % 200));
+    expect(durations).toEqual([...durations].sort((a, b) => a - b));
+    expect(fired).toHaveLength(20);
+    const history = await handle.fetchHistory();
+    expect(eventsOfType(history, 'TimerStarted')).toHaveLength(20);
+    expect(eventsOfType(history, 'TimerFired')).toHaveLength(20);
   });
 });

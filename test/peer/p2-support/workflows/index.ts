@@ -71,6 +71,19 @@ export async function conditionWithTimeout(timeoutMs: number): Promise<boolean> 
   return await condition(() => unblocked, timeoutMs);
 }
 
+/** Sleeps `count` timers at once with different durations; returns the order in which they fired. */
+export async function manyTimers(count: number): Promise<number[]> {
+  const fired: number[] = [];
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      sleep(20 + ((i * 37) % 200)).then(() => {
+        fired.push(i);
+      }),
+    ),
+  );
+  return fired;
+}
+
 /** Starts a one-minute timer in a scope, cancels the scope after a short timer, reports the outcome. */
 export async function cancelledTimerScope(): Promise<string> {
   const scope = new CancellationScope();
@@ -109,6 +122,12 @@ function timedActivities(timeouts: TimeoutArgs, retry: RetryArgs) {
     heartbeatTimeout: timeouts.heartbeatMs,
     retry: { maximumAttempts: retry.maximumAttempts, initialInterval: retry.initialIntervalMs ?? 50, backoffCoefficient: 1 },
   });
+}
+
+/** Runs `count` activities in parallel, each failing once before it succeeds. */
+export async function parallelFlakyActivities(key: string, count: number): Promise<number[]> {
+  const acts = proxyActivities<typeof activities>({ startToCloseTimeout: '10s', retry: { initialInterval: 20, backoffCoefficient: 1 } });
+  return await Promise.all(Array.from({ length: count }, (_, i) => acts.flaky(`${key}-${i}`, 1, 'Flaky')));
 }
 
 export async function slowFirstAttemptActivity(key: string, sleepMs: number, timeouts: TimeoutArgs, retry: RetryArgs): Promise<number> {
@@ -260,6 +279,12 @@ export async function parentLeavesChild(childId: string, policy: 'TERMINATE' | '
 /** Runs `countdown(2)` as a child: the child continues as new twice before it returns. */
 export async function parentOfContinuingChild(): Promise<string> {
   return await executeChild(countdown, { args: [2], workflowId: `${workflowInfo().workflowId}-child` });
+}
+
+/** Waits on a blocked child; cancelling this workflow cancels the child, then this run ends cancelled. */
+export async function parentWaitingOnChild(childId: string): Promise<never> {
+  await executeChild(blockedChild, { workflowId: childId });
+  throw new Error('unreachable: the blocked child completed');
 }
 
 /** A child whose first attempt fails, with a retry policy: the parent sees only the final result. */

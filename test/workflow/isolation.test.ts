@@ -22,9 +22,9 @@ const pristine: Observations = {
   symbolGlobalSeen: false,
 };
 
-async function run(runner: WorkflowRunner, runId: string, type: string, args: unknown[] = []): Promise<Observations> {
+async function run<T = Observations>(runner: WorkflowRunner, runId: string, type: string, args: unknown[] = []): Promise<T> {
   const [complete] = commandsOf(await runner.activate(new ActivationBuilder(runId).start(type, args)));
-  return fromPayload(complete?.completeWorkflowExecution?.result) as Observations;
+  return fromPayload(complete?.completeWorkflowExecution?.result) as T;
 }
 
 describe.each<WorkflowIsolation>(['shared-realm', 'realm-per-workflow'])('workflow isolation (%s)', (workflowIsolation) => {
@@ -46,6 +46,15 @@ describe.each<WorkflowIsolation>(['shared-realm', 'realm-per-workflow'])('workfl
     await run(runner, 'iso-6', 'leaveTraces', ['sixth']);
     expect(runner.isCached('iso-5') && runner.isCached('iso-6')).toBe(true);
     expect(await run(runner, 'iso-7', 'observeOnly')).toEqual({ ...pristine, moduleExecutions: 0 });
+  });
+
+  it('gives every execution the original values of built-in properties another one changed', async () => {
+    const runner = new WorkflowRunner({ bundle, taskQueue: 'test', workflowIsolation });
+    type Seen = { stackTraceLimit: number; objectToString: string };
+    const first = await run<Seen>(runner, 'iso-changes-1', 'changesBuiltins');
+    const second = await run<Seen>(runner, 'iso-changes-2', 'changesBuiltins');
+    expect(second).toEqual(first);
+    expect(first.objectToString).toBe('[object Array]');
   });
 
   it('leaves the host realm untouched by prototype and global mutations inside workflows', async () => {

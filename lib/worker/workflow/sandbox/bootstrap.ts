@@ -133,18 +133,32 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
   const leaves = new Set();
   const skipped = new Set(['globalThis', '__TEMPORAL__', '__temporal_globalSandboxDestructors']);
 
+  // Changes workflow code made to shared built-ins, to be reported and undone by detectLeaks().
+  const changed = [];
+
   function tame(object, key, descriptor) {
-    const value = descriptor.value;
+    let value = descriptor.value;
     Object.defineProperty(object, key, {
       get() { return value; },
       set(newValue) {
-        if (this === object) throw new TypeError('Cannot assign to shared built-in property ' + String(key) + ' in a workflow');
-        Object.defineProperty(this, key, { value: newValue, writable: true, enumerable: true, configurable: true });
+        if (this !== object) {
+          Object.defineProperty(this, key, { value: newValue, writable: true, enumerable: true, configurable: true });
+          return;
+        }
+        // Assigning the shared property itself: allowed for the rest of this activation (so the
+        // workflow behaves as it would in a realm of its own), then undone and reported.
+        const original = value;
+        changed.push({ label: describe(object) + String(key), undo() { value = original; } });
+        value = newValue;
       },
       enumerable: descriptor.enumerable,
       configurable: false,
     });
   }
+
+  // Writable data that engines read directly (Error.stackTraceLimit is read without invoking
+  // accessors) stays a plain writable property and is compared against its value at hardening.
+  const watched = [];
 
   // Only objects of this realm are hardened; host objects reachable from it are none of its business.
   const ownRealm = (object) => object === Object.prototype || object instanceof Object;
@@ -157,6 +171,8 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
       const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
       if ('value' in descriptor && descriptor.writable && (tamed.includes(key) || tamedEverywhere.includes(key))) {
         tame(object, key, descriptor);
+      } else if ('value' in descriptor && descriptor.writable && typeof descriptor.value !== 'function' && (descriptor.value === null || typeof descriptor.value !== 'object')) {
+        watched.push({ object, key, value: descriptor.value });
       } else if (descriptor.configurable) {
         Object.defineProperty(object, key, 'value' in descriptor ? { writable: false, configurable: false } : { configurable: false });
       } else if ('value' in descriptor && descriptor.writable) {
@@ -206,6 +222,15 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
   // other execution can see it; the host then moves the offending workflow into its own realm.
   function detectLeaks() {
     let leaks;
+    for (const change of changed.splice(0)) {
+      change.undo();
+      (leaks || (leaks = [])).push(change.label);
+    }
+    for (const { object, key, value } of watched) {
+      if (Object.is(object[key], value)) continue;
+      (leaks || (leaks = [])).push(describe(object) + String(key));
+      object[key] = value;
+    }
     for (const [object, keys] of containers) {
       const now = Reflect.ownKeys(object);
       if (now.length === keys.size) continue;

@@ -73,6 +73,12 @@ async function completedActivities(workflowId: string): Promise<number> {
   return eventTypes(history).filter((type) => type === 'ActivityTaskCompleted').length;
 }
 
+/** The identity of the worker that completed each workflow task, in order. */
+async function workflowTaskIdentities(workflowId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((e) => (e.workflowTaskCompletedEventAttributes ? [e.workflowTaskCompletedEventAttributes.identity ?? ''] : []));
+}
+
 it('a worker killed mid-way through 20 workflows is replaced by a new process that completes them all', async () => {
   const taskQueue = `worker-replacement-${randomUUID()}`;
   const first = await startWorkerProcess(taskQueue);
@@ -101,6 +107,12 @@ it('a worker killed mid-way through 20 workflows is replaced by a new process th
   const second = await startWorkerProcess(taskQueue);
   const results = await Promise.all(handles.map((h) => h.result()));
   expect(results).toEqual(Array.from({ length: WORKFLOWS }, (_, job) => Array.from({ length: STEPS }, (_, i) => `${job}.${i}`)));
+  // Both processes worked on every workflow: the first until it was killed, the second to the end.
+  const identities = await Promise.all(handles.map(async (h) => workflowTaskIdentities(h.workflowId)));
+  for (const ids of identities) {
+    expect(ids[0]).toMatch(new RegExp(`^${first.pid}@`));
+    expect(ids[ids.length - 1]).toMatch(new RegExp(`^${second.pid}@`));
+  }
 
   second.kill('SIGTERM');
   await exited(second);

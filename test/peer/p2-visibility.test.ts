@@ -9,8 +9,8 @@ import { status } from '@grpc/grpc-js';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { durationMs, eventTypes, eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { customInt, customKeyword } from './p2-support/search-attribute-keys';
-import { patchedWorkflow, quick, unblockSignal, upsertsMemo, upsertsSearchAttributes, upsertsThenRemoves, waitsForSignal } from './p2-support/workflows';
+import { customBool, customDatetime, customDouble, customInt, customKeyword, unregisteredKeyword } from './p2-support/search-attribute-keys';
+import { patchedWorkflow, quick, unblockSignal, upsertsMemo, upsertsUnregisteredAttribute, upsertsSearchAttributes, upsertsThenRemoves, waitsForSignal } from './p2-support/workflows';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
@@ -67,6 +67,54 @@ describe('phase 2 · search attributes', { timeout: 30_000 }, () => {
     expect(await listIds(`CustomKeywordField = '${keyword}' AND CustomIntField >= 40`)).toEqual([handle.workflowId]);
     onlyEvent(await handle.fetchHistory(), 'UpsertWorkflowSearchAttributes');
     await finish(handle);
+  });
+});
+
+describe('phase 2 · search attribute types and validation', { timeout: 30_000 }, () => {
+  it('round-trips double, bool and datetime attributes and filters on them', async () => {
+    const when = new Date('2030-01-02T03:04:05.678Z');
+    const handle = await env.client.workflow.start(quick, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('typed-values'),
+      typedSearchAttributes: [
+        { key: customDouble, value: 2.5 },
+        { key: customBool, value: true },
+        { key: customDatetime, value: when },
+      ],
+    });
+    await handle.result();
+    const attrs = (await handle.describe()).typedSearchAttributes;
+    expect(attrs.get(customDouble)).toBe(2.5);
+    expect(attrs.get(customBool)).toBe(true);
+    expect(attrs.get(customDatetime)?.toISOString()).toBe(when.toISOString());
+    const query = `WorkflowId = '${handle.workflowId}' AND CustomDoubleField > 2 AND CustomBoolField = true AND CustomDatetimeField >= '2030-01-01T00:00:00Z'`;
+    expect(await listIds(query)).toEqual([handle.workflowId]);
+    expect(await listIds(`WorkflowId = '${handle.workflowId}' AND CustomDatetimeField < '2030-01-01T00:00:00Z'`)).toEqual([]);
+  });
+
+  it('refuses to start a workflow with an unregistered search attribute', async () => {
+    const err = await env.client.workflow
+      .start(quick, { taskQueue: env.taskQueue, workflowId: uniqueId('unregistered-at-start'), typedSearchAttributes: [{ key: unregisteredKeyword, value: 'x' }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ServiceError);
+    expect(((err as ServiceError).cause as { code?: number } | undefined)?.code).toBe(status.INVALID_ARGUMENT);
+  });
+
+  it('fails the workflow task that upserts an unregistered search attribute', async () => {
+    const handle = await env.client.workflow.start(upsertsUnregisteredAttribute, { taskQueue: env.taskQueue, workflowId: uniqueId('unregistered-upsert') });
+    try {
+      const failed = await eventually(async () => {
+        const events = (await handle.fetchHistory()).events ?? [];
+        return events.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes ?? undefined;
+      }, 'the workflow task to fail');
+      expect(failed.cause).toBe(temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES);
+      expect(eventTypes(await handle.fetchHistory())).not.toContain('UpsertWorkflowSearchAttributes');
+    } finally {
+      await handle.terminate('end of the unregistered-upsert test');
+    }
   });
 });
 
@@ -139,6 +187,23 @@ describe('phase 2 · list and count', { timeout: 30_000 }, () => {
     expect(ordered.slice(0, 3)).toEqual([`${p}-c`, `${p}-b`, `${p}-a`]);
     expect(ordered).toHaveLength(4);
     await Promise.all([handles[0], handles[1], handles[3]].map(finish));
+  });
+
+  it('pages through a list in pages of two', async () => {
+    const tag = uniqueId('paged');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const handle = await env.client.workflow.start(quick, {
+        taskQueue: env.taskQueue,
+        workflowId: `${tag}-${i}`,
+        typedSearchAttributes: [{ key: customKeyword, value: tag }],
+      });
+      await handle.result();
+      ids.push(handle.workflowId);
+    }
+    const seen: string[] = [];
+    for await (const info of env.client.workflow.list({ query: `CustomKeywordField = '${tag}'`, pageSize: 2 })) seen.push(info.workflowId);
+    expect(seen.sort()).toEqual(ids.sort());
   });
 
   it('refuses a malformed list query with INVALID_ARGUMENT', async () => {
@@ -247,7 +312,8 @@ describe('phase 2 · start delay and signals', { timeout: 30_000 }, () => {
     const again = await env.client.workflow.signalWithStart(waitsForSignal, { taskQueue: env.taskQueue, workflowId, signal: unblockSignal });
     expect(again.signaledRunId).toBe(handle.firstExecutionRunId);
     expect(await handle.result()).toBe('unblocked');
-  });
+    // Without the skip the result would come only after the hour: fail at 10 s instead.
+  }, 10_000);
 });
 
 describe('phase 2 · OperatorService search attributes', { timeout: 30_000 }, () => {
@@ -268,5 +334,25 @@ describe('phase 2 · OperatorService search attributes', { timeout: 30_000 }, ()
     expect((await handle.describe()).typedSearchAttributes.get(key)).toBe('registered');
     expect(await listIds(`${name} = 'registered'`)).toEqual([handle.workflowId]);
     await finish(handle);
+  });
+
+  it('removes a custom search attribute, which then no longer lists', async () => {
+    const name = `P2Removable${Date.now()}`;
+    const operator = env.client.connection.operatorService;
+    await operator.addSearchAttributes({ namespace: env.server.namespace, searchAttributes: { [name]: IndexedValueType.INDEXED_VALUE_TYPE_INT } });
+    await operator.removeSearchAttributes({ namespace: env.server.namespace, searchAttributes: [name] });
+    const listed = await operator.listSearchAttributes({ namespace: env.server.namespace });
+    expect(listed.customAttributes?.[name]).toBeUndefined();
+  });
+
+  it('refuses to add a search attribute under a system name', async () => {
+    const operator = env.client.connection.operatorService;
+    const err = await operator
+      .addSearchAttributes({ namespace: env.server.namespace, searchAttributes: { WorkflowId: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD } })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect((err as { code?: number } | undefined)?.code).toBe(status.INVALID_ARGUMENT);
   });
 });

@@ -30,7 +30,7 @@ import {
   ActivityCancellationType,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import { customInt, customKeyword } from '../search-attribute-keys';
+import { customInt, customKeyword, unregisteredKeyword } from '../search-attribute-keys';
 
 /** Retry options a test passes in, so one workflow covers every retry-policy case. */
 export interface RetryArgs {
@@ -492,4 +492,11 @@ export async function cancellableAsyncActivity(key: string): Promise<string> {
     if (err instanceof ActivityFailure && err.cause instanceof CancelledFailure) return 'activity cancelled';
     throw err;
   }
+}
+
+/** Upserts a search attribute the server does not know; the server must fail the workflow task. */
+export async function upsertsUnregisteredAttribute(): Promise<string> {
+  upsertSearchAttributes([{ key: unregisteredKeyword, value: 'nope' }]);
+  await sleep(10);
+  return 'the upsert was accepted';
 }

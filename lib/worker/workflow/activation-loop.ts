@@ -6,6 +6,7 @@ import type { Payload, PayloadCodec } from '../../converter/types';
 import type { Logger } from '../logger';
 import type { WorkflowBundle } from './bundler/types';
 import { transformPayloads } from './payload-visitor';
+import type { WorkflowIsolation } from './sandbox/sandbox';
 import type { InjectedSinks } from './sinks';
 import { WorkflowRunner } from './workflow-runner';
 
@@ -27,6 +28,10 @@ export interface WorkflowActivationLoopOptions {
   readonly isolateExecutionTimeoutMs?: number;
   readonly registeredActivityNames?: Iterable<string>;
   readonly sinks?: InjectedSinks;
+  /** How workflow executions are separated (default `shared-realm`); see `WorkflowIsolation`. */
+  readonly workflowIsolation?: WorkflowIsolation;
+  /** Where V8's compiled code of the bundle is kept between processes (`false`: nowhere). */
+  readonly codeCacheDir?: string | false;
   /** Error class names that fail the workflow execution instead of the task, by type (`'*'`: all). */
   readonly workflowFailureErrorTypes?: Readonly<Record<string, readonly string[]>>;
   /** Heap bytes above which idle cached workflows are evicted (default 70 % of the heap limit). */
@@ -83,6 +88,8 @@ export class WorkflowActivationLoop {
       logger: options.logger,
       sinks: options.sinks,
       workflowFailureErrorTypes: options.workflowFailureErrorTypes,
+      workflowIsolation: options.workflowIsolation,
+      codeCacheDir: options.codeCacheDir,
       onEvict: (runId, reason) => this.requestEviction(runId, reason),
     });
   }

@@ -45,6 +45,21 @@ export class SharedRealmLeakError extends Error {
   }
 }
 
+/**
+ * Whether `error` is the engine refusing a change to a frozen built-in of the shared realm (adding
+ * to a non-extensible built-in, assigning a read-only one). Such a workflow needs a realm of its
+ * own; in one it would have succeeded.
+ */
+export function isSharedRealmViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return (
+    name === 'TypeError' &&
+    typeof message === 'string' &&
+    /object is not extensible|Cannot assign to read only property|Cannot redefine property|Cannot delete property|Cannot add property/.test(message)
+  );
+}
+
 /** One call a workflow made to a sink (`log`, user sinks), collected during an activation. */
 export interface SinkCall {
   ifaceName: string;
@@ -124,6 +139,7 @@ export class WorkflowInstance {
         return completion;
       });
     } catch (error) {
+      if (!this.sandbox.dedicated && isSharedRealmViolation(error)) this.leaked = [describe(error)];
       return { runId: this.runId, failed: { failure: this.toFailure(error) } };
     }
   }

@@ -5,7 +5,7 @@ import type { WorkflowBundle } from './bundler/types';
 import { SandboxFactory, type WorkflowIsolation, type WorkflowSandbox } from './sandbox/sandbox';
 import type { Realm } from './sandbox/realm';
 import { WorkflowCache, defaultMaxHeapBytes, type EvictionReason } from './workflow-cache';
-import { WorkflowInstance } from './workflow-instance';
+import { WorkflowInstance, isSharedRealmViolation } from './workflow-instance';
 import { MalformedActivationError, activationTime, workflowInfoFromActivation } from './workflow-info';
 import { hostErrorToFailure } from './host-failure';
 import { runSinkCalls, type InjectedSinks } from './sinks';
@@ -167,12 +167,7 @@ export class WorkflowRunner {
     try {
       let completion = await instance.activate(activation);
       if (instance.leaked) {
-        this.dedicatedTypes.add(instance.info.workflowType);
-        this.options.logger?.warn('Workflow changed shared realm state; its type now runs in realms of its own', {
-          runId,
-          workflowType: instance.info.workflowType,
-          properties: instance.leaked,
-        });
+        this.noteIsolationChange(runId, instance.info.workflowType, instance.leaked);
         if (created) {
           // Nothing but this activation has happened yet: redo it, transparently, in a realm of its own.
           this.cache.unpin(runId);
@@ -203,6 +198,11 @@ export class WorkflowRunner {
     }
   }
 
+  private noteIsolationChange(runId: string, workflowType: string, changes: readonly string[]): void {
+    this.dedicatedTypes.add(workflowType);
+    this.options.logger?.warn('Workflow changed shared realm state; its type now runs in realms of its own', { runId, workflowType, changes });
+  }
+
   /**
    * A call timed out in `realm`: whatever it was doing may be half done. Every execution in it is
    * evicted (the core replays them), and the workflow type at fault gets realms of its own so that
@@ -221,7 +221,8 @@ export class WorkflowRunner {
       throw new MalformedActivationError('jobs', `Workflow run ${runId} is not cached and the activation has no initializeWorkflow job`);
     }
     const info = workflowInfoFromActivation(activation, init, { namespace: this.options.namespace ?? 'default', taskQueue: this.options.taskQueue });
-    const sandbox = this.factory.create(runId, { dedicated: this.dedicatedTypes.has(info.workflowType) });
+    const dedicated = this.dedicatedTypes.has(info.workflowType);
+    const sandbox = this.factory.create(runId, { dedicated });
     try {
       sandbox.call('initRuntime', [
         {
@@ -240,6 +241,11 @@ export class WorkflowRunner {
     } catch (error) {
       sandbox.destroy();
       if (sandbox.realm.broken) this.resetRealm(sandbox.realm, info.workflowType);
+      if (!sandbox.dedicated && isSharedRealmViolation(error)) {
+        // Loading the workflow's modules changed a shared built-in: load them in a realm of their own.
+        this.noteIsolationChange(runId, info.workflowType, [String((error as Error).message)]);
+        return this.createInstance(runId, activation);
+      }
       throw error;
     }
     return new WorkflowInstance(sandbox, info);

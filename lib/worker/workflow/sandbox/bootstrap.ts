@@ -129,7 +129,7 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
     [Error.prototype, ['name', 'message', 'cause', 'stack']],
     [Function.prototype, ['name', 'bind', 'call', 'apply']],
   ]);
-  const containers = new Map();
+  let globalBaseline;
   const leaves = new Set();
   const skipped = new Set(['globalThis', '__TEMPORAL__', '__temporal_globalSandboxDestructors']);
 
@@ -163,9 +163,11 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
   // Only objects of this realm are hardened; host objects reachable from it are none of its business.
   const ownRealm = (object) => object === Object.prototype || object instanceof Object;
 
+  const locked = new Set();
+
   function lockContainer(object) {
-    if (containers.has(object) || !ownRealm(object)) return;
-    containers.set(object, new Set(Reflect.ownKeys(object)));
+    if (locked.has(object) || !ownRealm(object)) return;
+    locked.add(object);
     const tamed = tamedOn.get(object) || [];
     for (const key of Reflect.ownKeys(object)) {
       const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
@@ -188,6 +190,10 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
       }
       for (const accessor of [descriptor.get, descriptor.set]) if (accessor) leaves.add(accessor);
     }
+    // Additions to a shared built-in throw at once ("object is not extensible"); the host spots
+    // that failure and moves the workflow type to a realm of its own. Scanning every built-in for
+    // additions after each activation would cost more than the activation itself.
+    Object.preventExtensions(object);
   }
 
   function harden() {
@@ -211,15 +217,16 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
       }
     }
     for (const leaf of leaves) {
-      if (!containers.has(leaf) && ownRealm(leaf)) {
+      if (!locked.has(leaf) && ownRealm(leaf)) {
         try { Object.freeze(leaf); } catch { /* some host functions cannot be frozen; they carry no state */ }
       }
     }
-    containers.set(globalThis, globalKeys);
+    globalBaseline = globalKeys;
   }
 
-  // Anything added to a shared container by workflow code is removed and reported, so that no
-  // other execution can see it; the host then moves the offending workflow into its own realm.
+  // Anything workflow code added to the global object or changed in a watched built-in property is
+  // undone and reported before any other execution runs; the host then moves the offending
+  // workflow type into realms of its own.
   function detectLeaks() {
     let leaks;
     for (const change of changed.splice(0)) {
@@ -231,13 +238,13 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
       (leaks || (leaks = [])).push(describe(object) + String(key));
       object[key] = value;
     }
-    for (const [object, keys] of containers) {
-      const now = Reflect.ownKeys(object);
-      if (now.length === keys.size) continue;
+    // The global object cannot be made non-extensible (the vm module owns it): compare its keys.
+    const now = Reflect.ownKeys(globalThis);
+    if (globalBaseline !== undefined && now.length !== globalBaseline.size) {
       for (const key of now) {
-        if (keys.has(key)) continue;
-        (leaks || (leaks = [])).push((object === globalThis ? 'globalThis.' : describe(object)) + String(key));
-        try { delete object[key]; } catch { /* non-configurable additions stay; the realm is then retired */ }
+        if (globalBaseline.has(key)) continue;
+        (leaks || (leaks = [])).push('globalThis.' + String(key));
+        try { delete globalThis[key]; } catch { /* a non-configurable addition stays; the realm is then retired */ }
       }
     }
     return leaks;

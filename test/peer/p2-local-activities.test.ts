@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes, eventsOfType, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { longLocalActivity } from './p2-support/workflows';
+import { flakyLocalActivity, longLocalActivity } from './p2-support/workflows';
+import { attemptsOf } from './p2-support/activities';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 
 let env: P2Env;
 
@@ -36,5 +39,31 @@ describe('phase 2 · local activities', () => {
     const marker = onlyEvent(history, 'MarkerRecorded').markerRecordedEventAttributes;
     expect(marker?.markerName).toBe('core_local_activity');
     expect(types.at(-1)).toBe('WorkflowExecutionCompleted');
+  });
+
+  it('retries a failing local activity on the worker and records one marker for the final attempt', async () => {
+    const key = uniqueId('local-retries');
+    const handle = await env.client.workflow.start(flakyLocalActivity, { taskQueue: env.taskQueue, workflowId: key, args: [key, 2, 'Flaky'] });
+    expect(await handle.result()).toBe(3);
+    expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1, 2, 3]);
+    expect(eventsOfType(await handle.fetchHistory(), 'MarkerRecorded')).toHaveLength(1);
+  });
+
+  it('fails the workflow when a local activity fails with a non-retryable type, after one attempt', async () => {
+    const key = uniqueId('local-fatal');
+    const err = await env.client.workflow
+      .execute(flakyLocalActivity, { taskQueue: env.taskQueue, workflowId: key, args: [key, 99, 'Fatal'] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    // The worker builds this failure itself (the server only stores the command's failure); SDK 1.24
+    // reports a local activity's ApplicationFailure without an ActivityFailure wrapper.
+    const cause = (err as WorkflowFailedError).cause;
+    const appFailure = cause instanceof ActivityFailure ? cause.cause : cause;
+    expect(appFailure).toBeInstanceOf(ApplicationFailure);
+    expect((appFailure as ApplicationFailure).type).toBe('Fatal');
+    expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1]);
   });
 });

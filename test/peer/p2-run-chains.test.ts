@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { alwaysFails, countdown, failsFirstAttempt, quick } from './p2-support/workflows';
+import { alwaysFails, continuesIntoQuick, countdown, failsFirstAttempt, parentContinuesAwayFromChild, quick, sleeper } from './p2-support/workflows';
 
 const { ContinueAsNewInitiator } = temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -67,6 +67,29 @@ describe('phase 2 · continue-as-new', () => {
     const latest = await env.client.workflow.getHandle(workflowId).describe();
     expect(latest.runId).toBe(runIds[2]);
     expect(latest.status.name).toBe('COMPLETED');
+  });
+});
+
+describe('phase 2 · continue-as-new variants', () => {
+  it('continues as new into another workflow type', async () => {
+    const workflowId = uniqueId('continue-into-quick');
+    const handle = await env.client.workflow.start(continuesIntoQuick, { taskQueue: env.taskQueue, workflowId });
+    expect(await handle.result()).toBe('quick');
+    expect((await env.client.workflow.getHandle(workflowId).describe()).type).toBe('quick');
+  });
+
+  it('applies the parent close policy to children when the parent continues as new', async () => {
+    const childId = uniqueId('child-of-continued');
+    const handle = await env.client.workflow.start(parentContinuesAwayFromChild, { taskQueue: env.taskQueue, workflowId: uniqueId('continuing-parent'), args: [childId] });
+    expect(await handle.result()).toBe('second run');
+    await eventually(async () => {
+      try {
+        return (await env.client.workflow.getHandle(childId).describe()).status.name === 'TERMINATED' ? true : undefined;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    }, 'the child to be terminated');
   });
 });
 
@@ -147,5 +170,44 @@ describe('phase 2 · workflow retry and cron', () => {
     } finally {
       await env.client.workflow.getHandle(workflowId).terminate('end of the cron test');
     }
+  });
+
+  it('retries a run that hit its run timeout, as a new run of the chain', async () => {
+    const workflowId = uniqueId('retry-run-timeout');
+    const handle = await env.client.workflow.start(sleeper, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [60_000],
+      workflowRunTimeout: '300ms',
+      retry: { maximumAttempts: 2, initialInterval: '50ms' },
+    });
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(TimeoutFailure);
+    const first = lastEvent(await historyOf(workflowId, handle.firstExecutionRunId)).workflowExecutionTimedOutEventAttributes;
+    expect(first?.newExecutionRunId).toBeTruthy();
+    const second = (await historyOf(workflowId, first!.newExecutionRunId!)).events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(second?.attempt).toBe(2);
+  });
+
+  it('stops retrying a failing workflow when its execution timeout expires', async () => {
+    const workflowId = uniqueId('retry-until-execution-timeout');
+    const handle = await env.client.workflow.start(alwaysFails, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      workflowExecutionTimeout: '800ms',
+      retry: { initialInterval: '100ms', backoffCoefficient: 1 },
+    });
+    await handle.result().catch(() => undefined);
+    await eventually(
+      async () => ((await env.client.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING' ? true : undefined),
+      'the retry chain to end',
+    );
+    const latest = await env.client.workflow.getHandle(workflowId).describe();
+    expect(['TIMED_OUT', 'FAILED']).toContain(latest.status.name);
+    expect(latest.runId).not.toBe(handle.firstExecutionRunId);
   });
 });

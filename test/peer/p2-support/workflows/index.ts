@@ -12,6 +12,7 @@ import {
   ParentClosePolicy,
   condition,
   continueAsNew,
+  makeContinueAsNewFunc,
   defineSignal,
   defineUpdate,
   deprecatePatch,
@@ -208,6 +209,15 @@ export async function longLocalActivity(ms: number): Promise<string> {
   return await localSleep(ms);
 }
 
+/** A local activity that fails `failures` times (retried by the worker) and then succeeds. */
+export async function flakyLocalActivity(key: string, failures: number, errorType: string): Promise<number> {
+  const { flaky } = proxyLocalActivities<typeof activities>({
+    startToCloseTimeout: '10s',
+    retry: { initialInterval: 20, backoffCoefficient: 1, maximumAttempts: 5, nonRetryableErrorTypes: ['Fatal'] },
+  });
+  return await flaky(key, failures, errorType);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. children
 
@@ -358,6 +368,20 @@ export async function failsFirstAttempt(): Promise<number> {
 
 export async function alwaysFails(): Promise<never> {
   throw ApplicationFailure.create({ message: `attempt ${workflowInfo().attempt} fails`, type: 'AlwaysFails' });
+}
+
+/** Continues as new into a different workflow type (`quick`). */
+export async function continuesIntoQuick(): Promise<string> {
+  await makeContinueAsNewFunc<typeof quick>({ workflowType: 'quick' })();
+  throw new Error('unreachable: continueAsNew returned');
+}
+
+/** Run 1 starts a blocked child under TERMINATE and continues as new; run 2 completes at once. */
+export async function parentContinuesAwayFromChild(childId: string, continued = false): Promise<string> {
+  if (continued) return 'second run';
+  await startChild(blockedChild, { workflowId: childId, parentClosePolicy: ParentClosePolicy.TERMINATE });
+  await continueAsNew<typeof parentContinuesAwayFromChild>(childId, true);
+  throw new Error('unreachable: continueAsNew returned');
 }
 
 export async function quick(): Promise<string> {

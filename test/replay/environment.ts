@@ -10,7 +10,7 @@ import { DevServer } from '../../lib/testing';
 import { ZlibPayloadCodec } from '../../lib/converter';
 import { ConsoleLogger, Worker } from '../../lib/worker';
 import * as activities from './fixtures/activities';
-import { approve, awaitApproval, greet, refuse, shoutAll, withPatch } from './fixtures/workflows';
+import { approve, awaitApproval, greet, localAfterApproval, refuse, shoutAll, withPatch } from './fixtures/workflows';
 
 export const fixtures = {
   original: path.join(__dirname, 'fixtures', 'workflows.ts'),
@@ -57,12 +57,15 @@ export async function recordHistories(): Promise<RecordedHistories> {
     const { closed, open } = await worker.runUntil(async () => {
       const approval = await client.workflow.start(awaitApproval, options('await-approval'));
       await approval.signal(approve, true);
+      const localApproval = await client.workflow.start(localAfterApproval, { ...options('local-after-approval'), args: ['dee'] });
+      await localApproval.signal(approve, true);
       const handles: Array<[string, WorkflowHandle]> = [
         ['greet', await client.workflow.start(greet, { ...options('greet'), args: ['ann'] })],
         ['shoutAll', await client.workflow.start(shoutAll, { ...options('shout-all'), args: [['a', 'b', 'c']] })],
         ['awaitApproval', approval],
         ['refuse', await client.workflow.start(refuse, { ...options('refuse'), args: ['no stock'] })],
         ['withPatch', await client.workflow.start(withPatch, { ...options('with-patch'), args: ['pat'] })],
+        ['localAfterApproval', localApproval],
       ];
       const closed = await Promise.all(handles.map(([workflowType, handle]) => closedHistory(workflowType, handle)));
       return { closed, open: await openHistory(client.workflow.start(awaitApproval, options('open-approval'))) };

@@ -102,6 +102,14 @@ describe('replaying histories against the code that produced them', () => {
     await expect(runReplayHistory({ workflowsPath: fixtures.original }, recorded.open.history)).resolves.toBeUndefined();
   });
 
+  it('a history cut at the task that schedules a local activity replays cleanly', async () => {
+    const { history } = byType('localAfterApproval');
+    const events = history.events ?? [];
+    // The second task (after the signal) scheduled the local activity; end the history as it started.
+    const secondTaskStarted = events.findIndex((e, i) => e.workflowTaskStartedEventAttributes && events.slice(0, i).some((p) => p.workflowExecutionSignaledEventAttributes));
+    await expect(runReplayHistory({ workflowsPath: fixtures.original }, { events: events.slice(0, secondTaskStarted + 1) })).resolves.toBeUndefined();
+  });
+
   it('a history recorded on the official worker replays cleanly on ours', async () => {
     await expect(runReplayHistory({ workflowsPath: fixtures.original }, recorded.official.history)).resolves.toBeUndefined();
   });

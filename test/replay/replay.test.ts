@@ -18,6 +18,7 @@ import {
   type ReplayResult,
 } from '../../lib/worker/replay';
 import { Worker } from '../../lib/worker';
+import { bundleWorkflowCode } from '../../lib/worker/workflow/bundler';
 import { codec, fixtures, recordHistories, type RecordedHistories, type RecordedHistory } from './environment';
 
 let recorded: RecordedHistories;
@@ -96,6 +97,13 @@ describe('replaying histories against the code that produced them', () => {
     await expect(Worker.runReplayHistory({ workflowsPath: fixtures.original }, byType('awaitApproval').history)).resolves.toBeUndefined();
     const results = await collect(Worker.runReplayHistories({ workflowsPath: fixtures.changed }, [byType('awaitApproval')]));
     expect(results[0].error).toBeInstanceOf(DeterminismViolationError);
+  });
+
+  it('a prebuilt bundle given as a file replays like workflowsPath', async () => {
+    const bundle = await bundleWorkflowCode({ workflowsPath: fixtures.original });
+    const codePath = path.join(jsonDir, 'workflow-bundle.js');
+    await writeFile(codePath, bundle.code);
+    await expect(runReplayHistory({ workflowBundle: { codePath } }, byType('greet').history)).resolves.toBeUndefined();
   });
 
   it('the history of a workflow that is still running replays cleanly', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { eventTypes, eventsOfType, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { addUpdate, failingUpdate, greetUpdate, unblockSignal, updatable } from './p2-support/workflows';
+import { addUpdate, failingUpdate, greetUpdate, neverFinishingUpdate, unblockSignal, updatable } from './p2-support/workflows';
 
 let env: P2Env;
 
@@ -172,5 +172,22 @@ describe('phase 2 · updates', { timeout: 20_000 }, () => {
     expect(description.status.name).toBe('RUNNING');
     await fresh.signal(unblockSignal);
     expect(await fresh.result()).toBe(9);
+  });
+
+  it('fails an accepted update with AcceptedUpdateCompletedWorkflow when the workflow completes first', async () => {
+    const handle = await startUpdatable('update-outlived');
+    const updateHandle = await handle.startUpdate(neverFinishingUpdate, { waitForStage: WorkflowUpdateStage.ACCEPTED });
+    await handle.signal(unblockSignal);
+    expect(await handle.result()).toBe(0);
+    const err = await updateHandle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // Real server and Java test server: outcome.failure "Workflow Update failed because the Workflow
+    // completed before the Update completed." with type AcceptedUpdateCompletedWorkflow.
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause.type).toBe('AcceptedUpdateCompletedWorkflow');
   });
 });

@@ -29,6 +29,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   ActivityCancellationType,
+  HandlerUnfinishedPolicy,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { customInt, customKeyword, unregisteredKeyword } from '../search-attribute-keys';
@@ -394,6 +395,7 @@ export async function quick(): Promise<string> {
 export const addUpdate = defineUpdate<number, [number]>('add');
 export const greetUpdate = defineUpdate<string, [string]>('greetViaActivity');
 export const failingUpdate = defineUpdate<never, []>('failAfterAccepting');
+export const neverFinishingUpdate = defineUpdate<never, []>('neverFinishes');
 
 /** Sums `add` updates (negative amounts are rejected by the validator) until `unblock`; returns the sum. */
 export async function updatable(): Promise<number> {
@@ -412,6 +414,14 @@ export async function updatable(): Promise<number> {
     },
   );
   setHandler(greetUpdate, async (name: string) => await quickActivities.greet(name));
+  setHandler(
+    neverFinishingUpdate,
+    async () => {
+      await condition(() => false);
+      throw new Error('unreachable: condition(() => false) resolved');
+    },
+    { unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON },
+  );
   setHandler(failingUpdate, () => {
     throw ApplicationFailure.create({ message: 'the handler failed after accepting', type: 'HandlerFailed' });
   });

@@ -131,8 +131,10 @@ describe.each<WorkflowIsolation>(['shared-realm', 'realm-per-workflow'])('Workfl
   });
 
   it('fails the task with a clear message for a workflow type the bundle does not export', async () => {
-    const failure = failureOf(await runner().activate(new ActivationBuilder('run-unknown').start('noSuchWorkflow')));
+    const r = runner();
+    const failure = failureOf(await r.activate(new ActivationBuilder('run-unknown').start('noSuchWorkflow')));
     expect(failure.message).toContain("Failed to initialize workflow of type 'noSuchWorkflow'");
+    expect(r.isCached('run-unknown')).toBe(false);
   });
 
   it('disposes the run on removeFromCache and answers with an empty successful completion', async () => {

@@ -96,7 +96,17 @@ export class WorkflowInstance {
   constructor(
     readonly sandbox: WorkflowSandbox,
     readonly info: WorkflowInfo,
+    /**
+     * `initRuntime` options, run at the start of the first activation's session: creating the
+     * workflow and running its first activation then cost one timeout watchdog instead of two.
+     */
+    private pendingInit?: unknown,
   ) {}
+
+  /** Whether the runtime created the workflow (false before the first activation or after it failed to). */
+  get initialized(): boolean {
+    return this.sandbox.activator !== undefined;
+  }
 
   get runId(): string {
     return this.sandbox.runId;
@@ -124,10 +134,14 @@ export class WorkflowInstance {
         let completion: Completion;
         try {
           // One session per activation: one timeout watchdog, the same call-by-call semantics.
-          completion = this.sandbox.session(
-            (invoke) => (queries.length > 0 ? this.runQueries(invoke, activation, queries, others) : this.runJobs(invoke, activation, jobs)),
-            'activation',
-          );
+          completion = this.sandbox.session((invoke) => {
+            if (this.pendingInit !== undefined) {
+              const options = this.pendingInit;
+              this.pendingInit = undefined;
+              invoke('initRuntime', [options]);
+            }
+            return queries.length > 0 ? this.runQueries(invoke, activation, queries, others) : this.runJobs(invoke, activation, jobs);
+          }, 'activation');
         } finally {
           this.leaked = this.sandbox.realm.broken ? undefined : this.sandbox.detectLeaks();
         }

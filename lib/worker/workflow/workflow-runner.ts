@@ -5,7 +5,7 @@ import type { WorkflowBundle } from './bundler/types';
 import { SandboxFactory, type WorkflowIsolation, type WorkflowSandbox } from './sandbox/sandbox';
 import type { Realm } from './sandbox/realm';
 import { WorkflowCache, defaultMaxHeapBytes, type EvictionReason } from './workflow-cache';
-import { WorkflowInstance, isSharedRealmViolation } from './workflow-instance';
+import { WorkflowInstance } from './workflow-instance';
 import { MalformedActivationError, activationTime, workflowInfoFromActivation } from './workflow-info';
 import { hostErrorToFailure } from './host-failure';
 import { runSinkCalls, type InjectedSinks } from './sinks';
@@ -189,6 +189,9 @@ export class WorkflowRunner {
         }
       }
       if (instance.sandbox.realm.broken) this.resetRealm(instance.sandbox.realm, instance.info.workflowType);
+      // The runtime could not create the workflow (unknown type, failing module load): nothing to
+      // keep. The core retries the task from its start, with an initializeWorkflow job again.
+      else if (!instance.initialized && this.cache.has(runId)) this.cache.delete(runId);
       await runSinkCalls(instance.takeSinkCalls(), this.options.sinks ?? {}, this.options.logger);
       if (completion.successful) this.factory.persistCodeCache();
       return completion;
@@ -221,34 +224,19 @@ export class WorkflowRunner {
       throw new MalformedActivationError('jobs', `Workflow run ${runId} is not cached and the activation has no initializeWorkflow job`);
     }
     const info = workflowInfoFromActivation(activation, init, { namespace: this.options.namespace ?? 'default', taskQueue: this.options.taskQueue });
-    const dedicated = this.dedicatedTypes.has(info.workflowType);
-    const sandbox = this.factory.create(runId, { dedicated });
-    try {
-      sandbox.call('initRuntime', [
-        {
-          info,
-          randomnessSeed: seedBytes(init.randomnessSeed),
-          now: activationTime(activation),
-          showStackTraceSources: this.options.showStackTraceSources ?? false,
-          // Only the enhanced stack trace query with sources reads it; parse it only then.
-          sourceMap: this.options.showStackTraceSources ? this.sourceMap() : undefined,
-          registeredActivityNames: this.registeredActivityNames,
-          getTimeOfDay: () => BigInt(Date.now()) * 1_000_000n,
-          stackTracesEnabled: false,
-          failureExceptionTypeNames: this.failureExceptionTypeNames(info.workflowType),
-        },
-      ]);
-    } catch (error) {
-      sandbox.destroy();
-      if (sandbox.realm.broken) this.resetRealm(sandbox.realm, info.workflowType);
-      if (!sandbox.dedicated && isSharedRealmViolation(error)) {
-        // Loading the workflow's modules changed a shared built-in: load them in a realm of their own.
-        this.noteIsolationChange(runId, info.workflowType, [String((error as Error).message)]);
-        return this.createInstance(runId, activation);
-      }
-      throw error;
-    }
-    return new WorkflowInstance(sandbox, info);
+    const sandbox = this.factory.create(runId, { dedicated: this.dedicatedTypes.has(info.workflowType) });
+    return new WorkflowInstance(sandbox, info, {
+      info,
+      randomnessSeed: seedBytes(init.randomnessSeed),
+      now: activationTime(activation),
+      showStackTraceSources: this.options.showStackTraceSources ?? false,
+      // Only the enhanced stack trace query with sources reads it; parse it only then.
+      sourceMap: this.options.showStackTraceSources ? this.sourceMap() : undefined,
+      registeredActivityNames: this.registeredActivityNames,
+      getTimeOfDay: () => BigInt(Date.now()) * 1_000_000n,
+      stackTracesEnabled: false,
+      failureExceptionTypeNames: this.failureExceptionTypeNames(info.workflowType),
+    });
   }
 
   private failureExceptionTypeNames(workflowType: string): string[] | undefined {

@@ -172,6 +172,13 @@ describe('replaying histories against edited code', () => {
     expect(err).toBeInstanceOf(OfficialDeterminismViolationError);
   });
 
+  it('code that the sandbox refuses as nondeterministic (WeakRef) gives a DeterminismViolationError', async () => {
+    const weakRefCode = path.join(__dirname, 'fixtures', 'workflows-weakref.ts');
+    const err = await runReplayHistory({ workflowsPath: weakRefCode }, byType('greet').history).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeterminismViolationError);
+    expect((err as Error).message).toMatch(/WeakRef/);
+  });
+
   it('a history from the official worker gives a DeterminismViolationError too', async () => {
     await expect(runReplayHistory({ workflowsPath: fixtures.changed }, recorded.official.history)).rejects.toBeInstanceOf(DeterminismViolationError);
   });

@@ -214,7 +214,7 @@ function evictionToError(workflowId: string, eviction: ObservedEviction): Replay
   if (reason === 'LANG_FAIL') {
     // Workflow code can detect nondeterminism itself (e.g. WeakRef use); it fails the task with
     // that error type, and it deserves the same class as the core's verdict.
-    if (lastTaskFailure?.applicationFailureInfo?.type === 'DeterminismViolationError') {
+    if (lastTaskFailure && failedErrorName(lastTaskFailure) === 'DeterminismViolationError') {
       return new DeterminismViolationError(`Replay of ${where} does not match its history: ${lastTaskFailure.message ?? message}`, reason);
     }
     const failed = lastTaskFailure?.message;
@@ -222,6 +222,15 @@ function evictionToError(workflowId: string, eviction: ObservedEviction): Replay
     return new ReplayError(`Replay of ${where} failed its workflow task: ${detail}`, reason);
   }
   return new ReplayError(`Replay of ${where} was abandoned by the core (${reason}): ${message}`, reason);
+}
+
+/**
+ * The class name of the error a failed task reports: the application failure type when the error was
+ * converted to one, else the name V8 put at the head of its stack (`DeterminismViolationError: …`),
+ * which is all a workflow task failure carries for errors that are not Temporal failures.
+ */
+function failedErrorName(failure: NonNullable<ObservedEviction['lastTaskFailure']>): string | undefined {
+  return failure.applicationFailureInfo?.type || /^([A-Za-z_$][\w$]*):/.exec(failure.stackTrace ?? '')?.[1];
 }
 
 /**

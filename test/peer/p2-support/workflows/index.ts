@@ -29,8 +29,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   ActivityCancellationType,
-  HandlerUnfinishedPolicy,
 } from '@temporalio/workflow';
+import { HandlerUnfinishedPolicy } from '@temporalio/common';
 import type * as activities from '../activities';
 import { customInt, customKeyword, unregisteredKeyword } from '../search-attribute-keys';
 

@@ -50,7 +50,7 @@ export async function recordHistories(): Promise<RecordedHistories> {
       taskQueue,
       workflowsPath: fixtures.original,
       activities,
-      logger: new ConsoleLogger('WARN'),
+      logger: new ConsoleLogger('ERROR'),
       handleSignals: false,
     });
     const options = (label: string) => ({ taskQueue, workflowId: `${label}-${randomUUID()}` });
@@ -129,7 +129,7 @@ async function recordWithCodec(connection: Connection, namespace: string): Promi
     workflowsPath: fixtures.original,
     activities,
     dataConverter,
-    logger: new ConsoleLogger('WARN'),
+    logger: new ConsoleLogger('ERROR'),
     handleSignals: false,
   });
   return worker.runUntil(async () =>

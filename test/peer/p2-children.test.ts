@@ -18,8 +18,11 @@ import {
   parentOfGreetingChild,
   parentOfRetriedChild,
   parentOfTimedOutChild,
+  parentOfDecoratedChild,
+  parentOfExternallyClosedChild,
   parentWaitingOnChild,
 } from './p2-support/workflows';
+import { customKeyword } from './p2-support/search-attribute-keys';
 
 const { StartChildWorkflowExecutionFailedCause } = temporal.api.enums.v1;
 
@@ -225,5 +228,37 @@ describe('phase 2 · child workflows', () => {
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     await eventuallyStatus(childId, 'CANCELLED');
+  });
+
+  it('reports a child terminated by the client as ChildWorkflowFailure caused by TerminatedFailure', async () => {
+    const childId = uniqueId('externally-terminated-child');
+    const parent = await env.client.workflow.start(parentOfExternallyClosedChild, { taskQueue: env.taskQueue, workflowId: uniqueId('parent-of-terminated'), args: [childId] });
+    await eventuallyStatus(childId, 'RUNNING');
+    await env.client.workflow.getHandle(childId).terminate('terminated by the test');
+    expect(await parent.result()).toBe('ChildWorkflowFailure:TerminatedFailure');
+    expect(eventTypes(await parent.fetchHistory())).toContain('ChildWorkflowExecutionTerminated');
+  });
+
+  it('reports a child cancelled by the client as ChildWorkflowFailure caused by CancelledFailure', async () => {
+    const childId = uniqueId('externally-cancelled-child');
+    const parent = await env.client.workflow.start(parentOfExternallyClosedChild, { taskQueue: env.taskQueue, workflowId: uniqueId('parent-of-cancelled'), args: [childId] });
+    await eventuallyStatus(childId, 'RUNNING');
+    await env.client.workflow.getHandle(childId).cancel();
+    expect(await parent.result()).toBe('ChildWorkflowFailure:CancelledFailure');
+    expect(eventTypes(await parent.fetchHistory())).toContain('ChildWorkflowExecutionCanceled');
+  });
+
+  it('starts a child with the memo and search attributes its parent gave it', async () => {
+    const childId = uniqueId('decorated-child');
+    const keyword = uniqueId('child-kw');
+    const parent = await env.client.workflow.start(parentOfDecoratedChild, { taskQueue: env.taskQueue, workflowId: uniqueId('parent-of-decorated'), args: [childId, keyword] });
+    try {
+      await eventuallyStatus(childId, 'RUNNING');
+      const child = await env.client.workflow.getHandle(childId).describe();
+      expect(child.memo).toEqual({ from: 'parent' });
+      expect(child.typedSearchAttributes.get(customKeyword)).toBe(keyword);
+    } finally {
+      await parent.terminate('end of the decorated-child test');
+    }
   });
 });

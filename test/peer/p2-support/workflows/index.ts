@@ -298,6 +298,27 @@ export async function parentWaitingOnChild(childId: string): Promise<never> {
   throw new Error('unreachable: the blocked child completed');
 }
 
+/** Waits on a blocked child that someone else closes; returns `<error>:<cause>` names of what it got. */
+export async function parentOfExternallyClosedChild(childId: string): Promise<string> {
+  try {
+    await executeChild(blockedChild, { workflowId: childId });
+    return 'the child completed';
+  } catch (err) {
+    return `${(err as Error).name}:${((err as Error).cause as Error | undefined)?.name}`;
+  }
+}
+
+/** Starts a child with a memo and a typed search attribute, then waits on it. */
+export async function parentOfDecoratedChild(childId: string, keyword: string): Promise<string> {
+  const child = await startChild(blockedChild, {
+    workflowId: childId,
+    memo: { from: 'parent' },
+    typedSearchAttributes: [{ key: customKeyword, value: keyword }],
+  });
+  await child.result();
+  return 'unreachable';
+}
+
 /** A child whose first attempt fails, with a retry policy: the parent sees only the final result. */
 export async function parentOfRetriedChild(): Promise<number> {
   return await executeChild(failsFirstAttempt, {

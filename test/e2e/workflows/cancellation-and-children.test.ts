@@ -33,10 +33,9 @@ function start<T extends Workflow>(workflow: T, label: string, args: Parameters<
 
 /** Waits until the workflow's first task completed, so a cancel reaches code that is already waiting. */
 async function firstTaskCompleted(handle: { fetchHistory(): Promise<{ events?: Array<{ eventType?: unknown }> | null }> }) {
-  for (;;) {
-    if (eventTypes(await handle.fetchHistory()).includes('WorkflowTaskCompleted')) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await expect
+    .poll(async () => eventTypes(await handle.fetchHistory()).includes('WorkflowTaskCompleted'), { timeout: 15_000, interval: 20 })
+    .toBe(true);
 }
 
 describe('cancellation', () => {

@@ -14,12 +14,14 @@ export type { Invoke, WorkerInterfaceFunction } from './realm';
  * How workflow executions are separated.
  *
  * - `shared-realm` (default): executions share one hardened realm per worker. Each execution has
- *   its own instances of every user module and its own runtime activator; built-ins are frozen;
- *   anything a workflow adds to a global or a built-in is removed before another execution runs
- *   and the workflow type is moved to `realm-per-workflow` automatically. Cheap: tens of kB and
- *   about a millisecond per execution.
- * - `realm-per-workflow`: a fresh realm per execution; workflows may mutate globals and built-ins
- *   freely. Costs ~0.6 MB and ~10 ms per execution.
+ *   its own instances of every user module and its own runtime activator, reached through an
+ *   execution slot that is current only while that execution runs. Built-ins are frozen; a
+ *   workflow that adds a global, adds to or reassigns a built-in has the change undone (or
+ *   refused) before any other execution runs, and its workflow type moves to realms of its own —
+ *   transparently when it happens in the first activation, through a replay otherwise. About
+ *   25 kB of heap and 1–2 ms per execution.
+ * - `realm-per-workflow`: a fresh realm per execution; workflows may change globals and built-ins
+ *   freely. About 0.6 MB of heap and ~10 ms (more under load) per execution.
  */
 export type WorkflowIsolation = 'shared-realm' | 'realm-per-workflow';
 

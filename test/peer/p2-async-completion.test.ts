@@ -100,4 +100,15 @@ describe('phase 2 · async activity completion', { timeout: 30_000 }, () => {
     onlyEvent(history, 'ActivityTaskCancelRequested');
     onlyEvent(history, 'ActivityTaskCanceled');
   });
+
+  it('refuses to complete by id an activity id the workflow never scheduled with ActivityNotFoundError', async () => {
+    const { handle, task } = await startAsyncActivity('complete-unknown-id');
+    const err = await env.client.activity.complete({ workflowId: task.workflowId, activityId: 'no-such-activity' }, 'x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ActivityNotFoundError);
+    await env.client.activity.complete(task.taskToken, 'cleanup');
+    await handle.result();
+  });
 });

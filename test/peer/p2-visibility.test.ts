@@ -10,7 +10,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { temporal } from '@temporalio/proto';
 import { durationMs, eventTypes, eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import { customBool, customDatetime, customDouble, customInt, customKeyword, unregisteredKeyword } from './p2-support/search-attribute-keys';
-import { patchedWorkflow, quick, unblockSignal, upsertsMemo, upsertsUnregisteredAttribute, upsertsSearchAttributes, upsertsThenRemoves, waitsForSignal } from './p2-support/workflows';
+import { alwaysFails, countdown, patchedWorkflow, quick, sleeper, unblockSignal, upsertsMemo, upsertsUnregisteredAttribute, upsertsSearchAttributes, upsertsThenRemoves, waitsForSignal } from './p2-support/workflows';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
@@ -187,6 +187,34 @@ describe('phase 2 · list and count', { timeout: 30_000 }, () => {
     expect(ordered.slice(0, 3)).toEqual([`${p}-c`, `${p}-b`, `${p}-a`]);
     expect(ordered).toHaveLength(4);
     await Promise.all([handles[0], handles[1], handles[3]].map(finish));
+  });
+
+  it('lists every run of a continue-as-new chain with its own status', async () => {
+    const handle = await env.client.workflow.start(countdown, { taskQueue: env.taskQueue, workflowId: uniqueId('listed-chain'), args: [2] });
+    await handle.result();
+    const statuses: string[] = [];
+    for await (const info of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) statuses.push(info.status.name);
+    expect(statuses.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+    expect(await listIds(`WorkflowId = '${handle.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'`)).toEqual([handle.workflowId, handle.workflowId]);
+  });
+
+  it('names every close status in count groups', async () => {
+    const tag = uniqueId('statuses');
+    const tagged = { taskQueue: env.taskQueue, typedSearchAttributes: [{ key: customKeyword, value: tag }] };
+    await env.client.workflow.execute(quick, { ...tagged, workflowId: uniqueId('st-completed') });
+    await env.client.workflow.execute(alwaysFails, { ...tagged, workflowId: uniqueId('st-failed') }).catch(() => undefined);
+    const terminated = await env.client.workflow.start(waitsForSignal, { ...tagged, workflowId: uniqueId('st-terminated') });
+    await terminated.terminate('for the count');
+    const cancelled = await env.client.workflow.start(waitsForSignal, { ...tagged, workflowId: uniqueId('st-cancelled') });
+    await cancelled.cancel();
+    await cancelled.result().catch(() => undefined);
+    await env.client.workflow.execute(sleeper, { ...tagged, workflowId: uniqueId('st-timed-out'), args: [60_000], workflowRunTimeout: '200ms' }).catch(() => undefined);
+    const running = await env.client.workflow.start(waitsForSignal, { ...tagged, workflowId: uniqueId('st-running') });
+
+    const grouped = await env.client.workflow.count(`CustomKeywordField = '${tag}' GROUP BY ExecutionStatus`);
+    const names = grouped.groups.map((g) => `${String(g.groupValues[0])}=${g.count}`).sort();
+    expect(names).toEqual(['Canceled=1', 'Completed=1', 'Failed=1', 'Running=1', 'Terminated=1', 'TimedOut=1']);
+    await finish(running);
   });
 
   it('pages through a list in pages of two', async () => {

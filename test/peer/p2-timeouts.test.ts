@@ -57,6 +57,18 @@ describe('phase 2 · activity timeouts', () => {
     onlyEvent(history, 'ActivityTaskCompleted');
   });
 
+  it('refuses the late result of a timed-out attempt that arrives while the retry waits in backoff', async () => {
+    const key = uniqueId('late-result');
+    const handle = await env.client.workflow.start(slowFirstAttemptActivity, {
+      taskQueue: env.taskQueue,
+      workflowId: key,
+      // Attempt 1 times out at 300 ms and returns at 800 ms, inside the 1 s backoff before attempt 2.
+      args: [key, 800, { startToCloseMs: 300 }, { maximumAttempts: 3, initialIntervalMs: 1_000 }],
+    });
+    expect(await handle.result()).toBe(2);
+    expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1, 2]);
+  });
+
   it('retries after a heartbeat timeout and gives the next attempt the last heartbeat details', async () => {
     const key = uniqueId('heartbeat');
     const handle = await env.client.workflow.start(heartbeatThenStallActivity, {

@@ -261,4 +261,13 @@ describe('phase 2 · child workflows', () => {
       await parent.terminate('end of the decorated-child test');
     }
   });
+
+  it('runs twenty parents with children concurrently to completion', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        env.client.workflow.execute(parentOfGreetingChild, { taskQueue: env.taskQueue, workflowId: uniqueId(`concurrent-parent-${i}`), args: [`kid ${i}`] }),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => `child greets kid ${i}`));
+  });
 });

@@ -16,7 +16,7 @@ import { longJob } from './fixtures/workflows';
 
 const WORKFLOWS = 20;
 const STEPS = 4;
-const PAUSE_MS = 1000;
+const PAUSE_MS = 500;
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const workerScript = path.join(__dirname, 'fixtures', 'worker-process.ts');
@@ -94,8 +94,8 @@ it('a worker killed mid-way through 20 workflows is replaced by a new process th
     ),
   );
 
-  // Kill once every workflow has done some of its work (and none can have finished: each needs
-  // STEPS pauses of PAUSE_MS).
+  // Kill once every workflow has completed its first activity: each is then in its first local
+  // activity, and none can have finished (each needs 2 * STEPS pauses of PAUSE_MS).
   await expect
     .poll(async () => Math.min(...(await Promise.all(handles.map((h) => completedActivities(h.workflowId))))), { timeout: 30_000, interval: 100 })
     .toBeGreaterThanOrEqual(1);
@@ -113,6 +113,10 @@ it('a worker killed mid-way through 20 workflows is replaced by a new process th
     expect(ids[0]).toMatch(new RegExp(`^${first.pid}@`));
     expect(ids[ids.length - 1]).toMatch(new RegExp(`^${second.pid}@`));
   }
+  // The kill caught workflows in a local activity, i.e. with a workflow task open on the dead worker:
+  // that task timed out (2 s) and its retry went to the new worker.
+  const histories = await Promise.all(handles.map(async (h) => eventTypes(await h.fetchHistory())));
+  expect(histories.some((types) => types.includes('WorkflowTaskTimedOut'))).toBe(true);
 
   second.kill('SIGTERM');
   await exited(second);

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityCancelledError, ActivityNotFoundError, WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure, defaultPayloadConverter } from '@temporalio/common';
 import { asyncTaskOf, type AsyncTask } from './p2-support/activities';
 import { eventually, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { asyncCompletedActivity, cancellableAsyncActivity, unblockSignal } from './p2-support/workflows';
+import { asyncCompletedActivity, cancellableAsyncActivity, unblockSignal, unheartbeatedAsyncActivity } from './p2-support/workflows';
 
 let env: P2Env;
 
@@ -110,5 +110,24 @@ describe('phase 2 · async activity completion', { timeout: 30_000 }, () => {
     expect(err).toBeInstanceOf(ActivityNotFoundError);
     await env.client.activity.complete(task.taskToken, 'cleanup');
     await handle.result();
+  });
+
+  it('times out an async activity that nobody heartbeats within its heartbeat timeout', async () => {
+    const key = uniqueId('async-heartbeat-timeout');
+    const err = await env.client.workflow
+      .execute(unheartbeatedAsyncActivity, { taskQueue: env.taskQueue, workflowId: key, args: [key, 300] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const timeout = ((err as WorkflowFailedError).cause as ActivityFailure).cause as TimeoutFailure;
+    expect(timeout).toBeInstanceOf(TimeoutFailure);
+    expect(timeout.timeoutType).toBe('HEARTBEAT');
+    const late = await env.client.activity.complete(asyncTaskOf(key)!.taskToken, 'too late').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(late).toBeInstanceOf(ActivityNotFoundError);
   });
 });

@@ -527,6 +527,12 @@ export async function upsertsMemo(): Promise<string> {
   return 'memo upserted';
 }
 
+/** The async activity with a short heartbeat timeout and no retry: nobody heartbeats, so it times out. */
+export async function unheartbeatedAsyncActivity(key: string, heartbeatMs: number): Promise<string> {
+  const acts = proxyActivities<typeof activities>({ startToCloseTimeout: '30s', heartbeatTimeout: heartbeatMs, retry: { maximumAttempts: 1 } });
+  return await acts.completeAsynchronously(key);
+}
+
 /**
  * Runs the async activity with WAIT_CANCELLATION_COMPLETED in a scope that `unblock` cancels, so the
  * cancellation reaches a started activity and the outside party must confirm it.

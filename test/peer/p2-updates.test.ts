@@ -190,4 +190,30 @@ describe('phase 2 · updates', { timeout: 20_000 }, () => {
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect(cause.type).toBe('AcceptedUpdateCompletedWorkflow');
   });
+
+  it('keeps updates racing the workflow-closing signal consistent with the workflow result', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const handle = await startUpdatable(`race-${i}`);
+        const [update] = await Promise.all([
+          handle.executeUpdate(addUpdate, { args: [7] }).then(
+            (value) => ({ ok: true as const, value }),
+            (error: unknown) => ({ ok: false as const, error }),
+          ),
+          handle.signal(unblockSignal),
+        ]);
+        return { update, result: await handle.result() };
+      }),
+    );
+    for (const { update, result } of outcomes) {
+      if (update.ok) {
+        expect(update.value).toBe(7);
+        expect(result).toBe(7);
+      } else {
+        // Arrived after the run closed: refused, and the workflow never saw it.
+        expect(update.error).toBeInstanceOf(WorkflowNotFoundError);
+        expect(result).toBe(0);
+      }
+    }
+  });
 });

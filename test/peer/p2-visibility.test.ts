@@ -334,6 +334,24 @@ describe('phase 2 · start delay and signals', { timeout: 30_000 }, () => {
     expect(durationMs(events[2].eventTime) - durationMs(events[0].eventTime)).toBeGreaterThanOrEqual(1_000 - 10);
   });
 
+  it('honours the start delay of a workflow started by signalWithStart, delivering the signal with the first task', async () => {
+    const workflowId = uniqueId('signal-with-start-delay');
+    const handle = await env.client.workflow.signalWithStart(waitsForSignal, { taskQueue: env.taskQueue, workflowId, signal: unblockSignal, startDelay: '1s' });
+    expect(eventTypes(await handle.fetchHistory())).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionSignaled']);
+    expect(await handle.result()).toBe('unblocked');
+  });
+
+  it('refuses a start delay combined with a cron schedule', async () => {
+    const err = await env.client.workflow
+      .start(quick, { taskQueue: env.taskQueue, workflowId: uniqueId('delay-and-cron'), startDelay: '1s', cronSchedule: '@every 1s' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ServiceError);
+    expect(((err as ServiceError).cause as { code?: number } | undefined)?.code).toBe(status.INVALID_ARGUMENT);
+  });
+
   it('dispatches the first workflow task at once when signalWithStart reaches a workflow in its start delay', async () => {
     const workflowId = uniqueId('delay-signal-with-start');
     const handle = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId, startDelay: '1 hour' });

@@ -11,7 +11,14 @@ const USAGE = 'usage: temporal-native dev-server [--port N] [--ip ADDR] [--db FI
 
 class UsageError extends Error {}
 
-/** Parses `dev-server` flags; throws UsageError naming the bad flag. */
+/**
+ * Parses `dev-server` flags; throws UsageError naming the bad flag.
+ *
+ * @example
+ * ```ts
+ * parseDevServerArgs(['--port', '0', '--db', 'dev.sqlite']); // { port: 0, namespaces: [], dbPath: 'dev.sqlite' }
+ * ```
+ */
 export function parseDevServerArgs(args: string[]): DevServerOptions {
   const options: DevServerOptions = { port: 7233, namespaces: [] };
   for (let i = 0; i < args.length; i++) {

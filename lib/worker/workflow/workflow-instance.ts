@@ -91,6 +91,14 @@ function withJobs(activation: Activation, jobs: Job[]): coresdk.workflow_activat
  * One live workflow run: its sandbox plus the protocol of driving `worker-interface.js` through an
  * activation (info refresh, patches first, signal batching, condition sweeps, conclusion).
  * Every failure inside an activation becomes a failed completion; nothing escapes to the caller.
+ * Instances are made by {@link WorkflowRunner}, which is what callers normally use.
+ *
+ * @example
+ * ```ts
+ * const completion = await instance.activate(activation); // never rejects
+ * if (instance.leaked) console.warn('moved to its own realm:', instance.leaked);
+ * instance.dispose();
+ * ```
  */
 export class WorkflowInstance {
   constructor(

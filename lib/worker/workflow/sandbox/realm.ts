@@ -69,6 +69,15 @@ export type Invoke = (fn: WorkerInterfaceFunction, args?: unknown[]) => unknown;
  * One `vm` realm with the workflow bundle evaluated in it. Executions live in slots; calls run with
  * one slot current and drain the realm's microtasks before returning (`microtaskMode:
  * 'afterEvaluate'`), so no execution's continuation ever runs while another is current.
+ * Realms are made by `SandboxFactory`.
+ *
+ * @example
+ * ```ts
+ * const realm = new Realm({ script, callTimeoutMs: 5000, hardened: true, name: 'shared',
+ *   console: () => undefined, onUnhandledRejection: () => undefined });
+ * const slot = realm.newSlot();
+ * realm.session(slot, (invoke) => invoke('tryUnblockConditions'), 'sweep');
+ * ```
  */
 export class Realm {
   private readonly context: vm.Context;

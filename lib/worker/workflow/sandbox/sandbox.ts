@@ -160,6 +160,17 @@ export class SandboxFactory {
  * One workflow execution's sandbox: a slot in a realm (shared or its own). Everything the
  * execution owns — its activator and its user modules — hangs off the slot, so dropping the slot
  * drops the execution.
+ *
+ * @example
+ * ```ts
+ * const sandbox = factory.create(runId);
+ * const completion = sandbox.session((invoke) => {
+ *   invoke('initRuntime', [options]);
+ *   invoke('activate', [activation]);
+ *   return invoke('concludeActivation');
+ * }, 'activation');
+ * sandbox.destroy();
+ * ```
  */
 export class WorkflowSandbox {
   private unhandled: { reason: unknown } | undefined;

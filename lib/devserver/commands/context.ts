@@ -14,6 +14,11 @@ export interface CommandContext {
   readonly deferred: Array<() => void>;
   /** Set by a command that closes the run; later commands are ignored. */
   closed: boolean;
+  /**
+   * Set when a not-started activity was cancelled by this completion: its ActivityTaskCanceled is
+   * already in history, so the workflow needs a new task to see it (if the run stays open).
+   */
+  activityNotStartedCancelled?: boolean;
 }
 
 /** A command the server rejects: the workflow task fails with `cause` and the worker gets INVALID_ARGUMENT. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import type { Loose } from '../proto';
 import { durationToMs, msToDuration, msToTimestamp, toB64, fromB64, optionalFromB64 } from '../codec';
-import { notFound } from '../errors';
+import { invalidArgument, notFound } from '../errors';
 import { queueKey, type TaskRef } from '../matching';
 import { decodeToken, encodeToken } from '../tokens';
 import { EventType, RetryState, TimeoutType, WftFailedCause, common, failure as failureNs, type Failure, type Payloads } from '../proto';
@@ -202,7 +202,7 @@ export function activityById(
   runId: string | null | undefined,
   activityId: string | null | undefined,
 ): { exec: Execution; act: ActivityRecord } {
-  if (!activityId) throw notFound('activity_id is not set');
+  if (!activityId) throw invalidArgument('activity_id is not set');
   const exec = engine.findRun(namespace, workflowId, runId);
   if (!exec.isOpen) throw notFound('workflow execution already completed');
   const act = Object.values(exec.rec.activities).find((a) => a.activityId === activityId);
@@ -308,8 +308,10 @@ export function requestCancelActivity(ctx: CommandContext, scheduledEventId: num
   act.cancelRequested = true;
   act.cancelRequestedEventId = event.eventId as number;
   if (act.state !== 'started') {
+    // Like the real server: a queued or backing-off activity is cancelled in the same batch, right
+    // after the request, so a completion that also closes the run still closes the activity.
     delete exec.rec.activities[String(scheduledEventId)];
-    engine.deliver(exec, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED, {
+    engine.append(exec, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED, {
       activityTaskCanceledEventAttributes: {
         scheduledEventId,
         startedEventId: 0,
@@ -317,6 +319,7 @@ export function requestCancelActivity(ctx: CommandContext, scheduledEventId: num
         identity: ctx.identity,
       },
     });
+    ctx.activityNotStartedCancelled = true;
   }
 }
 

@@ -186,7 +186,9 @@ function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest):
   }
   rec.wft = null;
   const flushed = engine.flushBuffered(exec);
-  if (flushed > 0 || req.forceCreateNewWorkflowTask || hasAdmittedUpdates(exec)) engine.ensureWorkflowTask(exec);
+  if (flushed > 0 || req.forceCreateNewWorkflowTask || ctx.activityNotStartedCancelled || hasAdmittedUpdates(exec)) {
+    engine.ensureWorkflowTask(exec);
+  }
   for (const action of ctx.deferred) action();
   routeQueriesAfterTask(engine, exec);
   return { kind: 'ok' };

@@ -81,6 +81,12 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
         const currentId = engine.currentRunId(ns.name, requireString(req.workflowId, 'workflow_id'));
         const current = currentId ? engine.findRun(ns.name, req.workflowId, currentId) : undefined;
         if (current?.isOpen) {
+          if (!current.rec.wft && current.rec.firstTaskAt > Date.now()) {
+            // The real server skips a pending start delay for SignalWithStart (not for a plain signal):
+            // the first workflow task becomes available now. The backoff deadline then finds nothing to do.
+            engine.touch(current);
+            current.rec.firstTaskAt = 0;
+          }
           engine.deliver(current, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
             workflowExecutionSignaledEventAttributes: {
               signalName: signal.signalName,

@@ -23,6 +23,7 @@ import {
 import type { Engine } from './engine';
 import { Execution } from './execution';
 import { runKey, type ExecutionRecord, type ParentRecord } from './records';
+import { abortAcceptedUpdates } from './updates';
 import { decideRetry, normaliseRetryPolicy } from './retry';
 import { cronBackoffMs } from '../policy';
 
@@ -367,6 +368,7 @@ export function closeRun(engine: Engine, exec: Execution, outcome: CloseOutcome)
   rec.timers = {};
   rec.firstTaskAt = 0;
   rec.stickyQueue = '';
+  abortAcceptedUpdates(exec);
   const children = Object.values(rec.children);
   rec.children = {};
   if (followUp) {

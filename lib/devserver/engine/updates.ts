@@ -106,6 +106,25 @@ export function applyUpdateMessage(engine: Engine, exec: Execution, message: Pro
   }
 }
 
+/**
+ * A run that closes aborts its accepted updates the way the real server's update registry does: they
+ * complete with this failure (no history event; the outcome lives only in the update record), so
+ * callers waiting on them, now or later, get WorkflowUpdateFailedError rather than NotFound.
+ */
+export function abortAcceptedUpdates(exec: Execution): void {
+  for (const upd of Object.values(exec.rec.updates)) {
+    if (upd.state !== 'accepted') continue;
+    upd.state = 'completed';
+    upd.outcome = toB64(updateNs.Outcome, {
+      failure: {
+        message: 'Workflow Update failed because the Workflow completed before the Update completed.',
+        source: 'Server',
+        applicationFailureInfo: { type: 'AcceptedUpdateCompletedWorkflow', nonRetryable: true },
+      },
+    });
+  }
+}
+
 export function updateOutcome(upd: UpdateRecord): temporal.api.update.v1.IOutcome | undefined {
   return optionalFromB64(updateNs.Outcome, upd.outcome);
 }

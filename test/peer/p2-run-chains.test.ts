@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
+import { durationMs, eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import { alwaysFails, continuesIntoQuick, countdown, failsFirstAttempt, parentContinuesAwayFromChild, quick, sleeper } from './p2-support/workflows';
 
 const { ContinueAsNewInitiator } = temporal.api.enums.v1;
@@ -209,5 +209,35 @@ describe('phase 2 · workflow retry and cron', () => {
     const latest = await env.client.workflow.getHandle(workflowId).describe();
     expect(['TIMED_OUT', 'FAILED']).toContain(latest.status.name);
     expect(latest.runId).not.toBe(handle.firstExecutionRunId);
+  });
+
+  it('does not retry a workflow failure whose type is listed as non-retryable', async () => {
+    const workflowId = uniqueId('workflow-non-retryable');
+    const handle = await env.client.workflow.start(alwaysFails, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      retry: { maximumAttempts: 5, initialInterval: '50ms', nonRetryableErrorTypes: ['AlwaysFails'] },
+    });
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).retryState).toBe('NON_RETRYABLE_FAILURE');
+    const failed = onlyEvent(await historyOf(workflowId, handle.firstExecutionRunId), 'WorkflowExecutionFailed').workflowExecutionFailedEventAttributes;
+    expect(failed?.newExecutionRunId ?? '').toBe('');
+  });
+
+  it("starts the retry run with the policy's backoff as its first workflow task backoff", async () => {
+    const workflowId = uniqueId('workflow-retry-backoff');
+    const handle = await env.client.workflow.start(failsFirstAttempt, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      retry: { maximumAttempts: 3, initialInterval: '300ms' },
+    });
+    expect(await handle.result()).toBe(2);
+    const failed = onlyEvent(await historyOf(workflowId, handle.firstExecutionRunId), 'WorkflowExecutionFailed').workflowExecutionFailedEventAttributes;
+    const started = (await historyOf(workflowId, failed!.newExecutionRunId!)).events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(durationMs(started?.firstWorkflowTaskBackoff)).toBe(300);
   });
 });

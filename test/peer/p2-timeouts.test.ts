@@ -12,6 +12,7 @@ import { attemptsOf } from './p2-support/activities';
 import { durationMs, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
 import {
   activityOnUnpolledQueue,
+  longLocalActivity,
   heartbeatThenStallActivity,
   sleeper,
   sleepThenContinue,
@@ -233,5 +234,24 @@ describe('phase 2 · workflow timeouts', () => {
     const latest = await env.client.workflow.getHandle(workflowId).describe();
     expect(latest.status.name).toBe('TIMED_OUT');
     expect(latest.runId).not.toBe(handle.firstExecutionRunId);
+  });
+
+  it('fails the in-flight workflow task with FORCE_CLOSE_COMMAND when the run times out during it', async () => {
+    const workflowId = uniqueId('timeout-during-task');
+    // The local activity keeps the first workflow task started (no heartbeat before 8 s) past the 1 s run timeout.
+    const handle = await env.client.workflow.start(longLocalActivity, { taskQueue: env.taskQueue, workflowId, args: [3_000], workflowRunTimeout: '1s' });
+    const err = await workflowFailure(handle.result());
+    expect(err.cause).toBeInstanceOf(TimeoutFailure);
+    const history = await handle.fetchHistory();
+    expect(eventTypes(history)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskFailed',
+      'WorkflowExecutionTimedOut',
+    ]);
+    expect(onlyEvent(history, 'WorkflowTaskFailed').workflowTaskFailedEventAttributes?.cause).toBe(
+      temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+    );
   });
 });

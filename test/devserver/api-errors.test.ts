@@ -3,11 +3,13 @@
  * WorkflowService: the gRPC code, a message naming the field, and Temporal's typed error details.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import Long from 'long';
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import { startDevServer, type RunningDevServer } from '../../lib/devserver';
+import { serviceDefinition } from '../../lib/devserver/transport';
 
 let server: RunningDevServer;
 let connection: Connection;
@@ -143,5 +145,20 @@ describe('request idempotency and long polls', () => {
     const res = await poll.catch((e: unknown) => e);
     expect(res).toBeDefined();
     await conn.close();
+  });
+});
+
+describe('gRPC health', () => {
+  it('answers grpc.health.v1.Health/Check with SERVING', async () => {
+    const Health = grpc.makeGenericClientConstructor(serviceDefinition('grpc.health.v1.Health'), 'Health');
+    const client = new Health(server.address, grpc.credentials.createInsecure());
+    const response = await new Promise<{ status?: number }>((resolve, reject) =>
+      (client as unknown as { Check(req: object, cb: (err: Error | null, res: { status?: number }) => void): void }).Check(
+        { service: '' },
+        (err, res) => (err ? reject(err) : resolve(res)),
+      ),
+    );
+    client.close();
+    expect(response.status).toBe(1);
   });
 });

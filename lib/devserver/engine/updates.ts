@@ -54,8 +54,8 @@ export function hasAdmittedUpdates(exec: Execution): boolean {
 }
 
 function bodyOf(message: ProtocolMessage): { typeName: string; value: Uint8Array } {
-  const any = message.body as { type_url?: string; value?: Uint8Array } | null | undefined;
-  return { typeName: (any?.type_url ?? '').replace(TYPE_PREFIX, ''), value: any?.value ?? new Uint8Array() };
+  const body = message.body as { type_url?: string; value?: Uint8Array } | null | undefined;
+  return { typeName: (body?.type_url ?? '').replace(TYPE_PREFIX, ''), value: body?.value ?? new Uint8Array() };
 }
 
 /** Applies one worker protocol message (an update acceptance, rejection or response). */

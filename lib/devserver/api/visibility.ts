@@ -28,6 +28,8 @@ function toRecord(engine: Engine, exec: Execution): VisibilityRecord {
     historyLength: exec.events.length,
     parentWorkflowId: rec.parent?.workflowId,
     parentRunId: rec.parent?.runId,
+    rootWorkflowId: rec.root?.workflowId ?? rec.workflowId,
+    rootRunId: rec.root?.runId ?? rec.runId,
     searchAttributes: decodedSearchAttributes(engine, exec),
   };
 }
@@ -43,6 +45,7 @@ export function executionInfo(engine: Engine, exec: Execution): object {
     status: rec.status,
     historyLength: exec.events.length,
     parentExecution: rec.parent ? { workflowId: rec.parent.workflowId, runId: rec.parent.runId } : undefined,
+    rootExecution: rec.root ?? { workflowId: rec.workflowId, runId: rec.runId },
     executionTime: msToTimestamp(rec.executionTime),
     memo: rec.memo ? fromB64(common.Memo, rec.memo) : { fields: {} },
     searchAttributes: displaySearchAttributes(engine, exec),

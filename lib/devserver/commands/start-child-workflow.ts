@@ -88,6 +88,7 @@ export function applyStartChildWorkflow(ctx: CommandContext, attrs: temporal.api
       attempt: 1,
       firstTaskBackoffMs: 0,
       parent: { namespace: exec.rec.namespace, workflowId: exec.rec.workflowId, runId: exec.rec.runId, initiatedEventId },
+      root: exec.rec.root ?? { workflowId: exec.rec.workflowId, runId: exec.rec.runId },
     });
     engine.touch(exec);
     const startedEvent = {

@@ -62,6 +62,7 @@ export interface NewRunParams {
   lastCompletionResult?: Payloads | null;
   firstTaskBackoffMs: number;
   parent?: ParentRecord;
+  root?: { workflowId: string; runId: string };
   executionDeadline?: number;
   signal?: SignalOnStart;
 }
@@ -104,6 +105,7 @@ export function startRun(engine: Engine, p: NewRunParams): Execution {
     updates: {},
     cancelRequested: false,
     parent: p.parent,
+    root: p.root,
     memo: p.memo ? toB64(common.Memo, p.memo) : undefined,
     searchAttributes: p.searchAttributes ? toB64(common.SearchAttributes, p.searchAttributes) : undefined,
     signalRequestIds: [],
@@ -143,6 +145,7 @@ export function startRun(engine: Engine, p: NewRunParams): Execution {
       parentWorkflowNamespace: parent?.namespace ?? '',
       parentWorkflowExecution: parent ? { workflowId: parent.workflowId, runId: parent.runId } : undefined,
       parentInitiatedEventId: parent?.initiatedEventId ?? 0,
+      rootWorkflowExecution: p.root,
     },
   });
   if (p.signal) {
@@ -210,6 +213,7 @@ function inherit(exec: Execution, overrides: Partial<NewRunParams>): NewRunParam
     continuedRunId: rec.runId,
     firstTaskBackoffMs: 0,
     parent: rec.parent,
+    root: rec.root,
     executionDeadline: rec.executionDeadline,
     ...overrides,
   };

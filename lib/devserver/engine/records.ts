@@ -133,6 +133,8 @@ export interface ExecutionRecord {
   updates: Record<string, UpdateRecord>;
   cancelRequested: boolean;
   parent?: ParentRecord;
+  /** The top of the parent chain (absent for a run without a parent). */
+  root?: { workflowId: string; runId: string };
   /** Base64 temporal.api.common.v1.Memo / SearchAttributes (current values, upserts applied). */
   memo?: string;
   searchAttributes?: string;

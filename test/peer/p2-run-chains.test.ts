@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, TimeoutFailure, WorkflowNotFoundError, defaultPayloadConverter } from '@temporalio/common';
+import { customKeyword } from './p2-support/search-attribute-keys';
 import { temporal } from '@temporalio/proto';
 import { durationMs, eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { alwaysFails, continuesIntoQuick, countdown, failsFirstAttempt, parentContinuesAwayFromChild, quick, sleeper } from './p2-support/workflows';
+import { alwaysFails, continuesIntoQuick, cronCounter, countdown, failsFirstAttempt, parentContinuesAwayFromChild, quick, sleeper } from './p2-support/workflows';
 
 const { ContinueAsNewInitiator } = temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -239,5 +240,50 @@ describe('phase 2 · workflow retry and cron', () => {
     const failed = onlyEvent(await historyOf(workflowId, handle.firstExecutionRunId), 'WorkflowExecutionFailed').workflowExecutionFailedEventAttributes;
     const started = (await historyOf(workflowId, failed!.newExecutionRunId!)).events?.[0]?.workflowExecutionStartedEventAttributes;
     expect(durationMs(started?.firstWorkflowTaskBackoff)).toBe(300);
+  });
+
+  it("hands each cron run the previous run's result, and carries memo and search attributes over", async () => {
+    const workflowId = uniqueId('cron-counter');
+    const keyword = uniqueId('cron-kw');
+    const handle = await env.client.workflow.start(cronCounter, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      cronSchedule: '@every 1s',
+      memo: { owner: 'cron-test' },
+      typedSearchAttributes: [{ key: customKeyword, value: keyword }],
+    });
+    try {
+      const secondRunId = await eventually(async () => {
+        const last = lastEvent(await historyOf(workflowId, handle.firstExecutionRunId));
+        return last?.workflowExecutionCompletedEventAttributes?.newExecutionRunId || undefined;
+      }, 'the first cron run to complete');
+      const secondCompleted = await eventually(async () => {
+        const last = lastEvent(await historyOf(workflowId, secondRunId));
+        return last?.workflowExecutionCompletedEventAttributes ?? undefined;
+      }, 'the second cron run to complete');
+      expect(defaultPayloadConverter.fromPayload(secondCompleted.result!.payloads![0])).toBe(2);
+      const second = await env.client.workflow.getHandle(workflowId, secondRunId).describe();
+      expect(second.memo).toEqual({ owner: 'cron-test' });
+      expect(second.typedSearchAttributes.get(customKeyword)).toBe(keyword);
+    } finally {
+      await env.client.workflow.getHandle(workflowId).terminate('end of the cron test');
+    }
+  });
+
+  it('carries memo and search attributes over to the retry run', async () => {
+    const workflowId = uniqueId('retry-carry-over');
+    const keyword = uniqueId('retry-kw');
+    const handle = await env.client.workflow.start(failsFirstAttempt, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      retry: { maximumAttempts: 2, initialInterval: '50ms' },
+      memo: { owner: 'retry-test' },
+      typedSearchAttributes: [{ key: customKeyword, value: keyword }],
+    });
+    expect(await handle.result()).toBe(2);
+    const latest = await env.client.workflow.getHandle(workflowId).describe();
+    expect(latest.runId).not.toBe(handle.firstExecutionRunId);
+    expect(latest.memo).toEqual({ owner: 'retry-test' });
+    expect(latest.typedSearchAttributes.get(customKeyword)).toBe(keyword);
   });
 });

@@ -406,6 +406,12 @@ export async function parentContinuesAwayFromChild(childId: string, continued = 
   throw new Error('unreachable: continueAsNew returned');
 }
 
+/** A cron body that counts its runs through the previous run's result. */
+export async function cronCounter(): Promise<number> {
+  const last = workflowInfo().lastResult as number | undefined;
+  return (last ?? 0) + 1;
+}
+
 export async function quick(): Promise<string> {
   return 'quick';
 }

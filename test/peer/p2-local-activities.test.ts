@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes, eventsOfType, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
-import { flakyLocalActivity, longLocalActivity } from './p2-support/workflows';
+import { flakyLocalActivity, localActivityWithSignals, longLocalActivity, unblockSignal } from './p2-support/workflows';
 import { attemptsOf } from './p2-support/activities';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
@@ -65,5 +65,22 @@ describe('phase 2 · local activities', () => {
     expect(appFailure).toBeInstanceOf(ApplicationFailure);
     expect((appFailure as ApplicationFailure).type).toBe('Fatal');
     expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1]);
+  });
+
+  it('delivers signals that arrive while a long local activity keeps the task alive', async () => {
+    const handle = await env.client.workflow.start(localActivityWithSignals, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('local-with-signals'),
+      args: [3_000],
+      workflowTaskTimeout: '2s',
+    });
+    for (let i = 0; i < 3; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await handle.signal(unblockSignal);
+    }
+    expect(await handle.result()).toBe(3);
+    const types = eventTypes(await handle.fetchHistory());
+    expect(types.filter((t) => t === 'WorkflowExecutionSignaled')).toHaveLength(3);
+    expect(types).not.toContain('WorkflowTaskTimedOut');
   });
 });

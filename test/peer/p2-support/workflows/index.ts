@@ -210,6 +210,17 @@ export async function longLocalActivity(ms: number): Promise<string> {
   return await localSleep(ms);
 }
 
+/** Counts `unblock` signals that arrive while a long local activity runs; returns the count after it. */
+export async function localActivityWithSignals(ms: number): Promise<number> {
+  let signals = 0;
+  setHandler(unblockSignal, () => {
+    signals += 1;
+  });
+  const { localSleep } = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '30s' });
+  await localSleep(ms);
+  return signals;
+}
+
 /** A local activity that fails `failures` times (retried by the worker) and then succeeds. */
 export async function flakyLocalActivity(key: string, failures: number, errorType: string): Promise<number> {
   const { flaky } = proxyLocalActivities<typeof activities>({

@@ -87,6 +87,18 @@ describe('phase 2 · activity timeouts', () => {
     expect(started?.lastFailure?.timeoutFailureInfo?.timeoutType).toBe(TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
   });
 
+  it('gives the next attempt the heartbeat details of an attempt that hit start-to-close', async () => {
+    const key = uniqueId('heartbeat-then-start-to-close');
+    const handle = await env.client.workflow.start(heartbeatThenStallActivity, {
+      taskQueue: env.taskQueue,
+      workflowId: key,
+      args: [key, 'progress before the deadline', 10_000, { startToCloseMs: 500 }, { maximumAttempts: 3, initialIntervalMs: 50 }],
+    });
+    expect(await handle.result()).toBe('progress before the deadline');
+    const started = onlyEvent(await handle.fetchHistory(), 'ActivityTaskStarted').activityTaskStartedEventAttributes;
+    expect(started?.lastFailure?.timeoutFailureInfo?.timeoutType).toBe(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+  });
+
   it('fails the activity with a SCHEDULE_TO_CLOSE TimeoutFailure when schedule-to-close expires', async () => {
     const key = uniqueId('schedule-to-close');
     const err = await workflowFailure(

@@ -97,4 +97,17 @@ describe('phase 2 · external signal and cancel', () => {
       .requestCancelExternalWorkflowExecutionFailedEventAttributes;
     expect(failed?.cause).toBe(CancelExternalWorkflowExecutionFailedCause.CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND);
   });
+
+  it('fails an external cancel of a workflow that has already closed with a not-found failure', async () => {
+    const target = await env.client.workflow.start(waitsForSignal, { taskQueue: env.taskQueue, workflowId: uniqueId('closed-cancel-target') });
+    await target.signal(unblockSignal);
+    await target.result();
+    const sender = await env.client.workflow.start(cancelsExternal, {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueId('cancel-sender-closed'),
+      args: [target.workflowId],
+    });
+    expect(await sender.result()).toBe('ApplicationFailure: Unable to cancel external workflow because not found');
+    expect((await target.describe()).status.name).toBe('COMPLETED');
+  });
 });

@@ -234,6 +234,22 @@ describe('phase 2 · list and count', { timeout: 30_000 }, () => {
     expect(seen.sort()).toEqual(ids.sort());
   });
 
+  it('accepts double quotes, backticks, lowercase keywords and the negated operators', async () => {
+    const p = uniqueId('neg');
+    for (const [suffix, n] of [['a', 1], ['b', 5], ['c', 10]] as const) {
+      await env.client.workflow.execute(quick, {
+        taskQueue: env.taskQueue,
+        workflowId: `${p}-${suffix}`,
+        typedSearchAttributes: [{ key: customKeyword, value: `${p}-${suffix}` }, { key: customInt, value: n }],
+      });
+    }
+    const mine = `CustomKeywordField STARTS_WITH "${p}"`;
+    expect(await listIds(`${mine} and \`CustomIntField\` != 5`)).toEqual([`${p}-a`, `${p}-c`]);
+    expect(await listIds(`${mine} AND CustomKeywordField NOT IN ('${p}-a')`)).toEqual([`${p}-b`, `${p}-c`]);
+    expect(await listIds(`${mine} AND CustomIntField NOT BETWEEN 2 AND 9`)).toEqual([`${p}-a`, `${p}-c`]);
+    expect(await listIds(`${mine} AND CustomKeywordField NOT STARTS_WITH '${p}-b'`)).toEqual([`${p}-a`, `${p}-c`]);
+  });
+
   it('refuses a malformed list query with INVALID_ARGUMENT', async () => {
     const err = await listIds("WorkflowType = 'unterminated").then(
       () => undefined,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, TimeoutFailure, WorkflowNotFoundError, defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError, defaultPayloadConverter } from '@temporalio/common';
 import { customKeyword } from './p2-support/search-attribute-keys';
 import { temporal } from '@temporalio/proto';
 import { durationMs, eventually, eventTypes, onlyEvent, startP2Env, uniqueId, type P2Env } from './p2-support/harness';
@@ -285,5 +285,28 @@ describe('phase 2 · workflow retry and cron', () => {
     expect(latest.runId).not.toBe(handle.firstExecutionRunId);
     expect(latest.memo).toEqual({ owner: 'retry-test' });
     expect(latest.typedSearchAttributes.get(customKeyword)).toBe(keyword);
+  });
+
+  it('terminates the waiting retry run when the workflow is terminated during the retry backoff', async () => {
+    const workflowId = uniqueId('terminate-in-retry-backoff');
+    const handle = await env.client.workflow.start(failsFirstAttempt, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      retry: { maximumAttempts: 3, initialInterval: '1 minute' },
+    });
+    const secondRunId = await eventually(async () => {
+      const last = lastEvent(await historyOf(workflowId, handle.firstExecutionRunId));
+      return last?.workflowExecutionFailedEventAttributes?.newExecutionRunId || undefined;
+    }, 'the first attempt to fail');
+    await env.client.workflow.getHandle(workflowId).terminate('stop retrying');
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+    const second = await env.client.workflow.getHandle(workflowId, secondRunId).describe();
+    expect(second.status.name).toBe('TERMINATED');
+    expect(eventTypes(await historyOf(workflowId, secondRunId))).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionTerminated']);
   });
 });

@@ -3,14 +3,16 @@
 // Where the CPU goes in the `activities` benchmark: runs the same workload as `run.js activities`
 // for one SDK's activity worker and prints throughput plus the CPU milliseconds each process
 // (server, official workflow worker, measured activity worker, client) spent per activity.
-//   node bench/micro/activities-cpu.js [ours|official] [workflows=100] [--prof]
-// With --prof the activity worker writes a V8 CPU profile to /tmp/bench-prof.
+//   node bench/micro/activities-cpu.js [ours|official] [workflows=100] [--prof | --prof=server]
+// With --prof the activity worker (with --prof=server the dev server) writes a V8 CPU profile to
+// /tmp/bench-prof.
 const { chmodSync, writeFileSync } = require('node:fs');
 const { startRole, cpuMsOf } = require('../procs');
 
 const impl = process.argv[2] ?? 'ours';
 const workflows = Number(process.argv[3] ?? 100);
 const prof = process.argv.includes('--prof');
+const profServer = process.argv.includes('--prof=server');
 const fanout = 50;
 
 async function main() {
@@ -23,23 +25,29 @@ async function main() {
   }
 }
 
+/** Starts a role; with `profiled`, through a wrapper, since --cpu-prof is refused in NODE_OPTIONS. */
+function startMaybeProfiled(profiled, role, args) {
+  if (!profiled) return startRole(role, args);
+  const node = process.execPath;
+  const wrapper = '/tmp/bench-prof-node.sh';
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${node} --cpu-prof --cpu-prof-dir=/tmp/bench-prof "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  process.execPath = wrapper;
+  try {
+    return startRole(role, args);
+  } finally {
+    process.execPath = node;
+  }
+}
+
 async function measure(roles) {
-  const server = startRole('devserver');
+  const server = startMaybeProfiled(profServer, 'devserver');
   roles.push(server);
   const { address } = await server.ready;
   const wf = startRole('worker', { impl: 'official', address, taskQueue: 'act', workflows: true, activities: false });
   roles.push(wf);
   await wf.ready;
-  // --cpu-prof is refused in NODE_OPTIONS, so the profiled worker starts through a wrapper.
-  const node = process.execPath;
-  if (prof) {
-    const wrapper = '/tmp/bench-prof-node.sh';
-    writeFileSync(wrapper, `#!/bin/sh\nexec ${node} --cpu-prof --cpu-prof-dir=/tmp/bench-prof "$@"\n`);
-    chmodSync(wrapper, 0o755);
-    process.execPath = wrapper;
-  }
-  const act = startRole('worker', { impl, address, taskQueue: 'act', workflows: false, activities: true, maxConcurrentActivityTaskExecutions: 200 });
-  process.execPath = node;
+  const act = startMaybeProfiled(prof, 'worker', { impl, address, taskQueue: 'act', workflows: false, activities: true, maxConcurrentActivityTaskExecutions: 200 });
   roles.push(act);
   await act.ready;
   const run = async (count, concurrency) => {

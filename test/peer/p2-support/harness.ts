@@ -56,11 +56,6 @@ export async function bundleP2Workflows(folder = 'workflows'): Promise<{ code: s
   return bundleWorkflowCode({ workflowsPath: path.join(__dirname, folder, 'index.ts'), logger: new DefaultLogger('WARN') });
 }
 
-/** Path of a p2 workflows folder, for APIs that take `workflowsPath`. */
-export function p2WorkflowsPath(folder: string): string {
-  return path.join(__dirname, folder, 'index.ts');
-}
-
 /** Starts the server, connects the official client and worker, and starts the worker running. */
 export async function startP2Env(workerOptions: Partial<WorkerOptions> = {}): Promise<P2Env> {
   installRuntime();

@@ -18,6 +18,7 @@ import { taskHandlers } from './api/tasks';
 import { visibilityHandlers } from './api/visibility';
 import { CallRegistry, implement, serviceDefinition } from './transport';
 import { openStore } from './persistence';
+import { installInlineInflate } from './inline-inflate';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -88,6 +89,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     throw err;
   }
 
+  installInlineInflate();
   const calls = new CallRegistry();
   const onError = (method: string, err: unknown): void => {
     log(`dev server: ${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

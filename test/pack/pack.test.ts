@@ -7,7 +7,8 @@
  * files (run in parallel) load it. `npm test` compiles `dist/` first (`pretest`); a direct run of
  * this file compiles it only when it is missing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { runProcess } from '../support/run-process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,8 +21,8 @@ const BUILT_ADDON = path.join(REPO, 'build', 'Release', 'temporal_native.node');
 // the repository's build folder, outside the installed package.
 const FAKE_CORE = path.join(REPO, 'build', 'Release', 'libtemporalio_sdk_core_c_bridge.so');
 
-function npm(args: string[], cwd: string): string {
-  const result = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+async function npm(args: string[], cwd: string): Promise<string> {
+  const result = await runProcess('npm', args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } });
   if (result.status !== 0) {
     throw new Error(`npm ${args.join(' ')} failed in ${cwd} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
@@ -37,7 +38,7 @@ describe('the packed tarball', () => {
   let tarballFiles: string[];
   let installed: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // Not a skip: without the addon there is nothing to ship, and that must be visible.
     if (!fs.existsSync(BUILT_ADDON)) {
       throw new Error(`${BUILT_ADDON} is missing: build the addon (npm run build:addon) before the pack test`);
@@ -47,10 +48,10 @@ describe('the packed tarball', () => {
     // The addon loader prefers prebuilds/ over build/Release, so a staged copy left behind would
     // shadow every later rebuild in this checkout: remember what was there and put it back after.
     stagedBefore = fs.existsSync(STAGED_ADDON) ? fs.readFileSync(STAGED_ADDON) : undefined;
-    npm(['run', 'prebuild'], REPO);
-    if (!fs.existsSync(path.join(REPO, 'dist', 'core', 'index.js'))) npm(['run', 'compile'], REPO);
+    await npm(['run', 'prebuild'], REPO);
+    if (!fs.existsSync(path.join(REPO, 'dist', 'core', 'index.js'))) await npm(['run', 'compile'], REPO);
     // Lifecycle banners, if any, may precede the JSON on stdout.
-    const packOutput = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO);
+    const packOutput = await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO);
     const packed = JSON.parse(packOutput.slice(packOutput.search(/^\[/m))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(work, packed[0].filename);
     tarballFiles = packed[0].files.map((f) => f.path);
@@ -59,7 +60,7 @@ describe('the packed tarball', () => {
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     // Dependencies come from the npm cache when present (as after `npm ci`), else the registry.
-    npm(['install', tarball, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], consumer);
+    await npm(['install', tarball, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], consumer);
     installed = path.join(consumer, 'node_modules', 'temporal-native');
   }, 180_000);
 

@@ -12,6 +12,7 @@ import { Matching, queueKey, type TaskRef } from '../matching';
 import { DeadlineScheduler, type Deadline } from '../clock';
 import { EventType, history, enums, type HistoryEvent, type Loose } from '../proto';
 import { Execution } from './execution';
+import { copyExecutionRecord } from './record-copy';
 import { runKey, workflowKey, type ExecutionRecord } from './records';
 import type { EngineStore, StoreOp } from './store';
 import type { CallContext } from '../transport';
@@ -38,7 +39,8 @@ export interface EngineHooks {
 }
 
 interface Tx {
-  snapshots: Map<Execution, { json: string; events: number }>;
+  /** The record and event count of each touched run as they were before the transaction. */
+  snapshots: Map<Execution, { rec: ExecutionRecord; events: number }>;
   created: Set<Execution>;
   currentChanges: Array<{ key: string; previous: string | undefined }>;
   namespacesChanged: Set<string>;
@@ -138,7 +140,7 @@ export class Engine {
   touch(exec: Execution): void {
     const tx = this.requireTx();
     if (tx.created.has(exec) || tx.snapshots.has(exec)) return;
-    tx.snapshots.set(exec, { json: JSON.stringify(exec.rec), events: exec.events.length });
+    tx.snapshots.set(exec, { rec: copyExecutionRecord(exec.rec), events: exec.events.length });
   }
 
   /** Runs `effect` after the current transaction commits (queueing tasks, waking waiters). */
@@ -166,7 +168,7 @@ export class Engine {
   private rollback(tx: Tx): void {
     for (const exec of tx.created) this.executions.delete(exec.key);
     for (const [exec, snap] of tx.snapshots) {
-      exec.rec = JSON.parse(snap.json) as ExecutionRecord;
+      exec.rec = snap.rec;
       exec.events.length = snap.events;
     }
     for (const change of tx.currentChanges.reverse()) {

@@ -2,7 +2,6 @@
  * Our worker runs `@temporalio/workflow` workflows against the dev server: activities (sequential,
  * parallel, local), timers and conditions.
  */
-import type { Workflow } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes, startWorkflowTestEnvironment, type WorkflowTestEnvironment } from './environment';
 import {
@@ -26,18 +25,14 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function start<T extends Workflow>(workflow: T, label: string, args: Parameters<T>) {
-  return env.client.workflow.start(workflow, { taskQueue: env.taskQueue, workflowId: env.workflowId(label), args });
-}
-
 describe('activities', () => {
   it('runs activities in sequence, each taking the previous result', async () => {
-    const handle = await start(sequentialActivities, 'sequential', ['ada']);
+    const handle = await env.start(sequentialActivities, 'sequential', ['ada']);
     expect(await handle.result()).toEqual(['ADA', 'ADA!']);
   });
 
   it('runs activities in parallel and keeps the order of their results', async () => {
-    const handle = await start(parallelActivities, 'parallel', [['a', 'b', 'c', 'd']]);
+    const handle = await env.start(parallelActivities, 'parallel', [['a', 'b', 'c', 'd']]);
     expect(await handle.result()).toEqual(['A', 'B', 'C', 'D']);
     const types = eventTypes(await handle.fetchHistory());
     // All four were scheduled by the first workflow task, before any completed.
@@ -46,7 +41,7 @@ describe('activities', () => {
   });
 
   it('runs local activities on the worker and records them as markers', async () => {
-    const handle = await start(localActivities, 'local', [1]);
+    const handle = await env.start(localActivities, 'local', [1]);
     expect(await handle.result()).toBe(12);
     const types = eventTypes(await handle.fetchHistory());
     expect(types.filter((t) => t === 'MarkerRecorded')).toHaveLength(2);
@@ -54,25 +49,25 @@ describe('activities', () => {
   });
 
   it("hands the workflow an activity's ApplicationFailure as the cause of an ActivityFailure", async () => {
-    const handle = await start(activityFailureCause, 'activity-failure', []);
+    const handle = await env.start(activityFailureCause, 'activity-failure', []);
     expect(await handle.result()).toBe('refuse: OutOfStock: no more widgets');
   });
 });
 
 describe('timers and conditions', () => {
   it('sleep advances workflow time by at least the slept duration', async () => {
-    const handle = await start(sleeper, 'sleep', [200]);
+    const handle = await env.start(sleeper, 'sleep', [200]);
     expect(await handle.result()).toBeGreaterThanOrEqual(200);
     expect(eventTypes(await handle.fetchHistory())).toEqual(expect.arrayContaining(['TimerStarted', 'TimerFired']));
   });
 
   it('condition returns false when its timeout fires first', async () => {
-    const handle = await start(conditionTimeout, 'condition-timeout', [50]);
+    const handle = await env.start(conditionTimeout, 'condition-timeout', [50]);
     expect(await handle.result()).toBe(false);
   });
 
   it('condition returns true when a signal meets it before the timeout', async () => {
-    const handle = await start(conditionMet, 'condition-met', []);
+    const handle = await env.start(conditionMet, 'condition-met', []);
     await handle.signal(unblock);
     expect(await handle.result()).toBe(true);
   });

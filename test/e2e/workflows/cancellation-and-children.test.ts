@@ -2,7 +2,6 @@
  * Our worker runs cancellation scopes, child workflows and continue-as-new of
  * `@temporalio/workflow` workflows.
  */
-import type { Workflow } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledFailure, WorkflowFailedError } from '../../../lib';
 import { eventTypes, rejectionOf, startWorkflowTestEnvironment, type WorkflowTestEnvironment } from './environment';
@@ -27,10 +26,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function start<T extends Workflow>(workflow: T, label: string, args: Parameters<T>) {
-  return env.client.workflow.start(workflow, { taskQueue: env.taskQueue, workflowId: env.workflowId(label), args });
-}
-
 /** Waits until the workflow's first task completed, so a cancel reaches code that is already waiting. */
 async function firstTaskCompleted(handle: { fetchHistory(): Promise<{ events?: Array<{ eventType?: unknown }> | null }> }) {
   await expect
@@ -40,14 +35,14 @@ async function firstTaskCompleted(handle: { fetchHistory(): Promise<{ events?: A
 
 describe('cancellation', () => {
   it('a cancelled workflow can catch the cancellation and clean up in a non-cancellable scope', async () => {
-    const handle = await start(cleanupOnCancel, 'cancel-cleanup', []);
+    const handle = await env.start(cleanupOnCancel, 'cancel-cleanup', []);
     await firstTaskCompleted(handle);
     await handle.cancel();
     expect(await handle.result()).toBe('CLEANED UP');
   });
 
   it('a cancelled workflow that does not catch the cancellation ends cancelled', async () => {
-    const handle = await start(sleepUntilCancelled, 'cancelled', []);
+    const handle = await env.start(sleepUntilCancelled, 'cancelled', []);
     await firstTaskCompleted(handle);
     await handle.cancel();
     const err = await rejectionOf(handle.result());
@@ -57,29 +52,29 @@ describe('cancellation', () => {
   });
 
   it('cancelling an inner scope cancels its timer and leaves the workflow running', async () => {
-    const handle = await start(cancelInnerScope, 'inner-scope', []);
+    const handle = await env.start(cancelInnerScope, 'inner-scope', []);
     expect(await handle.result()).toBe('inner scope cancelled, outer running');
   });
 
   it('CancellationScope.withTimeout cancels the work inside when the timeout fires', async () => {
-    const handle = await start(scopeTimeout, 'scope-timeout', []);
+    const handle = await env.start(scopeTimeout, 'scope-timeout', []);
     expect(await handle.result()).toBe('scope timed out');
   });
 });
 
 describe('child workflows', () => {
   it("a parent gets its child's result", async () => {
-    const handle = await start(parentOfSequential, 'child-result', ['kit']);
+    const handle = await env.start(parentOfSequential, 'child-result', ['kit']);
     expect(await handle.result()).toEqual(['KIT', 'KIT!']);
   });
 
   it("a child's failure reaches the parent as ChildWorkflowFailure with the child's ApplicationFailure", async () => {
-    const handle = await start(parentOfFailingChild, 'child-failure', []);
+    const handle = await env.start(parentOfFailingChild, 'child-failure', []);
     expect(await handle.result()).toBe('applicationFailure failed: InvalidOrder: order 7 is invalid');
   });
 
   it('a parent cancels its child through the scope the child was started in', async () => {
-    const handle = await start(parentCancelsChild, 'child-cancel', []);
+    const handle = await env.start(parentCancelsChild, 'child-cancel', []);
     const childId = `${handle.workflowId}-child`;
     expect(await handle.result()).toBe(`child ${childId} cancelled`);
     expect((await env.client.workflow.getHandle(childId).describe()).status.name).toBe('CANCELLED');
@@ -88,12 +83,12 @@ describe('child workflows', () => {
 
 describe('continue-as-new', () => {
   it('continues as new until done; the handle follows the chain of runs to the last result', async () => {
-    const handle = await start(countdown, 'continue-as-new', [2]);
+    const handle = await env.start(countdown, 'continue-as-new', [2]);
     expect(await handle.result()).toBe('done after 3 runs, continued from a previous run');
   });
 
   it('the first run ends with status CONTINUED_AS_NEW', async () => {
-    const handle = await start(countdown, 'continued-status', [1]);
+    const handle = await env.start(countdown, 'continued-status', [1]);
     await handle.result();
     const firstRun = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
     expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');

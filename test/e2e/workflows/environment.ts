@@ -5,6 +5,7 @@
  * `E2E_WORKFLOW_WORKER=official` runs the same files on the official `@temporalio/worker` instead:
  * a check of the tests themselves (a test that fails on both workers is wrong, not our worker).
  */
+import type { Workflow } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Client, Connection } from '../../../lib/client';
@@ -23,6 +24,8 @@ export interface WorkflowTestEnvironment {
   readonly client: Client;
   /** A workflow id unique to this run, readable in failures. */
   workflowId(label: string): string;
+  /** Starts `workflow` on the worker's task queue with a fresh id built from `label`. */
+  start<T extends Workflow>(workflow: T, label: string, args: Parameters<T>): ReturnType<Client['workflow']['start']>;
   teardown(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function startWorkflowTestEnvironment(): Promise<WorkflowTestEnviro
     connection,
     client,
     workflowId: (label) => `${label}-${randomUUID()}`,
+    start: (workflow, label, args) => client.workflow.start(workflow, { taskQueue, workflowId: `${label}-${randomUUID()}`, args }),
     async teardown() {
       await worker.stop();
       await connection.close();

@@ -3,7 +3,6 @@
  * workflows started by the official `@temporalio/client` as well as ours.
  */
 import { Client as OfficialClient, Connection as OfficialConnection } from '@temporalio/client';
-import type { Workflow } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure, TimeoutFailure, WorkflowFailedError } from '../../../lib';
@@ -32,10 +31,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function start<T extends Workflow>(workflow: T, label: string, args: Parameters<T>) {
-  return env.client.workflow.start(workflow, { taskQueue: env.taskQueue, workflowId: env.workflowId(label), args });
-}
-
 /** The details (decoded as text) of the patch markers `patched`/`deprecatePatch` recorded in a history. */
 function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
   return (history.events ?? [])
@@ -51,13 +46,13 @@ function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
 
 describe('patches', () => {
   it('patched() takes the new branch on a new run and records the patch marker', async () => {
-    const handle = await start(patchedGreeting, 'patched', ['bo']);
+    const handle = await env.start(patchedGreeting, 'patched', ['bo']);
     expect(await handle.result()).toBe('hello bo!');
     expect(patchMarkers(await handle.fetchHistory())).toEqual([expect.stringContaining('greeting-v2')]);
   });
 
   it('deprecatePatch() runs the new code and still records the marker', async () => {
-    const handle = await start(deprecatedPatchGreeting, 'deprecated-patch', ['cy']);
+    const handle = await env.start(deprecatedPatchGreeting, 'deprecated-patch', ['cy']);
     expect(await handle.result()).toBe('hello cy!');
     expect(patchMarkers(await handle.fetchHistory())).toEqual([expect.stringContaining('greeting-v2')]);
   });
@@ -65,7 +60,7 @@ describe('patches', () => {
 
 describe('search attributes', () => {
   it('attributes upserted by the workflow show in describe()', async () => {
-    const handle = await start(upsertAttributes, 'upsert-describe', ['gold', 3]);
+    const handle = await env.start(upsertAttributes, 'upsert-describe', ['gold', 3]);
     await expect.poll(async () => (await handle.describe()).searchAttributes, POLL).toMatchObject({ CustomKeywordField: ['gold'], CustomIntField: [3] });
     await handle.signal(checkout);
     expect(await handle.result()).toBe('gold/3');
@@ -73,7 +68,7 @@ describe('search attributes', () => {
 
   it('attributes upserted by the workflow make it findable with list()', async () => {
     const tier = `platinum-${Date.now()}`;
-    const handle = await start(upsertAttributes, 'upsert-list', [tier, 5]);
+    const handle = await env.start(upsertAttributes, 'upsert-list', [tier, 5]);
     const found = async () => {
       const ids: string[] = [];
       for await (const info of env.client.workflow.list({ query: `CustomKeywordField = '${tier}'` })) ids.push(info.workflowId);
@@ -86,7 +81,7 @@ describe('search attributes', () => {
 
 describe('workflow failures', () => {
   it('an ApplicationFailure fails the workflow with its type, details and nonRetryable flag', async () => {
-    const handle = await start(applicationFailure, 'application-failure', []);
+    const handle = await env.start(applicationFailure, 'application-failure', []);
     const err = await rejectionOf(handle.result());
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = err.cause as ApplicationFailure;
@@ -101,7 +96,7 @@ describe('workflow failures', () => {
   });
 
   it('a plain Error fails the workflow task, not the workflow, and is retried', async () => {
-    const handle = await start(plainError, 'plain-error', []);
+    const handle = await env.start(plainError, 'plain-error', []);
     const failedTasks = async () => eventTypes(await handle.fetchHistory()).filter((t) => t === 'WorkflowTaskFailed').length;
     await expect.poll(failedTasks, POLL).toBeGreaterThanOrEqual(1);
     const history = await handle.fetchHistory();
@@ -126,7 +121,7 @@ describe('workflow failures', () => {
 
 describe('clients', () => {
   it('runs a workflow started with our client', async () => {
-    const handle = await start(sequentialActivities, 'our-client', ['ed']);
+    const handle = await env.start(sequentialActivities, 'our-client', ['ed']);
     expect(await handle.result()).toEqual(['ED', 'ED!']);
   });
 

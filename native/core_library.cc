@@ -42,6 +42,10 @@ const CoreApi* LoadCoreLibrary(const std::string& path, CoreLoadError* error) {
   }
 #include "core_functions.inc"
 #undef TN_CORE_FN
+  using PatchLevelFn = uint32_t (*)();
+  if (auto patch_level = reinterpret_cast<PatchLevelFn>(dlsym(handle, "temporal_native_core_patches"))) {
+    api->patches = patch_level();
+  }
 
   const CoreApi* result = api.get();
   g_loaded.emplace(path, std::move(api));

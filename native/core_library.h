@@ -2,6 +2,7 @@
 // machine without the Rust core, and a missing library or symbol must surface as a JS error.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "temporal-sdk-core-c-bridge.h"
@@ -15,6 +16,14 @@ struct CoreApi {
 #include "core_functions.inc"
 #undef TN_CORE_FN
   std::string path;
+  // Bits of `temporal_native_core_patches()`, an optional symbol that only a library built by
+  // scripts/build-core exports (see third_party/core-patches); 0 for an unpatched library.
+  uint32_t patches = 0;
+  bool ForwardsLogsAfterFirstClone() const { return (patches & kPatchLogForwarder) != 0; }
+  bool PushesWithoutBorrow() const { return (patches & kPatchReplayPusher) != 0; }
+
+  static constexpr uint32_t kPatchLogForwarder = 1;
+  static constexpr uint32_t kPatchReplayPusher = 2;
 };
 
 // Why a load failed: exactly one of `symbol` (library opened, entry point missing) or neither

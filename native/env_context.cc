@@ -59,9 +59,9 @@ void EnvContext::OpFinished(Napi::Env env) {
   if (--in_flight_ == 0 && !tearing_down()) wake_.Unref(env);
 }
 
-void EnvContext::SetLogger(Napi::Function logger) { logger_ = Napi::Persistent(logger); }
+void EnvContext::SetLogger(uint64_t route, Napi::Function logger) { loggers_[route] = Napi::Persistent(logger); }
 
-void EnvContext::ClearLogger() { logger_.Reset(); }
+void EnvContext::ClearLogger(uint64_t route) { loggers_.erase(route); }
 
 bool EnvContext::tearing_down() const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -122,8 +122,10 @@ void EnvContext::Drain(Napi::Env env) {
   // A throwing logger must not stop the batch: every promise still settles. The first error is
   // rethrown afterwards so it surfaces as an uncaught exception rather than vanishing.
   napi_value first_error = nullptr;
-  if (!logger_.IsEmpty()) {
-    for (LogLine& line : logs) {
+  for (LogLine& line : logs) {
+    auto logger = loggers_.find(line.route);
+    if (logger == loggers_.end() || logger->second.IsEmpty()) continue;
+    {
       Napi::Object record = Napi::Object::New(env);
       record.Set("level", LevelName(line.level));
       record.Set("target", line.target);
@@ -131,7 +133,7 @@ void EnvContext::Drain(Napi::Env env) {
       record.Set("timestampMs", Napi::Number::New(env, static_cast<double>(line.timestamp_ms)));
       record.Set("fieldsJson", line.fields_json);
       try {
-        logger_.Call({record});
+        logger->second.Call({record});
       } catch (const Napi::Error& error) {
         if (first_error == nullptr) first_error = error.Value();
       }
@@ -155,7 +157,7 @@ void EnvContext::Teardown(Napi::Env env) {
     logs_.clear();
   }
   LogForwarder::UnregisterContext(this);
-  logger_.Reset();
+  loggers_.clear();
   Napi::HandleScope scope(env);
 
   // 1. Nothing JS-side is waiting any more: reject every pending promise (best effort: JS may

@@ -43,6 +43,8 @@ class TeardownWorker {
 };
 
 struct LogLine {
+  // Which registered logger receives the line (see LogForwarder).
+  uint64_t route;
   int level;
   std::string target;
   std::string message;
@@ -63,8 +65,8 @@ class EnvContext : public std::enable_shared_from_this<EnvContext> {
   // In-flight core operations keep the event loop alive, like any pending I/O.
   void OpStarted(Napi::Env env);
   void OpFinished(Napi::Env env);
-  void SetLogger(Napi::Function logger);
-  void ClearLogger();
+  void SetLogger(uint64_t route, Napi::Function logger);
+  void ClearLogger(uint64_t route);
   void TrackOwner(JsOwner* owner) { owners_.insert(owner); }
   void UntrackOwner(JsOwner* owner) { owners_.erase(owner); }
   void TrackWorker(TeardownWorker* worker) { workers_.insert(worker); }
@@ -99,7 +101,7 @@ class EnvContext : public std::enable_shared_from_this<EnvContext> {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, Call*> calls_;
   size_t in_flight_ = 0;
-  Napi::FunctionReference logger_;
+  std::unordered_map<uint64_t, Napi::FunctionReference> loggers_;
   std::set<JsOwner*> owners_;
   std::set<TeardownWorker*> workers_;
   std::shared_ptr<EnvContext> self_for_hook_;

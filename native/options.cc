@@ -174,6 +174,7 @@ std::unique_ptr<RuntimeOptionsHolder> ToRuntimeOptions(Napi::Value value, Napi::
     if (!log_fn.IsFunction()) Fail(value.Env(), prefix + ".logger", "must be a function");
     *logger = log_fn.As<Napi::Function>();
     holder->has_logger = true;
+    holder->default_logger = ReadBool(obj, "loggerIsDefault", prefix, false, false);
   }
   const napi_node_version* version = nullptr;
   napi_get_node_version(value.Env(), &version);
@@ -255,7 +256,29 @@ std::unique_ptr<ConnectOptionsHolder> ToConnectOptions(Napi::Value value) {
     holder->retry.max_retries = static_cast<uintptr_t>(ReadNumber(r, "maxRetries", field, true, 0, 0, 1e9, true));
     o.retry_options = &holder->retry;
   }
-  o.grpc_compression = TemporalCoreClientGrpcCompression_Gzip;
+  // A zero-initialised struct would switch keepalive, DNS load balancing and the payload size
+  // warnings off: absent settings take the core's own defaults (temporalio-client 0.7).
+  Napi::Value keep_alive = obj.Get("keepAlive");
+  if (!(keep_alive.IsBoolean() && !keep_alive.As<Napi::Boolean>().Value())) {
+    std::string field = prefix + ".keepAlive";
+    Napi::Object k = IsAbsent(keep_alive) ? Napi::Object::New(env) : AsObject(keep_alive, field);
+    holder->keep_alive.interval_millis = ReadMillis(k, "intervalMs", field, false, 30000);
+    holder->keep_alive.timeout_millis = ReadMillis(k, "timeoutMs", field, false, 15000);
+    o.keep_alive_options = &holder->keep_alive;
+  }
+  Napi::Value dns = obj.Get("dnsLoadBalancing");
+  if (!(dns.IsBoolean() && !dns.As<Napi::Boolean>().Value())) {
+    std::string field = prefix + ".dnsLoadBalancing";
+    Napi::Object d = IsAbsent(dns) ? Napi::Object::New(env) : AsObject(dns, field);
+    holder->dns_load_balancing.resolution_interval_millis = ReadMillis(d, "resolutionIntervalMs", field, false, 30000);
+    o.dns_load_balancing_options = &holder->dns_load_balancing;
+  }
+  std::string compression = ReadString(obj, "grpcCompression", prefix, false, "gzip");
+  if (compression == "gzip") o.grpc_compression = TemporalCoreClientGrpcCompression_Gzip;
+  else if (compression == "none") o.grpc_compression = TemporalCoreClientGrpcCompression_None;
+  else Fail(env, prefix + ".grpcCompression", "must be \"gzip\" or \"none\" (got " + compression + ")");
+  o.payloads_warn_size = ReadMillis(obj, "payloadsWarnSize", prefix, false, 512 * 1024);
+  o.memo_warn_size = ReadMillis(obj, "memoWarnSize", prefix, false, 2 * 1024);
   return holder;
 }
 
@@ -351,7 +374,8 @@ std::unique_ptr<WorkerOptionsHolder> ToWorkerOptions(Napi::Value value) {
   o.nonsticky_to_sticky_poll_ratio =
       static_cast<float>(ReadNumber(obj, "nonStickyToStickyPollRatio", prefix, true, 0, 0, 1, false));
   o.disable_payload_error_limit = false;
-  o.max_eager_activity_reservations_per_workflow_task = 0;
+  o.max_eager_activity_reservations_per_workflow_task =
+      ReadU32(obj, "maxEagerActivityReservations", prefix, false, 3);
   FillWorkerStrings(holder.get());
   return holder;
 }
@@ -369,7 +393,11 @@ std::unique_ptr<WorkerOptionsHolder> ToReplayerOptions(Napi::Value value) {
   if (holder->namespace_.empty()) Fail(env, prefix + ".namespace", "must not be empty");
   if (holder->task_queue.empty()) Fail(env, prefix + ".taskQueue", "must not be empty");
   if (holder->build_id.empty()) Fail(env, prefix + ".buildId", "must not be empty");
-  o.max_cached_workflows = static_cast<uint32_t>(ReadNumber(obj, "maxCachedWorkflows", prefix, false, 2, 1, 1e6, true));
+  // The core's replay worker sizes its own cache: a value here would be ignored, so none is read.
+  if (!IsAbsent(obj.Get("maxCachedWorkflows"))) {
+    Fail(env, prefix + ".maxCachedWorkflows", "is not supported: the core ignores it for replay workers");
+  }
+  o.max_cached_workflows = 2;
   o.task_types.enable_workflows = true;
   o.tuner.workflow_slot_supplier = FixedSlots(2);
   o.tuner.activity_slot_supplier = FixedSlots(1);

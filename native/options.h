@@ -29,6 +29,8 @@ struct RuntimeOptionsHolder {
   std::string filter;
   std::string node_version;
   bool has_logger = false;
+  // The SDK's default logger rather than one the user chose: any number may coexist.
+  bool default_logger = false;
   TemporalCoreLoggingOptions logging{};
   TemporalCoreTelemetryOptions telemetry{};
   TemporalCoreRuntimeInfo runtime_info{};
@@ -44,6 +46,8 @@ struct ConnectOptionsHolder {
   MetadataBuffers metadata, binary_metadata;
   TemporalCoreClientTlsOptions tls{};
   TemporalCoreClientRetryOptions retry{};
+  TemporalCoreClientKeepAliveOptions keep_alive{};
+  TemporalCoreClientDnsLoadBalancingOptions dns_load_balancing{};
   TemporalCoreConnectionOptions options{};
 };
 std::unique_ptr<ConnectOptionsHolder> ToConnectOptions(Napi::Value value);

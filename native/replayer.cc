@@ -54,6 +54,7 @@ Napi::Value ReplayerObject::PushHistory(const Napi::CallbackInfo& info) {
       api->worker_replay_push(handle_->raw(), handle_->pusher(), ByteRef(workflow_id), ByteRef(history));
   CoreBytes fail(api, result.fail);
   if (fail) throw MakeError(env, "core", "Pushing the history failed: " + fail.ToString());
+  handle_->NotePush();
   return env.Undefined();
 }
 

@@ -14,9 +14,9 @@ RuntimeHandle::~RuntimeHandle() {
   // Free first, then close the log route: lines logged while the runtime shuts down still
   // find a valid (static) callback and are simply dropped after the route is gone.
   api->runtime_free(raw);
-  if (owns_log_route_) {
-    LogForwarder::UnregisterContext(ctx.get());
-    ctx->ClearLogger();
+  if (log_route_ != 0) {
+    LogForwarder::Unregister(log_route_);
+    ctx->ClearLogger(log_route_);
   }
 }
 
@@ -39,13 +39,15 @@ Napi::Value RuntimeObject::Create(const Napi::CallbackInfo& info) {
   const CoreApi* api = LoadCoreLibrary(path, &load_error);
   if (api == nullptr) throw MakeLibraryError(env, load_error);
 
+  uint64_t log_route = 0;
   if (options->has_logger) {
-    if (!LogForwarder::Register(api, data->ctx)) {
+    log_route = LogForwarder::Register(api, data->ctx, !options->default_logger);
+    if (log_route == 0) {
       throw MakeError(env, "core",
-                      "Another runtime already forwards core logs in this process; the core's log callback carries "
-                      "no context, so only one runtime at a time can have a logger");
+                      "Another runtime already forwards core logs to its own logger in this process; the core's log "
+                      "callback carries no context, so only one runtime at a time can have an explicit logger");
     }
-    data->ctx->SetLogger(logger);
+    data->ctx->SetLogger(log_route, logger);
     options->logging.forward_to = &LogForwarder::Forward;
   }
 
@@ -53,13 +55,13 @@ Napi::Value RuntimeObject::Create(const Napi::CallbackInfo& info) {
   if (result.fail != nullptr) {
     std::string message = CoreBytes(api, result.fail).ToString();
     if (result.runtime != nullptr) api->runtime_free(result.runtime);
-    if (options->has_logger) {
-      LogForwarder::UnregisterContext(data->ctx.get());
-      data->ctx->ClearLogger();
+    if (log_route != 0) {
+      LogForwarder::Unregister(log_route);
+      data->ctx->ClearLogger(log_route);
     }
     throw MakeError(env, "core", "Failed to create the core runtime: " + message);
   }
-  auto* handle = new RuntimeHandle(api, result.runtime, data->ctx, options->has_logger);
+  auto* handle = new RuntimeHandle(api, result.runtime, data->ctx, log_route);
   RefPtr<RuntimeHandle> keep(handle);
   return data->runtime_class.New({Napi::External<RuntimeHandle>::New(env, handle)});
 }

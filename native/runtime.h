@@ -13,8 +13,8 @@ namespace temporal_native {
 
 class RuntimeHandle : public RefCounted {
  public:
-  RuntimeHandle(const CoreApi* api, TemporalCoreRuntime* raw, std::shared_ptr<EnvContext> ctx, bool owns_log_route)
-      : api(api), raw(raw), ctx(std::move(ctx)), owns_log_route_(owns_log_route) {}
+  RuntimeHandle(const CoreApi* api, TemporalCoreRuntime* raw, std::shared_ptr<EnvContext> ctx, uint64_t log_route)
+      : api(api), raw(raw), ctx(std::move(ctx)), log_route_(log_route) {}
   ~RuntimeHandle() override;
 
   const CoreApi* const api;
@@ -22,7 +22,7 @@ class RuntimeHandle : public RefCounted {
   const std::shared_ptr<EnvContext> ctx;
 
  private:
-  const bool owns_log_route_;
+  const uint64_t log_route_;  // 0: no logger
 };
 
 class RuntimeObject : public Napi::ObjectWrap<RuntimeObject>, public JsOwner {

@@ -145,13 +145,25 @@ WorkerHandle::WorkerHandle(RefPtr<RuntimeHandle> runtime, RefPtr<ConnectionHandl
 
 WorkerHandle::~WorkerHandle() {
   ctx()->UntrackWorker(this);
-  ClosePusher();
+  ReleasePusher();
   // A worker that never finalized is still freed; one that finalized was freed already.
   if (raw_ != nullptr) api()->worker_free(raw_);
 }
 
 void WorkerHandle::ClosePusher() {
   if (pusher_ != nullptr) api()->worker_replay_pusher_free(std::exchange(pusher_, nullptr));
+}
+
+void WorkerHandle::ReleasePusher() {
+  if (pusher_ == nullptr) return;
+  // An unpatched C bridge borrows the pusher in a task that may still be waiting to send the last
+  // pushed history; freeing it then is a use after free. Leaking one small box is the safe choice
+  // there. Our patched library (third_party/core-patches/0002) never borrows it.
+  if (pushed_ && !api()->PushesWithoutBorrow()) {
+    pusher_ = nullptr;
+    return;
+  }
+  ClosePusher();
 }
 
 void WorkerHandle::RequireUsable(Napi::Env env, const char* method) const {
@@ -194,7 +206,7 @@ void WorkerHandle::PollFinished(PollKind kind, bool shut_down) {
 
 void WorkerHandle::FinalizeFinished() {
   state_ = WorkerState::kFinalized;
-  ClosePusher();
+  ReleasePusher();
   api()->worker_free(std::exchange(raw_, nullptr));
   connection_.reset();
   runtime_.reset();
@@ -331,6 +343,10 @@ Napi::Value WorkerObject::RequestWorkflowEviction(const Napi::CallbackInfo& info
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "requestWorkflowEviction runId must be a string");
   std::string run_id = info[0].As<Napi::String>().Utf8Value();
   if (run_id.empty()) throw Napi::TypeError::New(env, "requestWorkflowEviction runId must not be empty");
+  // The core has no workflow cache to evict from (debug builds of the core panic here).
+  if (!handle->polls(kWorkflowPoll)) {
+    throw MakeError(env, "state", "Worker.requestWorkflowEviction: the worker was created without workflows (taskTypes.workflows is false)");
+  }
   handle->api()->worker_request_workflow_eviction(handle->raw(), ByteRef(run_id));
   return env.Undefined();
 }

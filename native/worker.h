@@ -32,7 +32,11 @@ class WorkerHandle : public RefCounted, public TeardownWorker {
   const std::shared_ptr<EnvContext>& ctx() const { return ctx_; }
   TemporalCoreWorker* raw() const { return raw_; }
   TemporalCoreWorkerReplayPusher* pusher() const { return pusher_; }
+  void NotePush() { pushed_ = true; }
+  // closeHistoryStream: the caller has polled the activation of the last pushed history.
   void ClosePusher();
+  // Finalize and destruction, where a push may still be pending: see the .cc.
+  void ReleasePusher();
   WorkerState state() const { return state_; }
   bool polls(PollKind kind) const { return enabled_[kind]; }
   bool drained(PollKind kind) const { return drained_[kind]; }
@@ -63,6 +67,7 @@ class WorkerHandle : public RefCounted, public TeardownWorker {
   RefPtr<ConnectionHandle> connection_;  // empty for a replayer's worker
   TemporalCoreWorker* raw_;
   TemporalCoreWorkerReplayPusher* pusher_;
+  bool pushed_ = false;
   WorkerState state_ = WorkerState::kRunning;
   bool enabled_[2];
   bool drained_[2] = {false, false};

@@ -8,6 +8,7 @@ import type { BackendChoice, CoreConnection, CoreRuntime, TlsOptions as CoreTlsO
 import { CallContext } from './call-context';
 import { InvalidOptionError, ServiceError } from './errors';
 import { GrpcStatus } from './grpc-status';
+import { WorkerCoreConnections, type WorkerCoreLease } from './worker-core-connections';
 import { WorkflowService } from './workflow-service';
 
 /** Client name and version the server sees; the version follows the package. */
@@ -125,6 +126,7 @@ export class Connection {
   /** Raw, typed access to WorkflowService RPCs (errors already mapped to SDK errors). */
   readonly workflowService: WorkflowService;
   private readonly callContext: CallContext;
+  private readonly workerCores: WorkerCoreConnections;
   private closed = false;
 
   private constructor(
@@ -134,7 +136,9 @@ export class Connection {
     readonly identity: string,
     readonly address: string,
     private readonly releaseRuntime: () => Promise<void>,
+    openSibling: () => Promise<CoreConnection>,
   ) {
+    this.workerCores = new WorkerCoreConnections(core, openSibling);
     this.callContext = new CallContext();
     this.workflowService = new WorkflowService(core, () => this.callContext.rpcOptions());
   }
@@ -156,9 +160,10 @@ export class Connection {
     const tls = toCoreTls(options.tls);
     const shared = options.runtime === undefined ? acquireSharedRuntime(options.backend) : undefined;
     let core: CoreConnection;
+    let openSibling: () => Promise<CoreConnection>;
     try {
       const runtime = options.runtime ?? (await shared!.runtime);
-      core = await runtime.connect({
+      const coreOptions = {
         address,
         tls,
         apiKey,
@@ -166,7 +171,9 @@ export class Connection {
         identity,
         clientName: CLIENT_NAME,
         clientVersion: CLIENT_VERSION,
-      });
+      };
+      core = await runtime.connect(coreOptions);
+      openSibling = () => runtime.connect(coreOptions);
     } catch (err) {
       await shared?.release();
       // An unreachable server is a failed call like any other; option errors (TypeError) stay as they are.
@@ -179,7 +186,22 @@ export class Connection {
       }
       throw err;
     }
-    return new Connection(core, identity, address, shared?.release ?? (async () => undefined));
+    return new Connection(core, identity, address, shared?.release ?? (async () => undefined), openSibling);
+  }
+
+  /**
+   * The core connection a new worker on `namespace`/`taskQueue` should use: this connection's own,
+   * or a sibling with the same options when a worker on this queue already runs here (the core
+   * allows one per client). `Worker` calls it; release the lease once the worker has finalized.
+   *
+   * @example
+   * ```ts
+   * const lease = await connection.leaseWorkerCore('default', 'orders');
+   * ```
+   */
+  leaseWorkerCore(namespace: string, taskQueue: string): Promise<WorkerCoreLease> {
+    if (this.closed) return Promise.reject(new InvalidOptionError('connection', 'is closed'));
+    return this.workerCores.acquire(namespace, taskQueue);
   }
 
   /**
@@ -236,7 +258,8 @@ export class Connection {
    * ```
    */
   setApiKey(apiKey: string | undefined): void {
-    this.core.updateApiKey(optionalString(apiKey, 'apiKey'));
+    const key = optionalString(apiKey, 'apiKey');
+    this.workerCores.update('apiKey', (core) => core.updateApiKey(key));
   }
 
   /**
@@ -249,7 +272,7 @@ export class Connection {
    */
   setMetadata(metadata: Record<string, string>): void {
     if (metadata === null || typeof metadata !== 'object') throw new InvalidOptionError('metadata', 'must be an object');
-    this.core.updateMetadata(metadata);
+    this.workerCores.update('metadata', (core) => core.updateMetadata(metadata));
   }
 
   /**
@@ -266,6 +289,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     try {
+      await this.workerCores.closeSiblings();
       await this.core.close();
     } finally {
       await this.releaseRuntime();

@@ -5,13 +5,13 @@
 import { coreLibrarySearchDescription } from './core-library';
 import { CoreError } from './errors';
 import { createNeonRuntime } from './neon';
-import type { ValidatedRuntimeOptions } from './options';
-import type { BackendName, CoreRuntime, RuntimeOptions } from './types';
+import type { BackendRuntime, ValidatedRuntimeOptions } from './options';
+import type { BackendName } from './types';
 
 /** What `lib/core/native/index.ts` provides. */
 export interface NativeBackendModule {
   findCoreLibrary(explicitPath?: string): string | undefined;
-  createNativeRuntime(options: RuntimeOptions): Promise<CoreRuntime>;
+  createNativeRuntime(options: ValidatedRuntimeOptions): Promise<BackendRuntime>;
 }
 
 // A variable specifier keeps the compiler from resolving the module statically, so the core layer
@@ -71,7 +71,7 @@ export async function resolveBackend(options: ValidatedRuntimeOptions): Promise<
 }
 
 /** Starts the runtime of the chosen backend. */
-export async function startBackend(backend: BackendName, options: ValidatedRuntimeOptions): Promise<CoreRuntime> {
+export async function startBackend(backend: BackendName, options: ValidatedRuntimeOptions): Promise<BackendRuntime> {
   if (backend === 'neon') return createNeonRuntime(options);
 
   const native = await loadNativeBackend();
@@ -82,11 +82,5 @@ export async function startBackend(backend: BackendName, options: ValidatedRunti
         'or use the neon backend',
     );
   }
-  return native.createNativeRuntime({
-    backend: 'native',
-    coreLibraryPath: options.coreLibraryPath,
-    logFilter: options.logFilter,
-    logger: options.logger,
-    workerHeartbeatIntervalMs: options.workerHeartbeatIntervalMs,
-  });
+  return native.createNativeRuntime(options);
 }

@@ -6,10 +6,15 @@
  * panic, a silently truncated integer, or a C string with an embedded newline.
  */
 import { normalizeAddress } from './address';
+import { consoleCoreLogger } from './console-logger';
 import type {
   BackendChoice,
   ConnectionOptions,
+  CoreConnection,
   CoreLogRecord,
+  CoreRuntime,
+  DnsLoadBalancingOptions,
+  KeepAliveOptions,
   PollerBehavior,
   ReplayerOptions,
   RetryOptions,
@@ -25,20 +30,71 @@ export const SERVICE_NAMES: readonly ServiceName[] = ['workflow', 'operator', 'c
 /** The log filter used when `RuntimeOptions.logFilter` is absent: warnings and errors from every crate. */
 export const DEFAULT_LOG_FILTER = 'WARN';
 
+/** The core's default for `workerHeartbeatIntervalMs` (servers without the capability are never called). */
+export const DEFAULT_WORKER_HEARTBEAT_INTERVAL_MS = 60_000;
+
 /** Runtime options after validation: the backend choice is resolved against the environment. */
 export interface ValidatedRuntimeOptions {
   backend: BackendChoice;
   coreLibraryPath: string | undefined;
   logFilter: string;
-  logger: ((record: CoreLogRecord) => void) | undefined;
+  /** The caller's logger, or `consoleCoreLogger` when none was given. */
+  logger: (record: CoreLogRecord) => void;
+  /** True when `logger` is the default: any number of runtimes may share it. */
+  loggerIsDefault: boolean;
   workerHeartbeatIntervalMs: number;
 }
 
+/**
+ * The core's own connection defaults (`temporalio-client` 0.7 `ConnectionOptions`), applied by both
+ * backends whenever the caller leaves a setting out, so that a zero-initialised C struct never
+ * silently turns a feature off.
+ */
+export const CORE_CONNECTION_DEFAULTS = {
+  keepAlive: { intervalMs: 30_000, timeoutMs: 15_000 },
+  dnsLoadBalancing: { resolutionIntervalMs: 30_000 },
+  grpcCompression: 'gzip',
+  /** Outbound payload fields above this size are logged as a warning (still sent). */
+  payloadsWarnSize: 512 * 1024,
+  /** Outbound memos above this size are logged as a warning (still sent). */
+  memoWarnSize: 2 * 1024,
+} as const;
+
+/**
+ * Retry settings in the core's convention, where 0 means "unlimited" for both limits. Only present
+ * when retries are on at all (see `ResolvedConnectionOptions.retriesDisabled`).
+ */
+export interface CoreRetryOptions {
+  initialIntervalMs: number;
+  randomizationFactor: number;
+  multiplier: number;
+  maxIntervalMs: number;
+  /** 0: no limit (core convention). */
+  maxElapsedTimeMs: number;
+  /** 0: no limit (core convention). */
+  maxRetries: number;
+}
+
 /** Connection options after validation: `address` and `targetUrl` hold the full URL the core dials. */
-export interface ResolvedConnectionOptions extends ConnectionOptions {
+export interface ResolvedConnectionOptions extends Omit<ConnectionOptions, 'retry'> {
   readonly targetUrl: string;
   /** `false`: plaintext; `true`: TLS with system roots; object: custom roots and/or mTLS. */
   readonly tls: boolean | TlsOptions;
+  /** The caller's retry policy translated to the core's convention; absent: the core's default. */
+  readonly retry: CoreRetryOptions | undefined;
+  /** True when the caller's policy allows no retry (a limit of 0): calls are then never retried. */
+  readonly retriesDisabled: boolean;
+  readonly keepAlive: KeepAliveOptions | false;
+  readonly dnsLoadBalancing: DnsLoadBalancingOptions | false;
+  readonly grpcCompression: 'gzip' | 'none';
+}
+
+/**
+ * What a backend implements: a `CoreRuntime` whose `connect` receives options that already passed
+ * `validateConnectionOptions` (the facade in `validated.ts` validates once, for both backends).
+ */
+export interface BackendRuntime extends Omit<CoreRuntime, 'connect'> {
+  connect(options: ResolvedConnectionOptions): Promise<CoreConnection>;
 }
 
 /** Replayer options with every default filled in. */
@@ -69,6 +125,7 @@ export const DEFAULT_WORKER_OPTIONS: Omit<WorkerOptions, 'namespace' | 'taskQueu
   activityTaskPollerBehavior: { simpleMaximum: 10 },
   nexusTaskPollerBehavior: { simpleMaximum: 10 },
   nonStickyToStickyPollRatio: 0.2,
+  maxEagerActivityReservations: 3,
 };
 
 /** Defaults for the replay worker (one history at a time, as the official SDKs replay). */
@@ -76,7 +133,6 @@ export const DEFAULT_REPLAYER_OPTIONS: ResolvedReplayerOptions = {
   namespace: 'default',
   taskQueue: 'replay',
   buildId: 'replay',
-  maxCachedWorkflows: 2,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -112,7 +168,7 @@ export function validateRuntimeOptions(
   if (o.logger !== undefined && typeof o.logger !== 'function') {
     throw new TypeError(`${field('logger')} must be a function`);
   }
-  const workerHeartbeatIntervalMs = o.workerHeartbeatIntervalMs === undefined ? 0 : integer(o.workerHeartbeatIntervalMs, field('workerHeartbeatIntervalMs'), 0);
+  const workerHeartbeatIntervalMs = o.workerHeartbeatIntervalMs === undefined ? DEFAULT_WORKER_HEARTBEAT_INTERVAL_MS : integer(o.workerHeartbeatIntervalMs, field('workerHeartbeatIntervalMs'), 0);
   if (workerHeartbeatIntervalMs !== 0 && (workerHeartbeatIntervalMs < 1000 || workerHeartbeatIntervalMs > 60_000)) {
     throw new TypeError(`${field('workerHeartbeatIntervalMs')} must be 0 (disabled) or between 1000 and 60000`);
   }
@@ -120,7 +176,8 @@ export function validateRuntimeOptions(
     backend,
     coreLibraryPath,
     logFilter,
-    logger: o.logger as ((record: CoreLogRecord) => void) | undefined,
+    logger: (o.logger as ((record: CoreLogRecord) => void) | undefined) ?? consoleCoreLogger,
+    loggerIsDefault: o.logger === undefined,
     workerHeartbeatIntervalMs,
   };
 }
@@ -153,9 +210,56 @@ export function validateConnectionOptions(options: unknown): ResolvedConnectionO
   const metadata = o.metadata === undefined ? undefined : validateMetadata(o.metadata, field('metadata'));
   const binaryMetadata =
     o.binaryMetadata === undefined ? undefined : validateBinaryMetadata(o.binaryMetadata, field('binaryMetadata'));
-  const retry = o.retry === undefined ? undefined : validateRetry(o.retry);
+  const retryPolicy = o.retry === undefined ? undefined : validateRetry(o.retry);
+  const retriesDisabled = retryPolicy !== undefined && (retryPolicy.maxRetries === 0 || retryPolicy.maxElapsedTimeMs === 0);
+  const retry = retryPolicy === undefined || retriesDisabled ? undefined : toCoreRetry(retryPolicy);
+  const keepAlive = validateKeepAlive(o.keepAlive);
+  const dnsLoadBalancing = validateDnsLoadBalancing(o.dnsLoadBalancing);
+  const grpcCompression =
+    o.grpcCompression === undefined
+      ? CORE_CONNECTION_DEFAULTS.grpcCompression
+      : oneOf(o.grpcCompression, ['gzip', 'none'] as const, field('grpcCompression'));
 
-  return { address: targetUrl, targetUrl, tls, apiKey, metadata, binaryMetadata, identity, clientName, clientVersion, retry };
+  return {
+    address: targetUrl,
+    targetUrl,
+    tls,
+    apiKey,
+    metadata,
+    binaryMetadata,
+    identity,
+    clientName,
+    clientVersion,
+    retry,
+    retriesDisabled,
+    keepAlive,
+    dnsLoadBalancing,
+    grpcCompression,
+  };
+}
+
+function validateKeepAlive(value: unknown): KeepAliveOptions | false {
+  const field = 'connection options.keepAlive';
+  if (value === undefined) return { ...CORE_CONNECTION_DEFAULTS.keepAlive };
+  if (value === false) return false;
+  const o = object(value, field);
+  return { intervalMs: integer(o.intervalMs, `${field}.intervalMs`, 1), timeoutMs: integer(o.timeoutMs, `${field}.timeoutMs`, 1) };
+}
+
+function validateDnsLoadBalancing(value: unknown): DnsLoadBalancingOptions | false {
+  const field = 'connection options.dnsLoadBalancing';
+  if (value === undefined) return { ...CORE_CONNECTION_DEFAULTS.dnsLoadBalancing };
+  if (value === false) return false;
+  const o = object(value, field);
+  return { resolutionIntervalMs: integer(o.resolutionIntervalMs, `${field}.resolutionIntervalMs`, 1) };
+}
+
+function toCoreRetry(policy: RetryOptions): CoreRetryOptions {
+  return {
+    ...policy,
+    maxElapsedTimeMs: policy.maxElapsedTimeMs === Infinity ? 0 : policy.maxElapsedTimeMs,
+    maxRetries: policy.maxRetries === Infinity ? 0 : policy.maxRetries,
+  };
 }
 
 function validateTls(value: unknown, hasApiKey: boolean): boolean | TlsOptions {
@@ -183,8 +287,8 @@ function validateRetry(value: unknown): RetryOptions {
   const randomizationFactor = finite(o.randomizationFactor, field('randomizationFactor'), 0);
   const multiplier = finite(o.multiplier, field('multiplier'), 1);
   const maxIntervalMs = integer(o.maxIntervalMs, field('maxIntervalMs'), initialIntervalMs);
-  const maxElapsedTimeMs = integer(o.maxElapsedTimeMs, field('maxElapsedTimeMs'), 0);
-  const maxRetries = integer(o.maxRetries, field('maxRetries'), 0);
+  const maxElapsedTimeMs = o.maxElapsedTimeMs === Infinity ? Infinity : integer(o.maxElapsedTimeMs, field('maxElapsedTimeMs'), 0);
+  const maxRetries = o.maxRetries === Infinity ? Infinity : integer(o.maxRetries, field('maxRetries'), 0);
   return { initialIntervalMs, randomizationFactor, multiplier, maxIntervalMs, maxElapsedTimeMs, maxRetries };
 }
 
@@ -379,6 +483,7 @@ export function validateWorkerOptions(options: unknown): WorkerOptions {
     activityTaskPollerBehavior: pollerBehavior(o.activityTaskPollerBehavior, field('activityTaskPollerBehavior')),
     nexusTaskPollerBehavior: pollerBehavior(o.nexusTaskPollerBehavior, field('nexusTaskPollerBehavior')),
     nonStickyToStickyPollRatio,
+    maxEagerActivityReservations: integer(o.maxEagerActivityReservations, field('maxEagerActivityReservations'), 0),
   };
 }
 
@@ -399,12 +504,13 @@ export function validateReplayerOptions(options: unknown): ResolvedReplayerOptio
   const o = objectOrEmpty(options, 'replayer options');
   const d = DEFAULT_REPLAYER_OPTIONS;
   const field = (name: string) => `replayer options.${name}`;
+  if (o.maxCachedWorkflows !== undefined) {
+    throw new TypeError(`${field('maxCachedWorkflows')} is not supported: the core sizes the replay worker's cache itself and ignores it`);
+  }
   return {
     namespace: o.namespace === undefined ? d.namespace : nonEmptyString(o.namespace, field('namespace')),
     taskQueue: o.taskQueue === undefined ? d.taskQueue : nonEmptyString(o.taskQueue, field('taskQueue')),
     buildId: o.buildId === undefined ? d.buildId : nonEmptyString(o.buildId, field('buildId')),
-    maxCachedWorkflows:
-      o.maxCachedWorkflows === undefined ? d.maxCachedWorkflows : integer(o.maxCachedWorkflows, field('maxCachedWorkflows'), 1),
   };
 }
 

@@ -32,9 +32,15 @@ export interface RuntimeOptions {
   coreLibraryPath?: string;
   /** Core log filter in `tracing` env-filter syntax, e.g. `"temporal_sdk_core=WARN"`. */
   logFilter?: string;
-  /** Receives every forwarded core log line on the JS thread. Without it, core logs are dropped. */
+  /**
+   * Receives every forwarded core log line (those passing `logFilter`) on the JS thread. Without
+   * it, the core's warnings and errors are written to stderr (see `consoleCoreLogger`).
+   */
   logger?: (record: CoreLogRecord) => void;
-  /** 0 disables worker heartbeats (the default). */
+  /**
+   * How often workers report themselves to servers that support worker heartbeats; 0 disables
+   * them. Default 60000, the core's default. Servers without the capability are never called.
+   */
   workerHeartbeatIntervalMs?: number;
 }
 
@@ -47,14 +53,31 @@ export interface TlsOptions {
   clientCertPair?: { crt: Uint8Array; key: Uint8Array };
 }
 
+/**
+ * How the core retries an RPC made with `retry: true`. Zero means what it says: `maxRetries: 0` or
+ * `maxElapsedTimeMs: 0` turns retries off (the core itself reads 0 as "unlimited"; we translate).
+ * `Infinity` lifts a limit.
+ */
 export interface RetryOptions {
   initialIntervalMs: number;
   randomizationFactor: number;
   multiplier: number;
   maxIntervalMs: number;
-  /** 0 means no elapsed-time limit. */
+  /** Total time spent retrying; 0: no retries; `Infinity`: no limit. */
   maxElapsedTimeMs: number;
+  /** Retry attempts after the first; 0: no retries; `Infinity`: no limit. */
   maxRetries: number;
+}
+
+/** HTTP/2 keepalive pings on the connection. */
+export interface KeepAliveOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** Resolving a host name to all its addresses and spreading calls across them. */
+export interface DnsLoadBalancingOptions {
+  resolutionIntervalMs: number;
 }
 
 export interface ConnectionOptions {
@@ -69,6 +92,12 @@ export interface ConnectionOptions {
   clientName: string;
   clientVersion: string;
   retry?: RetryOptions;
+  /** Default: the core's (every 30 s, 15 s timeout); `false` turns keepalive off. */
+  keepAlive?: KeepAliveOptions | false;
+  /** Default: the core's (re-resolve every 30 s); `false` turns it off. */
+  dnsLoadBalancing?: DnsLoadBalancingOptions | false;
+  /** Request compression; default `gzip`, the core's and the official SDK's default. */
+  grpcCompression?: 'gzip' | 'none';
 }
 
 export type ServiceName = 'workflow' | 'operator' | 'cloud' | 'test' | 'health';
@@ -106,13 +135,15 @@ export interface WorkerOptions {
   activityTaskPollerBehavior: PollerBehavior;
   nexusTaskPollerBehavior: PollerBehavior;
   nonStickyToStickyPollRatio: number;
+  /** Activities the core may start eagerly per workflow task (0 disables eager starts). */
+  maxEagerActivityReservations: number;
 }
 
+/** The replay worker's identity. Its cache is the core's own: the core ignores a cache size there. */
 export interface ReplayerOptions {
   namespace?: string;
   taskQueue?: string;
   buildId?: string;
-  maxCachedWorkflows?: number;
 }
 
 export interface CoreRuntime {

@@ -3,7 +3,9 @@
  * normalised) here before it reaches the `native` or `neon` implementation, so both backends see
  * the same well-formed input and bad input fails the same way on either.
  */
+import { withDeadline } from './deadline';
 import {
+  type BackendRuntime,
   validateBinaryMetadata,
   validateBytes,
   validateConnectionOptions,
@@ -27,12 +29,12 @@ import type {
 } from './types';
 
 /** Wraps a backend runtime so that everything passed to it is validated first. */
-export function validatedRuntime(inner: CoreRuntime): CoreRuntime {
+export function validatedRuntime(inner: BackendRuntime): CoreRuntime {
   return new ValidatedRuntime(inner);
 }
 
 class ValidatedRuntime implements CoreRuntime {
-  constructor(private readonly inner: CoreRuntime) {}
+  constructor(private readonly inner: BackendRuntime) {}
 
   get backend(): BackendName {
     return this.inner.backend;
@@ -40,7 +42,7 @@ class ValidatedRuntime implements CoreRuntime {
 
   async connect(options: ConnectionOptions): Promise<CoreConnection> {
     const resolved = validateConnectionOptions(options);
-    return new ValidatedConnection(await this.inner.connect(resolved));
+    return new ValidatedConnection(await this.inner.connect(resolved), resolved.retriesDisabled);
   }
 
   createReplayer(options: ReplayerOptions): CoreReplayer {
@@ -53,7 +55,11 @@ class ValidatedRuntime implements CoreRuntime {
 }
 
 class ValidatedConnection implements CoreConnection {
-  constructor(private readonly inner: CoreConnection) {}
+  constructor(
+    private readonly inner: CoreConnection,
+    /** The caller's retry policy allows no retry (`maxRetries: 0` or `maxElapsedTimeMs: 0`). */
+    private readonly retriesDisabled: boolean,
+  ) {}
 
   rpcCall(service: ServiceName, rpc: string, request: Uint8Array, options?: RpcCallOptions): Promise<Uint8Array> {
     let call;
@@ -62,12 +68,13 @@ class ValidatedConnection implements CoreConnection {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.inner.rpcCall(call.service, call.rpc, call.request, {
-      retry: call.retry,
-      metadata: call.metadata,
-      timeoutMs: call.timeoutMs,
-      signal: call.signal,
-    });
+    const retry = call.retry && !this.retriesDisabled;
+    const send = (signal: AbortSignal | undefined) =>
+      this.inner.rpcCall(call.service, call.rpc, call.request, { retry, metadata: call.metadata, timeoutMs: call.timeoutMs, signal });
+    // The core gives every retry attempt the whole timeout, so a retried call could outlive its
+    // deadline and end in UNAVAILABLE: the deadline is enforced over all attempts here.
+    if (!retry || call.timeoutMs === 0) return send(call.signal);
+    return withDeadline(call.rpc, call.timeoutMs, call.signal, send);
   }
 
   updateMetadata(metadata: Record<string, string>): void {

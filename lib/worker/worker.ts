@@ -1,5 +1,6 @@
 import { Client } from '../client/client';
 import type { Connection } from '../client/connection';
+import type { WorkerCoreLease } from '../client/worker-core-connections';
 import { resolveDataConverter } from '../converter';
 import type { LoadedDataConverter } from '../converter/types';
 import type { CoreWorker } from '../core/types';
@@ -46,12 +47,20 @@ export class Worker {
     const compiled = compileWorkerOptions(options);
     const dataConverter = resolveDataConverter(compiled.dataConverter);
     const bundle = compiled.workflows === undefined ? undefined : await prepareWorkflowBundle(compiled.workflows);
-    const coreWorker = compiled.coreConnection.createWorker(compiled.core);
+    const lease = await leaseCoreConnection(compiled);
+    let coreWorker: CoreWorker;
+    try {
+      coreWorker = lease.core.createWorker(compiled.core);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
     try {
       await coreWorker.validate();
-      return new Worker(compiled, coreWorker, dataConverter, bundle);
+      return new Worker(compiled, coreWorker, dataConverter, bundle, lease);
     } catch (error) {
       await disposeUnstartedCoreWorker(coreWorker, compiled, error);
+      await lease.release();
       throw error;
     }
   }
@@ -95,6 +104,7 @@ export class Worker {
     private readonly coreWorker: CoreWorker,
     private readonly dataConverter: LoadedDataConverter,
     private readonly workflowBundle: PreparedWorkflowBundle | undefined,
+    private readonly coreLease: WorkerCoreLease,
   ) {
     // Built here rather than in run(): a loop that cannot be built must fail Worker.create, while
     // the core worker can still be shut down cleanly.
@@ -130,6 +140,7 @@ export class Worker {
         // event loop lets those last operations end on the core's threads first.
         await new Promise<void>((resolve) => setImmediate(resolve));
         await this.coreWorker.finalizeShutdown();
+        await this.coreLease.release();
       } catch (error) {
         this.recordFatalError(error);
       }
@@ -266,6 +277,15 @@ export class Worker {
       );
     }
   }
+}
+
+/**
+ * The core connection for this worker: through a `Connection`, one on which no other worker of this
+ * namespace and task queue runs (see `WorkerCoreConnections`); a bare core connection is used as is.
+ */
+function leaseCoreConnection(options: CompiledWorkerOptions): Promise<WorkerCoreLease> {
+  if (options.clientConnection !== undefined) return options.clientConnection.leaseWorkerCore(options.namespace, options.taskQueue);
+  return Promise.resolve({ core: options.coreConnection, release: async () => undefined });
 }
 
 /**

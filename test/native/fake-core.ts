@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { createNativeRuntime } from '../../lib/core/native';
+import { validateRuntimeOptions } from '../../lib/core/options';
 import type { ConnectionOptions, CoreConnection, CoreRuntime, RuntimeOptions, WorkerOptions } from '../../lib/core/types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -19,8 +20,13 @@ if (!existsSync(FAKE_CORE) || !existsSync(ADDON)) {
   throw new Error(`Native tests need the addon and fake core built (npm install): ${ADDON}, ${FAKE_CORE}`);
 }
 
-export function fakeRuntime(options: RuntimeOptions = {}): Promise<CoreRuntime> {
-  return createNativeRuntime({ coreLibraryPath: FAKE_CORE, ...options });
+/**
+ * The native backend's runtime on the fake core, without the validating facade: these tests reach
+ * the addon's own argument checks, so connection options go to it as given.
+ */
+export async function fakeRuntime(options: RuntimeOptions = {}): Promise<CoreRuntime> {
+  const runtime = await createNativeRuntime(validateRuntimeOptions({ coreLibraryPath: FAKE_CORE, ...options }));
+  return runtime as Omit<typeof runtime, 'connect'> as CoreRuntime;
 }
 
 export const connectionOptions: ConnectionOptions = {
@@ -94,6 +100,7 @@ export function workerOptions(taskQueue: string, overrides: Partial<WorkerOption
     activityTaskPollerBehavior: { simpleMaximum: 2 },
     nexusTaskPollerBehavior: { simpleMaximum: 1 },
     nonStickyToStickyPollRatio: 0.2,
+    maxEagerActivityReservations: 3,
     ...overrides,
   };
 }

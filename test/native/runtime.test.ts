@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createNativeRuntime, findCoreLibrary } from '../../lib/core/native';
+import { createNativeRuntime as createBackend, findCoreLibrary } from '../../lib/core/native';
+import { validateRuntimeOptions } from '../../lib/core/options';
+import type { RuntimeOptions } from '../../lib/core/types';
+
+const createNativeRuntime = (options: RuntimeOptions) => createBackend(validateRuntimeOptions(options));
 import { CoreError } from '../../lib/core/errors';
 import type { CoreLogRecord } from '../../lib/core/types';
 import { spawnSync } from 'node:child_process';
@@ -95,8 +99,15 @@ describe('native runtime on the fake core', () => {
 
   it('refuses a second runtime with a logger while the first is alive, saying why', async () => {
     const first = await fakeRuntime({ logger: () => undefined });
-    await expect(fakeRuntime({ logger: () => undefined })).rejects.toThrow(/only one runtime at a time can have a logger/);
+    await expect(fakeRuntime({ logger: () => undefined })).rejects.toThrow(/only one runtime at a time can have an explicit logger/);
     await first.close();
+  });
+
+  it('lets any number of runtimes share the default logger beside one with an explicit logger', async () => {
+    const defaults = [await fakeRuntime(), await fakeRuntime()];
+    const explicit = await fakeRuntime({ logger: () => undefined });
+    defaults.push(await fakeRuntime());
+    await Promise.all([...defaults, explicit].map((runtime) => runtime.close()));
   });
 
   it('frees the runtime, its connections and their byte arrays once all are closed', async () => {

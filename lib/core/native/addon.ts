@@ -23,6 +23,8 @@ export interface NativeRuntimeOptions {
   logFilter?: string;
   workerHeartbeatIntervalMs?: number;
   logger?: (record: NativeLogRecord) => void;
+  /** The SDK's default logger: any number of runtimes may share the log route with it. */
+  loggerIsDefault?: boolean;
 }
 
 export type NativeWorkerState = 'running' | 'shutting-down' | 'finalizing' | 'finalized' | 'released';

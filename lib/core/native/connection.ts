@@ -1,5 +1,6 @@
 /** `CoreConnection` over the addon's connection object. */
 import type { CoreConnection, CoreWorker, RpcCallOptions, ServiceName, WorkerOptions } from '../types';
+import { watchAbort } from '../abort-watch';
 import type { NativeConnection } from './addon';
 import { translated, translatedAsync } from './errors';
 import { NativeCoreWorker } from './worker';
@@ -8,7 +9,17 @@ export class NativeCoreConnection implements CoreConnection {
   constructor(private readonly connection: NativeConnection) {}
 
   async rpcCall(service: ServiceName, rpc: string, request: Uint8Array, options?: RpcCallOptions): Promise<Uint8Array> {
-    return translatedAsync(() => this.connection.rpcCall(service, rpc, request, options));
+    const signal = options?.signal;
+    if (signal === undefined || signal.aborted) return translatedAsync(() => this.connection.rpcCall(service, rpc, request, options));
+    // The addon listens on the signal it is given; callers often share one signal across many
+    // calls, so each call gets its own signal fed by one shared listener (no listener-leak warning).
+    const own = new AbortController();
+    const stopWatching = watchAbort(signal, () => own.abort(signal.reason));
+    try {
+      return await translatedAsync(() => this.connection.rpcCall(service, rpc, request, { ...options, signal: own.signal }));
+    } finally {
+      stopWatching();
+    }
   }
 
   updateMetadata(metadata: Record<string, string>): void {

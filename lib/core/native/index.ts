@@ -16,7 +16,8 @@
  */
 import { coreLibrarySearchDescription } from '../core-library';
 import { CoreError } from '../errors';
-import type { CoreLogRecord, CoreRuntime, RuntimeOptions } from '../types';
+import type { BackendRuntime, ValidatedRuntimeOptions } from '../options';
+import type { CoreLogRecord } from '../types';
 import { loadAddon, type NativeLogRecord } from './addon';
 import { toCoreError } from './errors';
 import { findCoreLibrary } from './library-path';
@@ -30,7 +31,7 @@ export { findCoreLibrary };
  * @throws CoreError naming the library path (or the missing symbol) when the C bridge library
  *   cannot be loaded, or naming the places searched when none was found.
  */
-export async function createNativeRuntime(options: RuntimeOptions): Promise<CoreRuntime> {
+export async function createNativeRuntime(options: ValidatedRuntimeOptions): Promise<BackendRuntime> {
   const libraryPath = findCoreLibrary(options.coreLibraryPath);
   if (libraryPath === undefined) {
     throw new CoreError(
@@ -44,7 +45,8 @@ export async function createNativeRuntime(options: RuntimeOptions): Promise<Core
     const runtime = addon.createRuntime(libraryPath, {
       logFilter: options.logFilter,
       workerHeartbeatIntervalMs: options.workerHeartbeatIntervalMs,
-      logger: logger === undefined ? undefined : (record: NativeLogRecord) => logger(toLogRecord(record)),
+      logger: (record: NativeLogRecord) => logger(toLogRecord(record)),
+      loggerIsDefault: options.loggerIsDefault,
     });
     return new NativeCoreRuntime(runtime, libraryPath);
   } catch (err) {

@@ -1,11 +1,12 @@
 /** `CoreRuntime` over the addon's runtime object. */
-import type { BackendName, ConnectionOptions, CoreConnection, CoreReplayer, CoreRuntime, ReplayerOptions } from '../types';
+import type { BackendRuntime, ResolvedConnectionOptions } from '../options';
+import type { BackendName, CoreConnection, CoreReplayer, ReplayerOptions } from '../types';
 import type { NativeRuntime } from './addon';
 import { NativeCoreConnection } from './connection';
 import { translated, translatedAsync } from './errors';
 import { NativeCoreReplayer } from './replayer';
 
-export class NativeCoreRuntime implements CoreRuntime {
+export class NativeCoreRuntime implements BackendRuntime {
   readonly backend: BackendName = 'native';
 
   constructor(
@@ -14,7 +15,7 @@ export class NativeCoreRuntime implements CoreRuntime {
     readonly libraryPath: string,
   ) {}
 
-  async connect(options: ConnectionOptions): Promise<CoreConnection> {
+  async connect(options: ResolvedConnectionOptions): Promise<CoreConnection> {
     return new NativeCoreConnection(await translatedAsync(() => this.runtime.connect(options)));
   }
 

@@ -4,21 +4,15 @@
  * The addon's convention: every property present, `null` for "unset" (it cannot tell a missing
  * property from `undefined`), durations in milliseconds.
  */
-import type { ResolvedConnectionOptions, ResolvedReplayerOptions, ValidatedRuntimeOptions } from '../options';
+import { CORE_CONNECTION_DEFAULTS, type ResolvedConnectionOptions, type ResolvedReplayerOptions, type ValidatedRuntimeOptions } from '../options';
 import type { WorkerOptions } from '../types';
 import type { NeonClientOptions, NeonMetadataValue, NeonRuntimeOptions, NeonWorkerOptions } from './bridge';
 
-// Same warning thresholds as the official TypeScript SDK: the core logs (never fails) above them.
-const PAYLOADS_WARN_SIZE = 512 * 1024;
-const MEMO_WARN_SIZE = 2 * 1024;
-// The official SDK's default; how many activities the core may start eagerly per workflow task.
-const MAX_EAGER_ACTIVITY_RESERVATIONS = 3;
 
 /** `RuntimeOptions` for `newRuntime`; `receiver` gets each batch of JSON log entries. */
 export function neonRuntimeOptions(options: ValidatedRuntimeOptions, receiver: (entries: string[]) => void): NeonRuntimeOptions {
   return {
-    // Without a logger, the "off" filter keeps the core from even formatting log lines.
-    logExporter: { type: 'forward', filter: options.logger === undefined ? 'off' : options.logFilter, receiver },
+    logExporter: { type: 'forward', filter: options.logFilter, receiver },
     telemetry: { attachServiceName: false, metricPrefix: 'temporal_' },
     metricsExporter: null,
     workerHeartbeatIntervalMillis: options.workerHeartbeatIntervalMs === 0 ? null : options.workerHeartbeatIntervalMs,
@@ -33,30 +27,15 @@ export function neonClientOptions(options: ResolvedConnectionOptions): NeonClien
     clientVersion: options.clientVersion,
     tls: neonTls(options.tls),
     httpConnectProxy: null,
-    dnsLoadBalancingConfig: null,
-    grpcCompression: { codec: isLoopback(options.targetUrl) ? 'none' : 'gzip' },
+    dnsLoadBalancingConfig:
+      options.dnsLoadBalancing === false ? null : { resolutionIntervalMillis: options.dnsLoadBalancing.resolutionIntervalMs },
+    grpcCompression: { codec: options.grpcCompression },
     headers: neonHeaders(options.metadata ?? {}, options.binaryMetadata ?? {}),
     apiKey: options.apiKey ?? null,
     disableErrorCodeMetricTags: false,
-    payloadsWarnSize: PAYLOADS_WARN_SIZE,
-    memoWarnSize: MEMO_WARN_SIZE,
+    payloadsWarnSize: CORE_CONNECTION_DEFAULTS.payloadsWarnSize,
+    memoWarnSize: CORE_CONNECTION_DEFAULTS.memoWarnSize,
   };
-}
-
-/**
- * Whether the core dials this machine. Over loopback, gzip saves no bandwidth yet costs CPU twice per
- * RPC (deflate here, inflate in the server): measured on the activity benchmark against the dev
- * server, compressing cost ~0.1 ms of worker CPU and ~0.2 ms of server CPU per activity (-22% and
- * -19% without it). Remote servers keep gzip, the core's default.
- */
-export function isLoopback(targetUrl: string): boolean {
-  let host: string;
-  try {
-    host = new URL(targetUrl).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 }
 
 function neonTls(tls: ResolvedConnectionOptions['tls']): NeonClientOptions['tls'] {
@@ -116,7 +95,7 @@ export function neonWorkerOptions(options: WorkerOptions, connectionIdentity: st
     // 0 means unlimited in our contract; the core wants "unset" for that (it rejects 0).
     maxTaskQueueActivitiesPerSecond: options.maxTaskQueueActivitiesPerSecond === 0 ? null : options.maxTaskQueueActivitiesPerSecond,
     maxActivitiesPerSecond: options.maxActivitiesPerSecond === 0 ? null : options.maxActivitiesPerSecond,
-    maxEagerActivityReservationsPerWorkflowTask: MAX_EAGER_ACTIVITY_RESERVATIONS,
+    maxEagerActivityReservationsPerWorkflowTask: options.maxEagerActivityReservations,
     shutdownGraceTime: options.gracefulShutdownPeriodMs,
     plugins: [],
     storageDrivers: [],
@@ -128,7 +107,7 @@ export function neonWorkerOptions(options: WorkerOptions, connectionIdentity: st
 
 /** Worker options for the replay worker: workflows only, a small cache, no server behind it. */
 export function neonReplayWorkerOptions(options: ResolvedReplayerOptions): NeonWorkerOptions {
-  const pollers = Math.max(2, options.maxCachedWorkflows);
+  const pollers = 2;
   return neonWorkerOptions(
     {
       namespace: options.namespace,
@@ -136,7 +115,7 @@ export function neonReplayWorkerOptions(options: ResolvedReplayerOptions): NeonW
       buildId: options.buildId,
       taskTypes: { workflows: true, activities: false, localActivities: false, nexus: false },
       slots: { workflow: pollers, activity: 1, localActivity: 1, nexus: 1 },
-      maxCachedWorkflows: options.maxCachedWorkflows,
+      maxCachedWorkflows: pollers,
       stickyQueueScheduleToStartTimeoutMs: 10_000,
       maxHeartbeatThrottleIntervalMs: 60_000,
       defaultHeartbeatThrottleIntervalMs: 30_000,
@@ -147,6 +126,7 @@ export function neonReplayWorkerOptions(options: ResolvedReplayerOptions): NeonW
       activityTaskPollerBehavior: { simpleMaximum: 1 },
       nexusTaskPollerBehavior: { simpleMaximum: 1 },
       nonStickyToStickyPollRatio: 1,
+      maxEagerActivityReservations: 0,
     },
     'temporal-native-replayer',
   );

@@ -6,7 +6,7 @@ import { validateWorkerOptions, type ResolvedConnectionOptions } from '../option
 import type { CoreConnection, CoreWorker, RpcCallOptions, ServiceName, WorkerOptions } from '../types';
 import type { NeonApi, NeonClientHandle, NeonRpcCall } from './bridge';
 import { neonHeaders, neonWorkerOptions } from './build-options';
-import { watchAbort } from './abort-watch';
+import { watchAbort } from '../abort-watch';
 import { toCoreError } from './errors';
 import type { RuntimeRefs } from './runtime-refs';
 import { NeonWorker } from './worker';

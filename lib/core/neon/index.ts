@@ -2,8 +2,7 @@
  * The `neon` backend: the prebuilt official Rust core inside `@temporalio/core-bridge`, driven
  * through that package's Neon functions.
  */
-import type { ValidatedRuntimeOptions } from '../options';
-import type { CoreRuntime } from '../types';
+import type { BackendRuntime, ValidatedRuntimeOptions } from '../options';
 import { NeonRuntime } from './runtime';
 
 /**
@@ -15,6 +14,6 @@ import { NeonRuntime } from './runtime';
  * const runtime = createNeonRuntime(validateRuntimeOptions({ logger: console.log }));
  * ```
  */
-export function createNeonRuntime(options: ValidatedRuntimeOptions): CoreRuntime {
+export function createNeonRuntime(options: ValidatedRuntimeOptions): BackendRuntime {
   return NeonRuntime.create(options);
 }

@@ -3,11 +3,12 @@
  * addon, plus the connections and replayers made from it.
  */
 import {
-  validateConnectionOptions,
   validateReplayerOptions,
+  type BackendRuntime,
+  type ResolvedConnectionOptions,
   type ValidatedRuntimeOptions,
 } from '../options';
-import type { ConnectionOptions, CoreConnection, CoreReplayer, CoreRuntime, ReplayerOptions } from '../types';
+import type { CoreConnection, CoreReplayer, ReplayerOptions } from '../types';
 import { loadNeonApi, type NeonApi, type NeonRuntimeHandle } from './bridge';
 import { neonClientOptions, neonReplayWorkerOptions, neonRuntimeOptions } from './build-options';
 import { NeonConnection } from './connection';
@@ -17,7 +18,7 @@ import { NeonReplayer } from './replayer';
 import { RuntimeRefs } from './runtime-refs';
 import { NeonWorker } from './worker';
 
-export class NeonRuntime implements CoreRuntime {
+export class NeonRuntime implements BackendRuntime {
   readonly backend = 'neon' as const;
   private readonly refs: RuntimeRefs;
 
@@ -31,8 +32,7 @@ export class NeonRuntime implements CoreRuntime {
   /** Creates the core runtime; core logs go to `options.logger` when one is given. */
   static create(options: ValidatedRuntimeOptions): NeonRuntime {
     const api = loadNeonApi();
-    const logger = options.logger;
-    const receiver = logger === undefined ? () => undefined : logReceiver(logger);
+    const receiver = logReceiver(options.logger);
     let handle: NeonRuntimeHandle;
     try {
       handle = api.newRuntime(neonRuntimeOptions(options, receiver));
@@ -42,8 +42,7 @@ export class NeonRuntime implements CoreRuntime {
     return new NeonRuntime(api, handle);
   }
 
-  async connect(options: ConnectionOptions): Promise<CoreConnection> {
-    const resolved = validateConnectionOptions(options);
+  async connect(resolved: ResolvedConnectionOptions): Promise<CoreConnection> {
     if (resolved.retry !== undefined) {
       throw new TypeError(
         'connection options.retry cannot be honoured by the neon backend (@temporalio/core-bridge uses the core\'s ' +

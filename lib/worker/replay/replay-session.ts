@@ -73,7 +73,7 @@ export class ReplaySession {
     const taskQueue = `${options.replayName}-${process.pid}-${++sessionCount}`;
     let replayer: CoreReplayer;
     try {
-      replayer = runtime.createReplayer({ namespace: options.namespace, taskQueue, maxCachedWorkflows: CACHE_SIZE });
+      replayer = runtime.createReplayer({ namespace: options.namespace, taskQueue });
     } catch (error) {
       await ownedRuntime?.close();
       throw error;

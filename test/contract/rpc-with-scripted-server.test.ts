@@ -223,6 +223,35 @@ function rpcSuite(backend: ContractBackend): void {
     await expect(worker.pollWorkflowActivation()).rejects.toBeInstanceOf(WorkerStateError);
   });
 
+  it('keeps a retried call within its deadline: DEADLINE_EXCEEDED, not the last attempt\'s UNAVAILABLE', async () => {
+    server.on('GetClusterInfo', () => ({ error: { code: grpc.status.UNAVAILABLE, message: 'try again' } }));
+    const started = Date.now();
+    const err = (await connection
+      .rpcCall('workflow', 'GetClusterInfo', new Uint8Array(), { retry: true, timeoutMs: 400 })
+      .catch((e: unknown) => e)) as CoreError;
+    expect(err).toBeInstanceOf(CoreError);
+    expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    // Several attempts were made (the core's backoff starts at 100 ms) before the deadline ended them.
+    expect(server.callsTo('GetClusterInfo').length).toBeGreaterThan(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('makes one attempt only when the connection\'s retry policy says maxRetries: 0', async () => {
+    const noRetries = await runtime.connect({
+      ...connectionBase,
+      address: server.address,
+      retry: { initialIntervalMs: 10, randomizationFactor: 0, multiplier: 1, maxIntervalMs: 10, maxElapsedTimeMs: 5000, maxRetries: 0 },
+    });
+    try {
+      server.on('GetClusterInfo', () => ({ error: { code: grpc.status.UNAVAILABLE, message: 'down' } }));
+      const err = (await noRetries.rpcCall('workflow', 'GetClusterInfo', new Uint8Array(), { retry: true }).catch((e: unknown) => e)) as CoreError;
+      expect(err.code).toBe(grpc.status.UNAVAILABLE);
+      expect(server.callsTo('GetClusterInfo')).toHaveLength(1);
+    } finally {
+      await noRetries.close();
+    }
+  });
+
   it('refuses calls after close with a CoreError', async () => {
     await connection.close();
     await expect(connection.rpcCall('workflow', 'GetClusterInfo', new Uint8Array())).rejects.toBeInstanceOf(CoreError);

@@ -1,9 +1,11 @@
-# One build definition for the addon and the fake core it is tested against.
-# The C header is read from the pinned @temporalio/core-bridge package (never copied here).
-# `sanitize=1` (see scripts/native-memcheck.sh) builds both with AddressSanitizer.
+# The addon (temporal_native.node). The fake core it is tested against has its own build,
+# test/fake-core/binding.gyp, so this file builds from the published tarball, which has no test/.
+# The C header: native/include/ when present (staged there by scripts/prebuild.js and shipped in the
+# tarball), else the pinned @temporalio/core-bridge devDependency.
+# `sanitize=1` (see scripts/native-memcheck.sh) builds with AddressSanitizer.
 {
   'variables': {
-    'core_bridge_include': '<!(node -p "require(\'path\').join(require(\'path\').dirname(require.resolve(\'@temporalio/core-bridge/package.json\')), \'sdk-core\', \'crates\', \'sdk-core-c-bridge\', \'include\')")',
+    'core_bridge_include': '<!(node -p "const fs = require(\'fs\'), p = require(\'path\'); fs.existsSync(\'native/include/temporal-sdk-core-c-bridge.h\') ? p.resolve(\'native/include\') : p.join(p.dirname(require.resolve(\'@temporalio/core-bridge/package.json\')), \'sdk-core\', \'crates\', \'sdk-core-c-bridge\', \'include\')")',
     'sanitize%': 0,
   },
   'target_defaults': {
@@ -43,25 +45,6 @@
       'include_dirs': ['<!(node -p "require(\'node-addon-api\').include_dir")'],
       'defines': ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED'],
       'libraries': ['-ldl'],
-    },
-    {
-      # The fake core: our own implementation of the C ABI, a drop-in for the real library.
-      'target_name': 'temporalio_sdk_core_c_bridge',
-      'type': 'shared_library',
-      'product_prefix': 'lib',
-      'conditions': [
-        ['OS=="mac"', {'product_extension': 'dylib'}, {'product_extension': 'so'}],
-      ],
-      'product_dir': '<(PRODUCT_DIR)',
-      'sources': [
-        'test/fake-core/byte_arrays.cc',
-        'test/fake-core/scheduler.cc',
-        'test/fake-core/runtime.cc',
-        'test/fake-core/client.cc',
-        'test/fake-core/worker.cc',
-      ],
-      'cflags': ['-fvisibility=default', '-pthread'],
-      'ldflags': ['-pthread'],
     },
   ],
 }

@@ -17,24 +17,28 @@ fi
 # node-gyp always builds into ./build, so the sanitized build runs in a scratch project that
 # shares the sources and node_modules.
 rm -rf "$WORK"
-mkdir -p "$WORK/test"
+mkdir -p "$WORK/test/fake-core"
 ln -s "$ROOT/binding.gyp" "$WORK/binding.gyp"
 ln -s "$ROOT/native" "$WORK/native"
-ln -s "$ROOT/test/fake-core" "$WORK/test/fake-core"
 ln -s "$ROOT/node_modules" "$WORK/node_modules"
+# The fake core has its own binding.gyp; its build folder must be the scratch one, not the source's.
+for f in "$ROOT"/test/fake-core/*; do
+  [[ "$(basename "$f")" == build ]] || ln -s "$f" "$WORK/test/fake-core/$(basename "$f")"
+done
 
 NODE_GYP="$(dirname "$(command -v node)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
 [[ -n "${npm_config_node_gyp:-}" ]] && NODE_GYP="$npm_config_node_gyp"
 NODEDIR_ARGS=()
 NODE_PREFIX="$(cd "$(dirname "$(command -v node)")/.." && pwd)"
-if [[ -n "${npm_config_nodedir:-}" ]]; then
-  NODEDIR_ARGS=("--nodedir=$npm_config_nodedir")
-elif [[ -e "$NODE_PREFIX/include/node/node_api.h" ]]; then
+if [[ -e "$NODE_PREFIX/include/node/node_api.h" ]]; then
   NODEDIR_ARGS=("--nodedir=$NODE_PREFIX")
+elif [[ -n "${npm_config_nodedir:-}" ]]; then
+  NODEDIR_ARGS=("--nodedir=$npm_config_nodedir")
 fi
 
 echo "native-memcheck: building the addon and the fake core with AddressSanitizer in $WORK"
-(cd "$WORK" && node "$NODE_GYP" rebuild "${NODEDIR_ARGS[@]}" --jobs=max --sanitize=1 >"$WORK/build.log" 2>&1) || {
+(cd "$WORK" && node "$NODE_GYP" rebuild "${NODEDIR_ARGS[@]}" --jobs=max --sanitize=1 >"$WORK/build.log" 2>&1 &&
+  cd "$WORK/test/fake-core" && node "$NODE_GYP" rebuild "${NODEDIR_ARGS[@]}" --jobs=max --sanitize=1 >>"$WORK/build.log" 2>&1) || {
   cat "$WORK/build.log" >&2
   exit 1
 }
@@ -50,6 +54,7 @@ set +e
   export LD_PRELOAD="$LIBASAN"
   export TEMPORAL_NATIVE_BUILD_DIR="$WORK/build/Release"
   export TEMPORAL_NATIVE_ADDON="$WORK/build/Release/temporal_native.node"
+  export TEMPORAL_FAKE_CORE_LIBRARY="$WORK/test/fake-core/build/Release/libtemporalio_sdk_core_c_bridge.so"
   node node_modules/vitest/vitest.mjs run test/native
 ) 2>&1 | tee "$LOG"
 STATUS=${PIPESTATUS[0]}

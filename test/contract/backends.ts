@@ -9,8 +9,8 @@ import type { BackendName } from '../../lib/core';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
-/** The native developer's fake core, used when no real C bridge library is present. */
-export const FAKE_CORE_LIBRARY = path.join(REPO, 'build', 'Release', 'libtemporalio_sdk_core_c_bridge.so');
+/** The native developer's fake core (test/fake-core/binding.gyp), used when no real C bridge library is present. */
+export const FAKE_CORE_LIBRARY = path.join(REPO, 'test', 'fake-core', 'build', 'Release', 'libtemporalio_sdk_core_c_bridge.so');
 
 export interface ContractBackend {
   name: BackendName;

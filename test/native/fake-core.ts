@@ -1,6 +1,8 @@
 /**
  * Test helpers: the native backend running on the fake core (test/fake-core), built by
- * `npm install` into build/Release (or, under memcheck, into the sanitizer build directory).
+ * `npm install` into test/fake-core/build/Release, next to the addon in build/Release (or, under
+ * memcheck, into the sanitizer build directories named by TEMPORAL_FAKE_CORE_LIBRARY and
+ * TEMPORAL_NATIVE_BUILD_DIR).
  */
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -11,8 +13,9 @@ import type { ConnectionOptions, CoreConnection, CoreRuntime, RuntimeOptions, Wo
 const ROOT = path.resolve(__dirname, '..', '..');
 const BUILD = process.env.TEMPORAL_NATIVE_BUILD_DIR ?? path.join(ROOT, 'build', 'Release');
 
-/** The fake core library; the addon is taken from the same build (never a stale prebuild). */
-export const FAKE_CORE = path.join(BUILD, 'libtemporalio_sdk_core_c_bridge.so');
+/** The fake core library; the addon is taken from the build (never a stale prebuild). */
+export const FAKE_CORE =
+  process.env.TEMPORAL_FAKE_CORE_LIBRARY ?? path.join(ROOT, 'test', 'fake-core', 'build', 'Release', 'libtemporalio_sdk_core_c_bridge.so');
 process.env.TEMPORAL_NATIVE_ADDON ??= path.join(BUILD, 'temporal_native.node');
 export const ADDON = process.env.TEMPORAL_NATIVE_ADDON;
 

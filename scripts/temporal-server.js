@@ -81,8 +81,9 @@ function isExecutable(file) {
 }
 
 function findGo() {
+  // An explicit GO is the only candidate, so GO=/nonexistent shows the message users without Go get.
+  if (process.env.GO) return isExecutable(process.env.GO) ? process.env.GO : undefined;
   const candidates = [];
-  if (process.env.GO) candidates.push(process.env.GO);
   for (const dir of (process.env.PATH || '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'go'));
   candidates.push('/usr/local/go/bin/go');
   return candidates.find(isExecutable);
@@ -307,7 +308,7 @@ async function waitForPort(port, timeoutMs) {
   }
 }
 
-module.exports = { DEFAULT_CLI_VERSION, DYNAMIC_CONFIG, cliVersion, cacheRoot, binaryPath, logPath, ensure, startDevArgs, freePort, EnsureError };
+module.exports = { DEFAULT_CLI_VERSION, DYNAMIC_CONFIG, cliVersion, cacheRoot, binaryPath, logPath, findGo, isExecutable, ensure, startDevArgs, freePort, EnsureError };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

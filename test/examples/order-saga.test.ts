@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, testServerKind, type TestServer } from '../support/real-server';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -10,11 +11,15 @@ interface Run {
   stderr: string;
 }
 
-function npmStart(): Promise<Run> {
+/**
+ * Exactly what a newcomer types. Without `address`, TEMPORAL_ADDRESS is unset so the example starts
+ * its embedded server; with it (the real server under TEMPORAL_TEST_SERVER=cli), the example uses it.
+ */
+function npmStart(address?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    // Exactly what a newcomer types; TEMPORAL_ADDRESS unset so the embedded server is used.
     const env = { ...process.env };
     delete env.TEMPORAL_ADDRESS;
+    if (address) env.TEMPORAL_ADDRESS = address;
     const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -27,10 +32,21 @@ function npmStart(): Promise<Run> {
 
 describe('npm start (the order-saga example)', () => {
   let run: Run;
+  let server: TestServer | undefined;
 
   beforeAll(async () => {
-    run = await npmStart();
+    // The embedded run is the example as shipped; the cli run points it at the real server.
+    if (testServerKind() === 'cli') server = await startTestServer('cli');
+    run = await npmStart(server?.address);
   }, 180_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('uses the server it was given', () => {
+    expect(run.stdout).toMatch(server ? new RegExp(`dev server: ${server.address} \\(TEMPORAL_ADDRESS\\)`) : /dev server: 127\.0\.0\.1:\d+ \(embedded\)/);
+  });
 
   it('ends by itself with exit code 0 and nothing on stderr', () => {
     expect(run.stderr).toBe('');

@@ -1,12 +1,13 @@
 /**
  * Records the histories the replay tests replay: the workflows of `fixtures/workflows.ts` run on
- * OUR worker against the dev server (and one on the official worker), started with our client.
+ * OUR worker (and one on the official worker), started with our client, against the server of
+ * `TEMPORAL_TEST_SERVER` (our dev server or the real Temporal server).
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { Client, Connection, type WorkflowHandle } from '../../lib/client';
-import { DevServer } from '../../lib/testing';
+import { startTestServer, type TestServerKind } from '../support/real-server';
 import { ZlibPayloadCodec } from '../../lib/converter';
 import { ConsoleLogger, Worker } from '../../lib/worker';
 import * as activities from './fixtures/activities';
@@ -25,6 +26,8 @@ export interface RecordedHistory {
 }
 
 export interface RecordedHistories {
+  /** The server the histories were recorded on. */
+  readonly server: { kind: TestServerKind; version: string };
   /** One history per workflow of `fixtures/workflows.ts`, recorded on our worker. */
   readonly ours: RecordedHistory[];
   /** `awaitApproval` fetched while it still waits for its signal. */
@@ -39,7 +42,7 @@ export interface RecordedHistories {
 export const codec = new ZlibPayloadCodec({ alwaysEncode: true });
 
 export async function recordHistories(): Promise<RecordedHistories> {
-  const server = await DevServer.start({ port: 0 });
+  const server = await startTestServer();
   const connection = await Connection.connect({ address: server.address });
   try {
     const client = new Client({ connection, namespace: server.namespace });
@@ -72,7 +75,7 @@ export async function recordHistories(): Promise<RecordedHistories> {
     });
     const official = await recordOnOfficialWorker(client, server.address, server.namespace);
     const encoded = await recordWithCodec(connection, server.namespace);
-    return { ours: closed, open, official, encoded };
+    return { server: { kind: server.kind, version: server.version }, ours: closed, open, official, encoded };
   } finally {
     await connection.close();
     await server.stop();

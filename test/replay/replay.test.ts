@@ -46,6 +46,18 @@ function byType(workflowType: string): RecordedHistory {
 }
 
 describe('replaying histories against the code that produced them', () => {
+  it('each history recorded on the server in use replays cleanly with Worker.runReplayHistory', async () => {
+    // Under TEMPORAL_TEST_SERVER=cli these histories come from the real Temporal server.
+    const { kind, version } = recorded.server;
+    console.log(`replaying ${recorded.ours.length + 3} histories recorded on the ${kind} server (${version})`);
+    expect(recorded.ours.map((r) => r.workflowType).sort()).toEqual(['awaitApproval', 'greet', 'localAfterApproval', 'refuse', 'shoutAll', 'withPatch']);
+    for (const { history, workflowId } of [...recorded.ours, recorded.open, recorded.official, recorded.encoded]) {
+      expect(history.events?.length ?? 0).toBeGreaterThan(2);
+      const options = history === recorded.encoded.history ? { workflowsPath: fixtures.original, dataConverter: { payloadCodecs: [codec] } } : { workflowsPath: fixtures.original };
+      await expect(Worker.runReplayHistory(options, history, workflowId), workflowId).resolves.toBeUndefined();
+    }
+  });
+
   it('every history recorded on our worker replays cleanly, given as History objects', async () => {
     const results = await collect(runReplayHistories({ workflowsPath: fixtures.original }, recorded.ours));
     expect(results).toEqual(recorded.ours.map(({ workflowId }) => ({ workflowId, runId: expect.any(String) })));

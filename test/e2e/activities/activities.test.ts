@@ -4,7 +4,7 @@ import { Client } from '../../../lib/client';
 import { ApplicationFailure } from '../../../lib/common/failures';
 import { activityInfo, cancellationSignal, CompleteAsyncError, Context, getClient, heartbeat, sleep } from '../../../lib/activity';
 import { Worker } from '../../../lib/worker';
-import { devServerAvailable, startDevServer } from '../../contract/backends';
+import { startTestServer } from '../../support/real-server';
 import { ActivityE2E, type DevServerHandle, TestLogger } from './harness';
 import type { ActivityOutcome } from './workflows';
 
@@ -17,12 +17,12 @@ function deferred<T>() {
 
 const noRetry = { startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } } as const;
 
-describe.skipIf(!devServerAvailable)('our worker serving activities to workflows run by the official worker', () => {
+describe('our worker serving activities to workflows run by the official worker', () => {
   let server: DevServerHandle;
   let e2e: ActivityE2E;
 
   beforeAll(async () => {
-    server = await startDevServer();
+    server = await startTestServer();
     e2e = await ActivityE2E.start(server);
   });
 

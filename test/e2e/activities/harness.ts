@@ -1,5 +1,5 @@
 /**
- * The activity e2e setup: the embedded dev server, the OFFICIAL worker running the test workflows
+ * The activity e2e setup: the server of `TEMPORAL_TEST_SERVER` (ours or the real one), the OFFICIAL worker running the test workflows
  * (workflows only), the official client starting them, and OUR worker serving the activities on the
  * same task queue.
  */

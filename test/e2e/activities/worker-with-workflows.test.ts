@@ -8,7 +8,7 @@ import { Client as OfficialClient, Connection as OfficialConnection } from '@tem
 import { activityInfo } from '../../../lib/activity';
 import { Connection } from '../../../lib/client';
 import { Worker } from '../../../lib/worker';
-import { startDevServer } from '../../contract/backends';
+import { startTestServer } from '../../support/real-server';
 import { TestLogger, type DevServerHandle } from './harness';
 import type { ActivityOutcome } from './workflows';
 
@@ -21,7 +21,7 @@ describe('our worker running the workflows and the activities', () => {
   let client: OfficialClient;
 
   beforeAll(async () => {
-    server = await startDevServer();
+    server = await startTestServer();
     connection = await Connection.connect({ address: server.address });
     officialConnection = await OfficialConnection.connect({ address: server.address });
     client = new OfficialClient({ connection: officialConnection, namespace: server.namespace });

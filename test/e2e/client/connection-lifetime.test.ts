@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '../../../lib/client';
-import { DevServer, type DevServerHandle } from '../../../lib/testing';
+import { startTestServer, type TestServer } from '../../support/real-server';
 
-let server: DevServerHandle;
+let server: TestServer;
 let workDir: string;
 
 beforeAll(async () => {
-  server = await DevServer.start({ port: 0 });
+  server = await startTestServer();
   workDir = mkdtempSync(path.join(tmpdir(), 'client-lifetime-'));
 });
 

@@ -1,15 +1,17 @@
 /**
- * One dev server, one official worker and one of our clients per test file. The workflow bundle is
+ * One server (ours or the real one: `TEMPORAL_TEST_SERVER`), one official worker and one of our
+ * clients per test file. The workflow bundle is
  * built once per file (each file runs in its own process).
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { Client, Connection, type ClientOptions } from '../../../lib/client';
-import { DevServer } from '../../../lib/testing';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../support/real-server';
 import * as activities from './activities';
 
 export interface ClientTestEnvironment {
+  server: TestServer;
   address: string;
   namespace: string;
   /** The task queue the official worker polls. */
@@ -25,7 +27,7 @@ export interface ClientTestEnvironment {
 
 let runtimeInstalled = false;
 
-export async function startClientTestEnvironment(): Promise<ClientTestEnvironment> {
+export async function startClientTestEnvironment(serverOptions: TestServerOptions = {}): Promise<ClientTestEnvironment> {
   if (!runtimeInstalled) {
     // The official worker's logs are noise unless something is wrong.
     Runtime.install({
@@ -38,7 +40,7 @@ export async function startClientTestEnvironment(): Promise<ClientTestEnvironmen
     workflowsPath: path.join(__dirname, 'workflows.ts'),
     logger: new DefaultLogger('WARN'),
   });
-  const server = await DevServer.start({ port: 0 });
+  const server = await startTestServer(undefined, serverOptions);
   const { address, namespace } = server;
   const taskQueue = `client-e2e-${randomUUID()}`;
 
@@ -56,6 +58,7 @@ export async function startClientTestEnvironment(): Promise<ClientTestEnvironmen
   const client = new Client({ connection, namespace });
 
   return {
+    server,
     address,
     namespace,
     taskQueue,

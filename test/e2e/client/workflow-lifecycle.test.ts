@@ -22,7 +22,8 @@ import { countRuns, failWith, greet, succeedOnRetry, waitForever } from './workf
 let env: ClientTestEnvironment;
 
 beforeAll(async () => {
-  env = await startClientTestEnvironment();
+  // The real server (unlike ours) has no Custom*Field attributes until they are registered.
+  env = await startClientTestEnvironment({ searchAttributes: { CustomKeywordField: 'Keyword', CustomIntField: 'Int' } });
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * One dev server and one of OUR workers per test file, running `fixtures/workflows.ts` and
+ * One server (ours or the real one: `TEMPORAL_TEST_SERVER`) and one of OUR workers per test file, running `fixtures/workflows.ts` and
  * `fixtures/activities.ts`; tests start workflows with our client.
  *
  * `E2E_WORKFLOW_WORKER=official` runs the same files on the official `@temporalio/worker` instead:
@@ -9,13 +9,14 @@ import type { Workflow } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Client, Connection } from '../../../lib/client';
-import { DevServer } from '../../../lib/testing';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../support/real-server';
 import { ConsoleLogger, Worker } from '../../../lib/worker';
 import * as activities from './fixtures/activities';
 
 export const workflowsPath = path.join(__dirname, 'fixtures', 'workflows.ts');
 
 export interface WorkflowTestEnvironment {
+  readonly server: TestServer;
   readonly address: string;
   readonly namespace: string;
   /** The task queue the worker polls. */
@@ -33,8 +34,8 @@ interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorkflowTestEnvironment(): Promise<WorkflowTestEnvironment> {
-  const server = await DevServer.start({ port: 0 });
+export async function startWorkflowTestEnvironment(serverOptions: TestServerOptions = {}): Promise<WorkflowTestEnvironment> {
+  const server = await startTestServer(undefined, serverOptions);
   const { address, namespace } = server;
   const taskQueue = `workflows-e2e-${randomUUID()}`;
   const connection = await Connection.connect({ address });
@@ -50,6 +51,7 @@ export async function startWorkflowTestEnvironment(): Promise<WorkflowTestEnviro
     throw error;
   }
   return {
+    server,
     address,
     namespace,
     taskQueue,

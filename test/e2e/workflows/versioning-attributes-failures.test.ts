@@ -24,7 +24,8 @@ let env: WorkflowTestEnvironment;
 const POLL = { timeout: 15_000, interval: 50 };
 
 beforeAll(async () => {
-  env = await startWorkflowTestEnvironment();
+  // The real server (unlike ours) has no Custom*Field attributes until they are registered.
+  env = await startWorkflowTestEnvironment({ searchAttributes: { CustomKeywordField: 'Keyword', CustomIntField: 'Int' } });
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, Connection } from '../../../lib/client';
-import { DevServer, type DevServerHandle } from '../../../lib/testing';
+import { startTestServer, type TestServer } from '../../support/real-server';
 import { eventTypes } from './environment';
 import { longJob } from './fixtures/workflows';
 
@@ -22,13 +22,13 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const workerScript = path.join(__dirname, 'fixtures', 'worker-process.ts');
 const viteNode = path.join(root, 'node_modules', 'vite-node', 'vite-node.mjs');
 
-let server: DevServerHandle;
+let server: TestServer;
 let connection: Connection;
 let client: Client;
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  server = await DevServer.start({ port: 0 });
+  server = await startTestServer();
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection, namespace: server.namespace });
 });

@@ -1,13 +1,53 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/**
+ * The e2e suites that also run against the real Temporal server (the Temporal CLI's dev server, see
+ * scripts/temporal-server.js and test/support/real-server.ts), in the `e2e-cli` project. The
+ * `default` project runs every file against the server `TEMPORAL_TEST_SERVER` picks (default: our
+ * embedded one). Run one project with `npx vitest run --project e2e-cli test/e2e/client`.
+ */
+const REAL_SERVER_SUITES = [
+  'test/e2e/client/**/*.test.ts',
+  'test/e2e/activities/activities.test.ts',
+  'test/e2e/activities/worker-with-workflows.test.ts',
+  'test/e2e/workflows/**/*.test.ts',
+  'test/replay/replay.test.ts',
+  'test/examples/**/*.test.ts',
+];
+
+const script = require('./scripts/temporal-server.js') as { binaryPath(): string; findGo(): string | undefined; isExecutable(file: string): boolean };
+
+/**
+ * The real-server project runs whenever the CLI can be had: it is cached, or Go is there to build it.
+ * In CI it always runs, so a machine that cannot get it fails the run instead of skipping.
+ */
+function realServerProject(): TestProjectInlineConfiguration[] {
+  const available = script.isExecutable(script.binaryPath()) || script.findGo() !== undefined;
+  if (!available && process.env.CI !== 'true') {
+    console.warn(`vitest: no Go and no cached Temporal CLI (${script.binaryPath()}): the e2e-cli project (e2e suites against the real Temporal server) does not run`);
+    return [];
+  }
+  return [
+    {
+      extends: true,
+      test: {
+        name: 'e2e-cli',
+        include: REAL_SERVER_SUITES,
+        env: { TEMPORAL_TEST_SERVER: 'cli' },
+        globalSetup: ['./test/support/real-server-setup.ts'],
+      },
+    },
+  ];
+}
 
 // One test command for everything. Forks (not threads) so a native crash or a SIGKILL test cannot
 // take the runner down with it, and so each file gets a clean addon/env lifetime.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [{ extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } }, ...realServerProject()],
   },
 });

@@ -1,8 +1,9 @@
 /**
- * Our client against the dev server: visibility (list and count) and client interceptors.
+ * Our client against the test server (ours or the real one): visibility (list and count) and client interceptors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation, type WorkflowClientInterceptor } from '../../../lib';
+import { eventually } from '../../support/eventually';
 import { startClientTestEnvironment, type ClientTestEnvironment } from './environment';
 import { addItem, addItemAndCount, echoArgs, finish, items, listedWorkflow, shoppingList } from './workflows';
 
@@ -17,6 +18,13 @@ beforeAll(async () => {
     listedIds.push(workflowId);
     await env.client.workflow.execute(listedWorkflow, { taskQueue: env.taskQueue, workflowId });
   }
+  // Visibility is eventually consistent on the real server: a closed run reaches list/count a
+  // moment after its result. Wait (bounded) until all three are listed as completed.
+  await eventually(
+    'completed listedWorkflow runs in visibility',
+    async () => (await env.client.workflow.count({ query: "WorkflowType = 'listedWorkflow' AND ExecutionStatus = 'Completed'" })).count,
+    (count) => count === 3,
+  );
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
  */
 import { coreLibrarySearchDescription } from './core-library';
 import { CoreError } from './errors';
-import { createNeonRuntime } from './neon';
+import { createNeonRuntime, NEON_PACKAGE, neonPackageInstalled } from './neon';
 import type { BackendRuntime, ValidatedRuntimeOptions } from './options';
 import type { BackendName } from './types';
 
@@ -57,17 +57,26 @@ function isNativeBackendModule(value: unknown): value is NativeBackendModule {
 
 /**
  * Resolves `auto` to a concrete backend: `native` when its module loads and finds the C bridge
- * library, `neon` otherwise. An explicit choice is returned as is.
+ * library, else `neon` when `@temporalio/core-bridge` (its optional peer dependency) is installed.
+ * An explicit choice is returned as is.
+ *
+ * @throws CoreError for `auto` when neither backend can run here, naming what each one lacks.
  */
 export async function resolveBackend(options: ValidatedRuntimeOptions): Promise<BackendName> {
   if (options.backend !== 'auto') return options.backend;
-  let native: NativeBackendModule;
+  let nativeProblem: string;
   try {
-    native = await loadNativeBackend();
-  } catch {
-    return 'neon';
+    const native = await loadNativeBackend();
+    if (native.findCoreLibrary(options.coreLibraryPath) !== undefined) return 'native';
+    nativeProblem = `the native backend found no libtemporalio_sdk_core_c_bridge (looked at: ${coreLibrarySearchDescription(options.coreLibraryPath)})`;
+  } catch (err) {
+    nativeProblem = `the native backend could not be loaded (${err instanceof Error ? err.message : String(err)})`;
   }
-  return native.findCoreLibrary(options.coreLibraryPath) === undefined ? 'neon' : 'native';
+  if (neonPackageInstalled()) return 'neon';
+  throw new CoreError(
+    `No core backend can run here: ${nativeProblem}, and the neon backend needs ${NEON_PACKAGE}, which is not installed; ` +
+      `set TEMPORAL_CORE_LIBRARY to a C bridge library (npm run build-core builds one) or install ${NEON_PACKAGE}`,
+  );
 }
 
 /** Starts the runtime of the chosen backend. */

@@ -1,8 +1,15 @@
 /**
  * Where the C bridge library (`libtemporalio_sdk_core_c_bridge`) is expected, in the order the
- * native backend searches: explicit option, `TEMPORAL_CORE_LIBRARY`, the package's prebuilt folder.
- * `scripts/build-core` writes to that prebuilt folder.
+ * native backend searches:
+ *
+ * 1. the explicit `coreLibraryPath` option (when given, the only place looked at);
+ * 2. the `TEMPORAL_CORE_LIBRARY` environment variable;
+ * 3. the package's own library ({@link prebuiltCoreLibraryPath}):
+ *    `prebuilds/core/<platform>-<arch>/` in a development clone (where `scripts/build-core` installs
+ *    it), else `prebuilds/<platform>-<arch>/` next to the prebuilt addon (where `npm run prebuild`
+ *    stages it for the published tarball: the only one an installed package has).
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** Root of this package: two levels above `lib/core` (sources) or `dist/core` (compiled). */
@@ -14,9 +21,32 @@ export function coreLibraryFileName(platform: NodeJS.Platform = process.platform
   return `libtemporalio_sdk_core_c_bridge.${platform === 'darwin' ? 'dylib' : 'so'}`;
 }
 
-/** `prebuilds/core/<platform>-<arch>/<library>` inside this package. */
+/**
+ * The package's own library locations, in search order: the development build
+ * (`prebuilds/core/<platform>-<arch>/`, written by `scripts/build-core`), then the packed product
+ * (`prebuilds/<platform>-<arch>/`, staged by `npm run prebuild` and shipped in the tarball).
+ */
+export function packageCoreLibraryPaths(): string[] {
+  const platformDir = `${process.platform}-${process.arch}`;
+  return [
+    path.join(PACKAGE_ROOT, 'prebuilds', 'core', platformDir, coreLibraryFileName()),
+    path.join(PACKAGE_ROOT, 'prebuilds', platformDir, coreLibraryFileName()),
+  ];
+}
+
+/**
+ * The package's own library: the first of {@link packageCoreLibraryPaths} that exists, else the
+ * packed product's path (`prebuilds/<platform>-<arch>/<library>`), where an installed package has it.
+ *
+ * @example
+ * ```ts
+ * prebuiltCoreLibraryPath();
+ * // '/app/node_modules/temporal-native/prebuilds/linux-x64/libtemporalio_sdk_core_c_bridge.so'
+ * ```
+ */
 export function prebuiltCoreLibraryPath(): string {
-  return path.join(PACKAGE_ROOT, 'prebuilds', 'core', `${process.platform}-${process.arch}`, coreLibraryFileName());
+  const candidates = packageCoreLibraryPaths();
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[candidates.length - 1];
 }
 
 /**
@@ -25,14 +55,15 @@ export function prebuiltCoreLibraryPath(): string {
  * @example
  * ```ts
  * coreLibrarySearchDescription(undefined);
- * // 'TEMPORAL_CORE_LIBRARY (unset), /app/node_modules/temporal-native/prebuilds/core/linux-x64/libtemporalio_sdk_core_c_bridge.so'
+ * // 'TEMPORAL_CORE_LIBRARY (unset), /app/node_modules/temporal-native/prebuilds/core/linux-x64/libtemporalio_sdk_core_c_bridge.so,
+ * //  /app/node_modules/temporal-native/prebuilds/linux-x64/libtemporalio_sdk_core_c_bridge.so'
  * ```
  */
 export function coreLibrarySearchDescription(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicitPath !== undefined) return `coreLibraryPath ${explicitPath}`;
   const places: string[] = [];
-  if (explicitPath !== undefined) places.push(`coreLibraryPath ${explicitPath}`);
   const fromEnv = env.TEMPORAL_CORE_LIBRARY;
   places.push(fromEnv ? `TEMPORAL_CORE_LIBRARY ${fromEnv}` : 'TEMPORAL_CORE_LIBRARY (unset)');
-  places.push(prebuiltCoreLibraryPath());
+  places.push(...packageCoreLibraryPaths());
   return places.join(', ');
 }

@@ -15,13 +15,15 @@
  * ```
  */
 import { loadNativeBackend, resolveBackend, startBackend } from './backend';
+import { neonPackageInstalled } from './neon';
 import { validateRuntimeOptions } from './options';
 import type { BackendName, CoreRuntime, RuntimeOptions } from './types';
 import { validatedRuntime } from './validated';
 
 /**
  * Creates a core runtime. The backend comes from `options.backend`, else `TEMPORAL_CORE_BACKEND`,
- * else `auto` (the `native` backend when the C bridge library is found, `neon` otherwise).
+ * else `auto` (the `native` backend when the C bridge library is found, else `neon` when
+ * `@temporalio/core-bridge` is installed, else a `CoreError` naming both).
  * Everything passed to the returned runtime and its objects is validated first: bad input is a
  * `TypeError` naming the field.
  *
@@ -51,8 +53,9 @@ export async function selectBackend(options: RuntimeOptions = {}): Promise<Backe
 }
 
 /**
- * The backends that can run in this process: always `neon`; `native` when its module loads and
- * finds the C bridge library (`coreLibraryPath` is passed to its search).
+ * The backends that can run in this process: `native` when its module loads and finds the C bridge
+ * library (`coreLibraryPath` is passed to its search); `neon` when `@temporalio/core-bridge` (an
+ * optional peer dependency) is installed.
  *
  * @example
  * ```ts
@@ -60,7 +63,7 @@ export async function selectBackend(options: RuntimeOptions = {}): Promise<Backe
  * ```
  */
 export async function availableBackends(coreLibraryPath?: string): Promise<BackendName[]> {
-  const backends: BackendName[] = ['neon'];
+  const backends: BackendName[] = neonPackageInstalled() ? ['neon'] : [];
   try {
     const native = await loadNativeBackend();
     if (native.findCoreLibrary(coreLibraryPath) !== undefined) backends.unshift('native');

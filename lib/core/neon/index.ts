@@ -5,6 +5,8 @@
 import type { BackendRuntime, ValidatedRuntimeOptions } from '../options';
 import { NeonRuntime } from './runtime';
 
+export { neonPackageInstalled, NEON_PACKAGE } from './bridge';
+
 /**
  * Creates a core runtime on the `neon` backend. Options must already be validated
  * (`validateRuntimeOptions`); `createRuntime` in `lib/core` does that.

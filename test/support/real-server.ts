@@ -61,7 +61,27 @@ const script = require('../../scripts/temporal-server.js') as TemporalServerScri
 
 const DEFAULT_NAMESPACE = 'default';
 const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * Runs the server under bash and stops it when its stdin closes: on stop(), and also when the test
+ * process dies without cleaning up (SIGKILL, a vitest worker torn down), since the pipe's only
+ * writer is gone then. SIGTERM first, SIGKILL after 10 s. Exits with the server's status.
+ * (Background jobs of a non-interactive shell read /dev/null, hence the copy of stdin on fd 3.)
+ */
+const WATCHDOG = `
+exec 3<&0
+"$@" </dev/null &
+server=$!
+( read -r _ <&3; kill -TERM "$server" 2>/dev/null
+  i=0; while kill -0 "$server" 2>/dev/null && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  kill -KILL "$server" 2>/dev/null ) &
+watcher=$!
+exec 3<&-
+wait "$server"; status=$?
+kill "$watcher" 2>/dev/null
+exit "$status"
+`;
 
 /** The server kind picked by `TEMPORAL_TEST_SERVER` (default `embedded`); anything else throws. */
 export function testServerKind(): TestServerKind {
@@ -158,10 +178,12 @@ async function launchCli(binary: string, options: TestServerOptions): Promise<Te
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-cli-server-'));
   const args = script.startDevArgs({ port, namespaces, searchAttributes: options.searchAttributes });
   const started = Date.now();
-  const child = spawn(binary, [...args, '--disable-config-file', '--disable-config-env'], {
+  const command = [binary, ...args, '--disable-config-file', '--disable-config-env'];
+  const useWatchdog = process.platform !== 'win32';
+  const child = spawn(useWatchdog ? 'bash' : binary, useWatchdog ? ['-c', WATCHDOG, 'temporal-server-watchdog', ...command] : command.slice(1), {
     cwd: dir,
     env: { ...process.env, TMPDIR: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [useWatchdog ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -178,7 +200,8 @@ async function launchCli(binary: string, options: TestServerOptions): Promise<Te
   });
   let exitedAlready = false;
   void exited.then(() => (exitedAlready = true));
-  // A test process that dies without calling stop() must not leave a server behind.
+  // A test process that exits without calling stop() must not leave a server behind (one that is
+  // killed outright is covered by the watchdog).
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
@@ -202,7 +225,7 @@ async function launchCli(binary: string, options: TestServerOptions): Promise<Te
       namespace: DEFAULT_NAMESPACE,
       version,
       startupMs,
-      describe: () => `real Temporal server ${version} (Temporal CLI ${script.cliVersion()}, pid ${child.pid}) at ${address}, ready in ${startupMs} ms`,
+      describe: () => `real Temporal server ${version} (Temporal CLI ${script.cliVersion()}, watchdog pid ${child.pid}) at ${address}, ready in ${startupMs} ms`,
       stop: () => (stopping ??= stopChild(child, exited).finally(cleanup)),
     };
   } catch (error) {
@@ -259,7 +282,9 @@ async function waitUntilReady(rpc: RawRpc, namespaces: string[], exited: () => b
 
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
+  // Closing the watchdog's stdin makes it SIGTERM the server (and SIGKILL it 10 s later).
+  if (child.stdin) child.stdin.end();
+  else child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   const timedOut = await Promise.race([
     exited.then(() => false),

@@ -51,12 +51,16 @@ function nodeDir() {
   return process.env.npm_config_nodedir || undefined;
 }
 
-/** `node-gyp rebuild` in `dir`; returns the exit status. */
-function nodeGyp(dir) {
+/** `node-gyp rebuild` in `dir` (saying what it builds); returns the exit status. */
+function nodeGyp(dir, what) {
   const [cmd, baseArgs] = nodeGypCommand();
-  const args = [...baseArgs, 'rebuild', '--jobs=max', ...process.argv.slice(2)];
+  const extra = process.argv.slice(2);
+  const args = [...baseArgs, 'rebuild', '--jobs=max', ...extra];
+  // node-gyp's own "gyp info" lines hide the compiler's; ask for them with --loglevel=info.
+  if (!extra.some((arg) => arg.startsWith('--loglevel'))) args.push('--loglevel=warn');
   const nodedir = nodeDir();
   if (nodedir !== undefined) args.push(`--nodedir=${nodedir}`);
+  log(`compiling ${what} with node-gyp in ${relative(root, dir) || '.'} (Node headers: ${nodedir === undefined ? 'node-gyp download' : join(nodedir, 'include', 'node')})`);
   return spawnSync(cmd, args, { stdio: 'inherit', cwd: dir }).status ?? 1;
 }
 
@@ -77,7 +81,7 @@ function refreshHeader() {
 function installedPackage() {
   if (existsSync(prebuiltAddon) && !process.env.TEMPORAL_NATIVE_FORCE_BUILD) {
     log(`using the prebuilt addon ${relative(root, prebuiltAddon)}`);
-  } else if (nodeGyp(root) !== 0) {
+  } else if (nodeGyp(root, 'the addon') !== 0) {
     log(`the native addon could not be compiled for ${platformDir}; the native backend is unavailable here (install @temporalio/core-bridge to use the neon backend)`);
     return;
   }
@@ -88,9 +92,9 @@ function installedPackage() {
 
 function developmentClone() {
   refreshHeader();
-  let status = nodeGyp(root);
+  let status = nodeGyp(root, 'the addon');
   if (status !== 0) process.exit(status);
-  status = nodeGyp(join(root, 'test', 'fake-core'));
+  status = nodeGyp(join(root, 'test', 'fake-core'), 'the fake core (tests only)');
   if (status !== 0) process.exit(status);
 
   if (process.env.TEMPORAL_CORE_LIBRARY) {

@@ -224,4 +224,30 @@ describe('the packed tarball', () => {
       [path.join(installed, 'prebuilds', PLATFORM_DIR, 'temporal_native.node'), path.join(installed, 'prebuilds', PLATFORM_DIR, LIB)].map(real).sort(),
     );
   }, 120_000);
+
+  // Last: it adds a build folder to the installed package.
+  it('where no prebuilt addon fits, the install hook compiles the addon from the tarball alone (shipped header, no test/, no core-bridge)', async () => {
+    expect(fs.existsSync(path.join(installed, 'test'))).toBe(false);
+    const result = await runProcess(process.execPath, [path.join(installed, 'scripts', 'install.js')], {
+      cwd: installed,
+      env: cleanEnv({ TEMPORAL_NATIVE_FORCE_BUILD: '1' }),
+    });
+    if (result.status !== 0) throw new Error(`install.js failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    expect(result.stdout).toMatch(/^temporal-native: compiling the addon with node-gyp in \. \(Node headers: .*include\/node\)$/m);
+    expect(result.stdout).not.toMatch(/fake core/);
+    const built = path.join(installed, 'build', 'Release', 'temporal_native.node');
+    expect(fs.existsSync(built)).toBe(true);
+    // Compiled against the header inside the package (make's dependency file names every header).
+    const deps = fs.readFileSync(path.join(installed, 'build', 'Release', '.deps', 'Release', 'obj.target', 'temporal_native', 'native', 'addon.o.d'), 'utf8');
+    expect(deps).toContain(path.join(fs.realpathSync(installed), 'native', 'include', 'temporal-sdk-core-c-bridge.h'));
+    expect(deps).not.toMatch(/core-bridge\/sdk-core/);
+    // And the addon it built runs the real core from the package.
+    const script = `
+      const core = require(${JSON.stringify(path.join(installed, 'dist', 'core', 'index.js'))});
+      core.createRuntime({ backend: 'native' }).then((r) => r.close()).then(() => console.log('ok'), (e) => { console.error(e); process.exit(1); });
+    `;
+    const run = await runProcess(process.execPath, ['-e', script], { cwd: consumer, env: cleanEnv({ TEMPORAL_NATIVE_ADDON: built }) });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('ok');
+  }, 300_000);
 });

@@ -35,14 +35,15 @@ function tempDir(name: string): string {
   return dir;
 }
 
-/** A second clone on this machine, as far as build-core can tell. */
-function makeClone(lockSuffix = ''): string {
+/** A second clone on this machine, as far as build-core can tell (optionally with its lock edited). */
+function makeClone(lockSuffix = '', editLock: (lock: string) => string = (lock) => lock): string {
   const clone = tempDir('clone');
   for (const rel of ['scripts/build-core', 'package.json', 'third_party/core/Cargo.lock']) {
     fs.mkdirSync(path.dirname(path.join(clone, rel)), { recursive: true });
     fs.copyFileSync(path.join(REPO, rel), path.join(clone, rel));
   }
-  if (lockSuffix !== '') fs.appendFileSync(path.join(clone, 'third_party/core/Cargo.lock'), lockSuffix);
+  const lock = path.join(clone, 'third_party/core/Cargo.lock');
+  fs.writeFileSync(lock, editLock(fs.readFileSync(lock, 'utf8')) + lockSuffix);
   fs.cpSync(path.join(REPO, 'third_party', 'core-patches'), path.join(clone, 'third_party', 'core-patches'), { recursive: true });
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(clone, 'node_modules'));
   return clone;
@@ -182,6 +183,27 @@ describe('scripts/build-core on a miss, before building', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(lastSentence(result)).toMatch(/^build-core: the disk holding .* has \d+ MB free and a core build needs about 1073741824 MB;/);
   });
+
+  it('with a lock that does not cover the core: one sentence naming the lock (cargo --locked, offline)', async (ctx) => {
+    if (cargoDir() === undefined) ctx.skip();
+    // Drop one crate (xz2) from the lock: cargo would have to add it back, which --locked forbids.
+    const dropXz2 = (lock: string) => {
+      const edited = lock
+        .split('\n[[package]]\n')
+        .filter((block) => !block.startsWith('name = "xz2"'))
+        .join('\n[[package]]\n');
+      // Unchanged, the lock would be valid and this case would start a real build.
+      if (edited === lock) throw new Error('xz2 is no longer in third_party/core/Cargo.lock: pick another crate to drop');
+      return edited;
+    };
+    const result = await buildCore(makeClone('', dropXz2), {
+      TEMPORAL_NATIVE_CACHE: tempDir('cache'),
+      PATH: `${process.env.PATH}:${cargoDir()}`,
+      CARGO_NET_OFFLINE: 'true',
+    });
+    expect(result.status).toBe(1);
+    expect(lastSentence(result)).toMatch(/^build-core: third_party\/core\/Cargo\.lock does not match the core of @temporalio\/core-bridge /);
+  }, 120_000);
 
   it('without the crates registry: exit 3 and one sentence naming crates.io', async (ctx) => {
     if (cargoDir() === undefined) ctx.skip();

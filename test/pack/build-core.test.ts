@@ -165,6 +165,30 @@ describe('scripts/build-core on a miss, before building', () => {
     expect(lastSentence(result)).toMatch(/^build-core: protoc \(the Protocol Buffers compiler\) is missing; install Debian's protobuf-compiler/);
   });
 
+  it("without protoc, as root with apt-get: installs Debian's protobuf-compiler, then goes on", async (ctx) => {
+    const cargo = cargoDir();
+    if (cargo === undefined || process.getuid?.() !== 0) ctx.skip();
+    const bin = pathWithout(['protoc', 'apt-get']);
+    // An apt-get that records its arguments and "installs" protoc by linking the real one into PATH.
+    const calls = path.join(tempDir('apt'), 'calls');
+    fs.writeFileSync(
+      path.join(bin, 'apt-get'),
+      `#!/bin/sh\necho "$*" >> ${calls}\n[ "$1" = install ] && ln -s /usr/bin/protoc ${bin}/protoc\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    const result = await buildCore(makeClone(), {
+      TEMPORAL_NATIVE_CACHE: tempDir('cache'),
+      PROTOC: undefined,
+      PATH: `${bin}:${cargo}`,
+      // Stop at the next check, before any build.
+      TEMPORAL_NATIVE_CORE_MIN_FREE_MB: String(1024 ** 3),
+    });
+    expect(fs.readFileSync(calls, 'utf8')).toBe('install -y protobuf-compiler\n');
+    expect(result.stderr).toMatch(/^build-core: protoc is missing: installing Debian's protobuf-compiler with apt-get \(log: .*\)\n/);
+    expect(result.status).toBe(5);
+    expect(lastSentence(result)).toMatch(/^build-core: the disk holding /);
+  });
+
   it('with PROTOC naming no executable: exit 4 and one sentence naming protoc', async (ctx) => {
     if (cargoDir() === undefined) ctx.skip();
     const result = await buildCore(makeClone(), { TEMPORAL_NATIVE_CACHE: tempDir('cache'), PROTOC: '/nonexistent/protoc', PATH: `${process.env.PATH}:${cargoDir()}` });

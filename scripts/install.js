@@ -59,9 +59,14 @@ function nodeGyp(dir, what) {
   // node-gyp's own "gyp info" lines hide the compiler's; ask for them with --loglevel=info.
   if (!extra.some((arg) => arg.startsWith('--loglevel'))) args.push('--loglevel=warn');
   const nodedir = nodeDir();
-  if (nodedir !== undefined) args.push(`--nodedir=${nodedir}`);
+  const env = { ...process.env };
+  if (nodedir !== undefined) {
+    args.push(`--nodedir=${nodedir}`);
+    // node-gyp lets an npm `nodedir` setting (passed down as npm_config_nodedir) win over --nodedir.
+    for (const name of Object.keys(env)) if (name.toLowerCase() === 'npm_config_nodedir') delete env[name];
+  }
   log(`compiling ${what} with node-gyp in ${relative(root, dir) || '.'} (Node headers: ${nodedir === undefined ? 'node-gyp download' : join(nodedir, 'include', 'node')})`);
-  return spawnSync(cmd, args, { stdio: 'inherit', cwd: dir }).status ?? 1;
+  return spawnSync(cmd, args, { stdio: 'inherit', cwd: dir, env }).status ?? 1;
 }
 
 /** Development clones: native/include/ holds the pinned package's header (binding.gyp prefers it). */

@@ -32,6 +32,8 @@ NODEDIR_ARGS=()
 NODE_PREFIX="$(cd "$(dirname "$(command -v node)")/.." && pwd)"
 if [[ -e "$NODE_PREFIX/include/node/node_api.h" ]]; then
   NODEDIR_ARGS=("--nodedir=$NODE_PREFIX")
+  # node-gyp lets an npm `nodedir` setting (npm_config_nodedir) win over --nodedir.
+  unset npm_config_nodedir NPM_CONFIG_NODEDIR
 elif [[ -n "${npm_config_nodedir:-}" ]]; then
   NODEDIR_ARGS=("--nodedir=$npm_config_nodedir")
 fi

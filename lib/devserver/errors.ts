@@ -46,13 +46,23 @@ export function namespaceNotFound(namespace: string): ServiceError {
 }
 
 export function namespaceAlreadyExists(namespace: string): ServiceError {
-  return new ServiceError(GrpcStatus.ALREADY_EXISTS, `Namespace ${namespace} already exists.`, [
+  return new ServiceError(GrpcStatus.ALREADY_EXISTS, `Namespace "${namespace}" already exists`, [
     detail('NamespaceAlreadyExistsFailure', ed.NamespaceAlreadyExistsFailure.encode({}).finish()),
   ]);
 }
 
-export function workflowAlreadyStarted(workflowId: string, startRequestId: string, runId: string): ServiceError {
-  return new ServiceError(GrpcStatus.ALREADY_EXISTS, `Workflow execution already started: ${workflowId}`, [
+/** Why a start was refused, which the real server's message spells out. */
+export type AlreadyStartedReason = 'running' | 'finishedFailedOnly' | 'finishedRejectDuplicate';
+
+export function workflowAlreadyStarted(workflowId: string, startRequestId: string, runId: string, reason: AlreadyStartedReason = 'running'): ServiceError {
+  const ids = `WorkflowId: ${workflowId}, RunId: ${runId}.`;
+  const message =
+    reason === 'running'
+      ? `Workflow execution is already running. ${ids}`
+      : reason === 'finishedFailedOnly'
+        ? `Workflow execution already finished successfully. ${ids} Workflow Id reuse policy: allow duplicate workflow Id if last run failed.`
+        : `Workflow execution already finished. ${ids} Workflow Id reuse policy: reject duplicate workflow Id.`;
+  return new ServiceError(GrpcStatus.ALREADY_EXISTS, message, [
     detail(
       'WorkflowExecutionAlreadyStartedFailure',
       ed.WorkflowExecutionAlreadyStartedFailure.encode({ startRequestId, runId }).finish(),
@@ -66,8 +76,9 @@ export function queryFailed(message: string): ServiceError {
   ]);
 }
 
+/** An unknown workflow (or run), worded as the real server does. */
 export function workflowNotFound(workflowId: string, runId?: string): ServiceError {
-  return notFound(`workflow execution not found: ${workflowId}${runId ? ` / ${runId}` : ''}`);
+  return notFound(runId ? `workflow execution not found for workflow ID "${workflowId}" and run ID "${runId}"` : `workflow not found for ID: ${workflowId}`);
 }
 
 export function alreadyCompleted(): ServiceError {

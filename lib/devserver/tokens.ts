@@ -17,23 +17,26 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-/** Decodes a token of the expected kind; anything else is INVALID_ARGUMENT naming `task_token`. */
+const MALFORMED = 'Error deserializing task token.';
+
+/** Decodes a token of the expected kind; anything else is INVALID_ARGUMENT (the real server's wording). */
 export function decodeToken<K extends TaskToken['k']>(
   bytes: Uint8Array | null | undefined,
   kind: K,
 ): Extract<TaskToken, { k: K }> {
-  if (!bytes || bytes.length === 0) throw invalidArgument('task_token is not set');
+  // Messages as the real server words them.
+  if (!bytes || bytes.length === 0) throw invalidArgument('Task token not set on request.');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
-    throw invalidArgument('task_token is malformed');
+    throw invalidArgument(MALFORMED);
   }
   if (!isObject(parsed) || parsed.v !== 1 || parsed.k !== kind) {
-    throw invalidArgument('task_token is malformed or of the wrong kind');
+    throw invalidArgument(MALFORMED);
   }
   if (typeof parsed.ns !== 'string' || typeof parsed.wf !== 'string' || typeof parsed.run !== 'string') {
-    throw invalidArgument('task_token is malformed');
+    throw invalidArgument(MALFORMED);
   }
   return parsed as Extract<TaskToken, { k: K }>;
 }

@@ -73,7 +73,7 @@ describe('normalizeActivityTimeouts', () => {
   it('rejects a command with neither start-to-close nor schedule-to-close, naming both fields', () => {
     const result = normalizeActivityTimeouts({ ...none, scheduleToStartMs: 1_000, heartbeatMs: 1_000 }, 0);
     expect(result).toEqual({
-      error: 'A valid start_to_close_timeout or schedule_to_close_timeout is not set on ScheduleActivityTaskCommand',
+      error: 'A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.',
     });
   });
 

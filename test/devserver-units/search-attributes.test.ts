@@ -85,12 +85,10 @@ describe('SearchAttributeRegistry', () => {
     expect(() => registry.add({ CustomIntField: T.INDEXED_VALUE_TYPE_INT })).not.toThrow();
   });
 
-  it('rejects re-adding an attribute with another type as ALREADY_EXISTS naming it', () => {
-    const err = caught(() => new SearchAttributeRegistry().add({ CustomIntField: T.INDEXED_VALUE_TYPE_KEYWORD }));
-    expect(err.attribute).toBe('CustomIntField');
-    expect(err.code).toBe('ALREADY_EXISTS');
-    expect(err.grpcCode).toBe(6);
-    expect(err.message).toMatch(/CustomIntField already exists with type Int/);
+  it('ignores re-adding an attribute with another type and keeps the first type (real dev server)', () => {
+    const registry = new SearchAttributeRegistry();
+    expect(() => registry.add({ CustomIntField: T.INDEXED_VALUE_TYPE_KEYWORD })).not.toThrow();
+    expect(registry.typeOf('CustomIntField')).toBe(T.INDEXED_VALUE_TYPE_INT);
   });
 
   it('rejects reserved names: system, predefined, internal fields and the Temporal prefix', () => {
@@ -125,10 +123,10 @@ describe('SearchAttributeRegistry', () => {
     expect(registry.typeOf('CustomIntField')).toBeUndefined();
   });
 
-  it('rejects removing an unknown attribute as NOT_FOUND naming it', () => {
-    const err = caught(() => new SearchAttributeRegistry().remove(['Nope']));
-    expect(err).toMatchObject({ attribute: 'Nope', code: 'NOT_FOUND', grpcCode: 5 });
-    expect(err.message).toBe("Search attribute Nope doesn't exist.");
+  it('skips removing an unknown attribute (real dev server) and still removes the known ones', () => {
+    const registry = new SearchAttributeRegistry();
+    expect(() => registry.remove(['Nope', 'CustomIntField'])).not.toThrow();
+    expect(registry.typeOf('CustomIntField')).toBeUndefined();
   });
 
   it('rejects removing a system attribute and removes nothing from the batch', () => {

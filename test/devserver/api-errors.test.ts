@@ -66,7 +66,7 @@ describe('bad requests name the field', () => {
   it('a start without a workflow id', async () => {
     const e = await grpcError(svc().startWorkflowExecution({ namespace: 'default', workflowType: { name: 'w' }, taskQueue: { name: 'q' } }));
     expect(e.code).toBe(status.INVALID_ARGUMENT);
-    expect(e.details).toContain('workflow_id');
+    expect(e.details).toBe('WorkflowId is not set on request.');
   });
 
   it('a start with a negative duration', async () => {
@@ -80,13 +80,28 @@ describe('bad requests name the field', () => {
       }),
     );
     expect(e.code).toBe(status.INVALID_ARGUMENT);
-    expect(e.details).toContain('workflow_run_timeout');
+    expect(e.details).toBe('An invalid WorkflowRunTimeoutSeconds is set on request. cause: negative duration');
   });
 
   it('a malformed task token', async () => {
     const e = await grpcError(svc().respondActivityTaskCompleted({ namespace: 'default', taskToken: Buffer.from('garbage') }));
     expect(e.code).toBe(status.INVALID_ARGUMENT);
-    expect(e.details).toContain('task_token');
+    expect(e.details).toBe('Error deserializing task token.');
+  });
+
+  it('a long poll without a deadline, like the real server', async () => {
+    const e = await grpcError(svc().pollActivityTaskQueue({ namespace: 'default', taskQueue: { name: 'no-deadline' } }));
+    expect(e).toEqual({ code: status.INVALID_ARGUMENT, details: 'Context timeout is not set.' });
+  });
+
+  it('an activity failure without application failure info, like the real server', async () => {
+    const e = await grpcError(svc().respondActivityTaskFailed({ namespace: 'default', taskToken: Buffer.from('x'), failure: { message: 'm' } }));
+    expect(e).toEqual({ code: status.INVALID_ARGUMENT, details: 'Failure must have ApplicationFailureInfo.' });
+  });
+
+  it('a run id that is not a UUID, like the real server', async () => {
+    const e = await grpcError(svc().describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'w', runId: 'not-a-uuid' } }));
+    expect(e).toEqual({ code: status.INVALID_ARGUMENT, details: 'Invalid RunId.' });
   });
 
   it('a well-formed token for an unknown task is NOT_FOUND', async () => {
@@ -103,7 +118,7 @@ describe('bad requests name the field', () => {
 
   it('an unknown workflow is NOT_FOUND', async () => {
     const e = await grpcError(svc().describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'missing' } }));
-    expect(e.code).toBe(status.NOT_FOUND);
+    expect(e).toEqual({ code: status.NOT_FOUND, details: 'workflow not found for ID: missing' });
   });
 
   it('a failed bad request leaves no state behind', async () => {
@@ -139,7 +154,7 @@ describe('request idempotency and long polls', () => {
   it('stop() ends long polls promptly', async () => {
     const own = await startDevServer({ port: 0 });
     const conn = await Connection.connect({ address: own.address });
-    const poll = conn.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: 'idle' } });
+    const poll = conn.withDeadline(Date.now() + 30_000, () => conn.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: 'idle' } }));
     await new Promise((r) => setTimeout(r, 100));
     await own.stop();
     const res = await poll.catch((e: unknown) => e);

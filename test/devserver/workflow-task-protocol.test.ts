@@ -155,7 +155,7 @@ describe('workflow task protocol', () => {
       })
       .catch((e: unknown) => e);
     expect(isGrpcServiceError(err) && err.code).toBe(status.INVALID_ARGUMENT);
-    expect(isGrpcServiceError(err) && err.details).toMatch(/start_to_close_timeout|schedule_to_close_timeout/);
+    expect(isGrpcServiceError(err) && err.details).toBe('BadScheduleActivityAttributes: A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand. ActivityId=1 ActivityType=a');
     const events = await history(wf);
     expect(events.slice(3)).toEqual([EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]);
     expect(events).not.toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);

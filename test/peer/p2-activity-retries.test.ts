@@ -160,15 +160,16 @@ describe('phase 2 · activity retries', () => {
     expect(failed?.retryState).toBe(RetryState.RETRY_STATE_TIMEOUT);
   });
 
-  it('cancels an activity waiting in retry backoff at once, with ActivityTaskCanceled', async () => {
+  it('cancels an activity waiting in retry backoff at once; the completing task drops its ActivityTaskCanceled', async () => {
     const key = uniqueId('cancel-in-backoff');
     const handle = await env.client.workflow.start(cancelActivityInBackoff, { taskQueue: env.taskQueue, workflowId: key, args: [key] });
     expect(await handle.result()).toBe('activity cancelled');
     expect(attemptsOf(key).map((a) => a.attempt)).toEqual([1]);
-    // The real server closes a never-started activity in the same batch as the cancel request, even
-    // when a later command of that workflow task completes the workflow.
+    // The real server (1.29.1, see test/conformance) cancels a never-started activity at once but
+    // buffers its ActivityTaskCanceled behind the command events; when a later command of the same
+    // workflow task completes the workflow, the buffered event is dropped with the run.
     const types = eventTypes(await handle.fetchHistory());
-    expect(types.slice(-3)).toEqual(['ActivityTaskCancelRequested', 'ActivityTaskCanceled', 'WorkflowExecutionCompleted']);
+    expect(types.slice(-2)).toEqual(['ActivityTaskCancelRequested', 'WorkflowExecutionCompleted']);
   });
 
   it('describes an activity waiting in backoff with its next attempt and last failure', async () => {

@@ -4,7 +4,7 @@
  */
 import type { temporal } from '@temporalio/proto';
 import { fromB64, msToDuration, msToTimestamp, optionalFromB64 } from '../codec';
-import { alreadyCompleted, invalidArgument, requireString, workflowNotFound } from '../errors';
+import { alreadyCompleted, invalidArgument, notFound, requireString } from '../errors';
 import { common, failure as failureNs, enums } from '../proto';
 import type { Engine } from '../engine/engine';
 import type { Execution } from '../engine/execution';
@@ -23,7 +23,7 @@ function remaining(ctx: CallContext, cap: number): number {
 }
 
 function checkFirstRun(exec: Execution, firstRunId: string | null | undefined): void {
-  if (firstRunId && exec.rec.firstRunId !== firstRunId) throw workflowNotFound(exec.rec.workflowId, firstRunId);
+  if (firstRunId && exec.rec.firstRunId !== firstRunId) throw notFound('workflow execution not found');
 }
 
 function encodePageToken(next: number): Uint8Array {
@@ -107,7 +107,8 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
       const ns = engine.requireNamespace(req.namespace);
       const exec = engine.findRun(ns.name, req.workflowExecution?.workflowId, req.workflowExecution?.runId);
       checkFirstRun(exec, req.firstExecutionRunId);
-      if (!exec.isOpen) throw alreadyCompleted();
+      // Like the real server: asking to cancel a run that already closed succeeds and does nothing.
+      if (!exec.isOpen) return {};
       engine.transact(() => requestCancelRun(engine, exec, req.reason ?? '', req.identity ?? ''));
       return {};
     },

@@ -140,7 +140,14 @@ export function interactiveHandlers(engine: Engine): Record<string, Handler> {
         throw invalidArgument('operations[1].update_workflow.workflow_execution.workflow_id must match the start operation');
       }
       validateUpdate(update as temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest);
-      const out = engine.transact(() => startWorkflow(engine, ns.name, start as temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest));
+      // Start and admission in one transaction, like the real server: the run's first workflow task
+      // is not handed to a waiting poller before it carries the update.
+      const out = engine.transact(() => {
+        const started = startWorkflow(engine, ns.name, start as temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest);
+        const updateId = update.request?.meta?.updateId as string;
+        if (started.exec.isOpen && !started.exec.rec.updates[updateId]) admitUpdate(engine, started.exec, update.request!);
+        return started;
+      });
       const updateReq = {
         ...update,
         workflowExecution: { workflowId: out.exec.rec.workflowId, runId: out.exec.rec.runId },

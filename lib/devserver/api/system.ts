@@ -37,8 +37,9 @@ function describeNamespace(ns: NamespaceRecord): object {
     },
     config: {
       workflowExecutionRetentionTtl: msToDuration(ns.retentionDays * 24 * 3600 * 1000),
-      historyArchivalState: 2,
-      visibilityArchivalState: 2,
+      // ARCHIVAL_STATE_DISABLED, as on the real dev server: nothing is archived here.
+      historyArchivalState: 1,
+      visibilityArchivalState: 1,
     },
     replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }], state: 0 },
     failoverVersion: 0,

@@ -17,14 +17,26 @@ import {
 import type { Engine } from '../engine/engine';
 import { answerLegacyQuery } from '../engine/queries';
 import { completeWorkflowTask, failWorkflowTask, retireStickyQueue } from '../engine/wft';
-import type { Handler } from '../transport';
+import type { CallContext, Handler } from '../transport';
 
+
+/** Like the real server, a long poll must carry a deadline (every SDK sets one). */
+function requireDeadline(ctx: CallContext): void {
+  if (ctx.deadline === Infinity) throw invalidArgument('Context timeout is not set.');
+}
+
+/** RespondActivityTaskFailed(ById) must carry an application failure, as on the real server. */
+function requireApplicationFailure(failure: temporal.api.failure.v1.IFailure | null | undefined): temporal.api.failure.v1.IFailure {
+  if (!failure?.applicationFailureInfo) throw invalidArgument('Failure must have ApplicationFailureInfo.');
+  return failure;
+}
 
 export function taskHandlers(engine: Engine): Record<string, Handler> {
   return {
     async pollWorkflowTaskQueue(request, ctx) {
       const req = request as temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest;
       const ns = engine.requireNamespace(req.namespace);
+      requireDeadline(ctx);
       const name = requireString(req.taskQueue?.name, 'task_queue.name');
       const result = await engine.workflowQueues.poll(queueKey(ns.name, 'workflow', name), req, ctx);
       return result ?? {};
@@ -33,6 +45,7 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
     async pollActivityTaskQueue(request, ctx) {
       const req = request as temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest;
       const ns = engine.requireNamespace(req.namespace);
+      requireDeadline(ctx);
       const name = requireString(req.taskQueue?.name, 'task_queue.name');
       const result = await engine.activityQueues.poll(queueKey(ns.name, 'activity', name), req, ctx);
       return result ?? {};
@@ -95,16 +108,16 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
 
     async respondActivityTaskFailed(request) {
       const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest;
-      if (!req.failure) throw invalidArgument('failure is not set');
+      const failure = requireApplicationFailure(req.failure);
       const { exec, act } = activityByToken(engine, req.taskToken);
-      engine.transact(() => failActivityAttempt(engine, exec, act, req.failure!, req.lastHeartbeatDetails, req.identity ?? ''));
+      engine.transact(() => failActivityAttempt(engine, exec, act, failure, req.lastHeartbeatDetails, req.identity ?? ''));
       return { failures: [] };
     },
 
     async respondActivityTaskFailedById(request) {
       const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest;
       const ns = engine.requireNamespace(req.namespace);
-      if (!req.failure) throw invalidArgument('failure is not set');
+      const failure = requireApplicationFailure(req.failure);
       const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
       engine.transact(() => {
         if (act.state !== 'started') {
@@ -112,7 +125,7 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
           act.state = 'started';
           act.startedIdentity = req.identity ?? '';
         }
-        failActivityAttempt(engine, exec, act, req.failure!, req.lastHeartbeatDetails, req.identity ?? '');
+        failActivityAttempt(engine, exec, act, failure, req.lastHeartbeatDetails, req.identity ?? '');
       });
       return { failures: [] };
     },

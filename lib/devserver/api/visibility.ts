@@ -65,7 +65,7 @@ function withQueryErrors<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof VisibilityQueryError) throw invalidArgument(`query: ${err.message}`);
+    if (err instanceof VisibilityQueryError) throw invalidArgument(err.message);
     throw err;
   }
 }

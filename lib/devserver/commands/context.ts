@@ -11,6 +11,8 @@ export interface CommandContext {
   readonly exec: Execution;
   readonly wftCompletedEventId: number;
   readonly identity: string;
+  /** The instant the completion is applied: timers started by one completion share it. */
+  readonly now: number;
   readonly deferred: Array<() => void>;
   /** Set by a command that closes the run; later commands are ignored. */
   closed: boolean;

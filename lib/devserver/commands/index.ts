@@ -30,23 +30,34 @@ export function isClosingCommand(type: number): boolean {
   return CLOSING.has(type);
 }
 
-function missing(name: string): BadCommandError {
-  return new BadCommandError(WftFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, `${name}: command attributes are not set`);
+/**
+ * A command without its attributes fails the workflow task with the command's BAD_*_ATTRIBUTES cause,
+ * worded as the real server does, e.g. "BadStartTimerAttributes: StartTimerCommandAttributes is not
+ * set on StartTimerCommand.".
+ */
+function missing(name: string, cause: number): BadCommandError {
+  const causeName = (WftFailedCause as unknown as Record<number, string>)[cause]
+    .replace('WORKFLOW_TASK_FAILED_CAUSE_', '')
+    .toLowerCase()
+    .replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+  return new BadCommandError(cause, `${causeName}: ${name}CommandAttributes is not set on ${name}Command.`);
 }
+
+const C = WftFailedCause;
 
 export function applyCommand(ctx: CommandContext, c: Command): void {
   switch (c.commandType) {
     case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-      if (!c.scheduleActivityTaskCommandAttributes) throw missing('ScheduleActivityTask');
+      if (!c.scheduleActivityTaskCommandAttributes) throw missing('ScheduleActivityTask', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES);
       return applyScheduleActivity(ctx, c.scheduleActivityTaskCommandAttributes);
     case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
-      if (!c.requestCancelActivityTaskCommandAttributes) throw missing('RequestCancelActivityTask');
+      if (!c.requestCancelActivityTaskCommandAttributes) throw missing('RequestCancelActivityTask', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_ACTIVITY_ATTRIBUTES);
       return applyRequestCancelActivity(ctx, c.requestCancelActivityTaskCommandAttributes);
     case CommandType.COMMAND_TYPE_START_TIMER:
-      if (!c.startTimerCommandAttributes) throw missing('StartTimer');
+      if (!c.startTimerCommandAttributes) throw missing('StartTimer', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES);
       return applyStartTimer(ctx, c.startTimerCommandAttributes);
     case CommandType.COMMAND_TYPE_CANCEL_TIMER:
-      if (!c.cancelTimerCommandAttributes) throw missing('CancelTimer');
+      if (!c.cancelTimerCommandAttributes) throw missing('CancelTimer', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_TIMER_ATTRIBUTES);
       return applyCancelTimer(ctx, c.cancelTimerCommandAttributes);
     case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
       return applyCompleteWorkflow(ctx, c.completeWorkflowExecutionCommandAttributes ?? {});
@@ -57,22 +68,22 @@ export function applyCommand(ctx: CommandContext, c: Command): void {
     case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
       return applyContinueAsNew(ctx, c.continueAsNewWorkflowExecutionCommandAttributes ?? {});
     case CommandType.COMMAND_TYPE_RECORD_MARKER:
-      if (!c.recordMarkerCommandAttributes) throw missing('RecordMarker');
+      if (!c.recordMarkerCommandAttributes) throw missing('RecordMarker', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_RECORD_MARKER_ATTRIBUTES);
       return applyRecordMarker(ctx, c.recordMarkerCommandAttributes);
     case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
-      if (!c.startChildWorkflowExecutionCommandAttributes) throw missing('StartChildWorkflowExecution');
+      if (!c.startChildWorkflowExecutionCommandAttributes) throw missing('StartChildWorkflowExecution', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES);
       return applyStartChildWorkflow(ctx, c.startChildWorkflowExecutionCommandAttributes);
     case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
-      if (!c.signalExternalWorkflowExecutionCommandAttributes) throw missing('SignalExternalWorkflowExecution');
+      if (!c.signalExternalWorkflowExecutionCommandAttributes) throw missing('SignalExternalWorkflowExecution', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES);
       return applySignalExternal(ctx, c.signalExternalWorkflowExecutionCommandAttributes);
     case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
-      if (!c.requestCancelExternalWorkflowExecutionCommandAttributes) throw missing('RequestCancelExternalWorkflowExecution');
+      if (!c.requestCancelExternalWorkflowExecutionCommandAttributes) throw missing('RequestCancelExternalWorkflowExecution', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES);
       return applyRequestCancelExternal(ctx, c.requestCancelExternalWorkflowExecutionCommandAttributes);
     case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-      if (!c.upsertWorkflowSearchAttributesCommandAttributes) throw missing('UpsertWorkflowSearchAttributes');
+      if (!c.upsertWorkflowSearchAttributesCommandAttributes) throw missing('UpsertWorkflowSearchAttributes', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES);
       return applyUpsertSearchAttributes(ctx, c.upsertWorkflowSearchAttributesCommandAttributes);
     case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
-      if (!c.modifyWorkflowPropertiesCommandAttributes) throw missing('ModifyWorkflowProperties');
+      if (!c.modifyWorkflowPropertiesCommandAttributes) throw missing('ModifyWorkflowProperties', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES);
       return applyModifyWorkflowProperties(ctx, c.modifyWorkflowPropertiesCommandAttributes);
     default:
       throw new BadCommandError(

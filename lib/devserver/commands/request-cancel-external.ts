@@ -50,7 +50,11 @@ export function applyRequestCancelExternal(
       });
       return;
     }
-    requestCancelRun(engine, target, attrs.reason ?? '', ctx.identity);
+    requestCancelRun(engine, target, attrs.reason ?? '', ctx.identity, {
+      workflowId: exec.rec.workflowId,
+      runId: exec.rec.runId,
+      initiatedEventId,
+    });
     engine.deliver(exec, EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
       externalWorkflowExecutionCancelRequestedEventAttributes: {
         initiatedEventId,

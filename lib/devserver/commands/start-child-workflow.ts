@@ -4,9 +4,9 @@
  * StartChildWorkflowExecutionFailed{WORKFLOW_ALREADY_EXISTS}.
  */
 import type { temporal } from '@temporalio/proto';
-import { durationToMs } from '../codec';
+import { durationToMs, msToDuration } from '../codec';
 import { EventType, WftFailedCause, enums, type HistoryEvent } from '../proto';
-import { startRun } from '../engine/lifecycle';
+import { DEFAULT_WORKFLOW_TASK_TIMEOUT_MS, MAX_WORKFLOW_TASK_TIMEOUT_MS, startRun } from '../engine/lifecycle';
 import { runKey } from '../engine/records';
 import { BadCommandError, type CommandContext } from './context';
 
@@ -26,6 +26,13 @@ export function applyStartChildWorkflow(ctx: CommandContext, attrs: temporal.api
     throw new BadCommandError(bad, `StartChildWorkflowExecution: ${err instanceof Error ? err.message : String(err)}`);
   }
   const taskQueue = attrs.taskQueue?.name || exec.rec.taskQueue;
+  // The real server records the defaults it applies: a 10 s workflow task timeout (never longer than
+  // the run timeout), the TERMINATE parent close policy and the ALLOW_DUPLICATE id reuse policy.
+  let recordedTaskTimeout = Math.min(taskTimeout || DEFAULT_WORKFLOW_TASK_TIMEOUT_MS, MAX_WORKFLOW_TASK_TIMEOUT_MS);
+  const effectiveRun = runTimeout > 0 && execTimeout > 0 ? Math.min(runTimeout, execTimeout) : runTimeout || execTimeout;
+  if (effectiveRun > 0) recordedTaskTimeout = Math.min(recordedTaskTimeout, effectiveRun);
+  const parentClosePolicy = attrs.parentClosePolicy || enums.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE;
+  const reusePolicy = attrs.workflowIdReusePolicy || enums.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE;
   const initiated = engine.append(exec, EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
     startChildWorkflowExecutionInitiatedEventAttributes: {
       namespace,
@@ -35,11 +42,11 @@ export function applyStartChildWorkflow(ctx: CommandContext, attrs: temporal.api
       input: attrs.input ?? undefined,
       workflowExecutionTimeout: attrs.workflowExecutionTimeout ?? undefined,
       workflowRunTimeout: attrs.workflowRunTimeout ?? undefined,
-      workflowTaskTimeout: attrs.workflowTaskTimeout ?? undefined,
-      parentClosePolicy: attrs.parentClosePolicy ?? 0,
+      workflowTaskTimeout: msToDuration(recordedTaskTimeout),
+      parentClosePolicy,
       control: attrs.control ?? '',
       workflowTaskCompletedEventId: ctx.wftCompletedEventId,
-      workflowIdReusePolicy: attrs.workflowIdReusePolicy ?? 0,
+      workflowIdReusePolicy: reusePolicy,
       retryPolicy: attrs.retryPolicy ?? undefined,
       cronSchedule: attrs.cronSchedule ?? '',
       header: attrs.header ?? undefined,
@@ -107,7 +114,7 @@ export function applyStartChildWorkflow(ctx: CommandContext, attrs: temporal.api
       workflowId,
       runId: child.rec.runId,
       workflowType,
-      parentClosePolicy: attrs.parentClosePolicy ?? 0,
+      parentClosePolicy,
     };
     engine.deliver(exec, EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, startedEvent);
     exec.rec.children[String(initiatedEventId)].startedEventId = findStarted(exec.events, initiatedEventId);

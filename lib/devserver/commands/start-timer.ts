@@ -21,5 +21,5 @@ export function applyStartTimer(ctx: CommandContext, attrs: temporal.api.command
       workflowTaskCompletedEventId: ctx.wftCompletedEventId,
     },
   });
-  ctx.exec.rec.timers[attrs.timerId] = { timerId: attrs.timerId, startedEventId: event.eventId as number, fireAt: Date.now() + ms };
+  ctx.exec.rec.timers[attrs.timerId] = { timerId: attrs.timerId, startedEventId: event.eventId as number, fireAt: ctx.now + ms };
 }

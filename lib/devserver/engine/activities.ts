@@ -37,7 +37,7 @@ export function normaliseActivityTimeouts(attrs: ScheduleAttrs, runTimeoutMs: nu
     throw bad(`ScheduleActivityTask: ${err instanceof Error ? err.message : String(err)}`);
   }
   const out = normalizeActivityTimeouts(input, runTimeoutMs);
-  if ('error' in out) throw bad(out.error);
+  if ('error' in out) throw bad(`${out.error} ActivityId=${attrs.activityId ?? ''} ActivityType=${attrs.activityType?.name ?? ''}`);
   return out;
 }
 
@@ -206,7 +206,7 @@ export function activityById(
   const exec = engine.findRun(namespace, workflowId, runId);
   if (!exec.isOpen) throw notFound('workflow execution already completed');
   const act = Object.values(exec.rec.activities).find((a) => a.activityId === activityId);
-  if (!act) throw notFound(`activity ${activityId} not found`);
+  if (!act) throw notFound(`cannot find pending activity with ActivityID ${activityId}, check workflow execution history for more details`);
   return { exec, act };
 }
 
@@ -250,7 +250,12 @@ export function failActivityAttempt(
   if (decision.retry) {
     act.state = 'backoff';
     act.attempt += 1;
-    act.lastFailure = toB64(failureNs.Failure, failure);
+    // The failure the next attempt sees as its last failure; like the real server, a timeout's copy
+    // does not repeat the heartbeat details (the next attempt gets those on their own).
+    const last = failure.timeoutFailureInfo?.lastHeartbeatDetails
+      ? { ...failure, timeoutFailureInfo: { ...failure.timeoutFailureInfo, lastHeartbeatDetails: undefined } }
+      : failure;
+    act.lastFailure = toB64(failureNs.Failure, last);
     act.backoffUntil = now + decision.delayMs;
     act.startToCloseDeadline = 0;
     act.heartbeatDeadline = 0;
@@ -297,6 +302,13 @@ function timeoutFailure(act: ActivityRecord, timeoutType: number): Failure {
   };
 }
 
+/** The details the real server gives the ActivityTaskCanceled of an activity that never started. */
+const ACTIVITY_NOT_STARTED = 'ACTIVITY_ID_NOT_STARTED';
+
+function jsonPayload(value: unknown): temporal.api.common.v1.IPayload {
+  return { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(value)) };
+}
+
 /** Applies a RequestCancelActivityTask command. */
 export function requestCancelActivity(ctx: CommandContext, scheduledEventId: number): void {
   const { engine, exec } = ctx;
@@ -308,14 +320,17 @@ export function requestCancelActivity(ctx: CommandContext, scheduledEventId: num
   act.cancelRequested = true;
   act.cancelRequestedEventId = event.eventId as number;
   if (act.state !== 'started') {
-    // Like the real server: a queued or backing-off activity is cancelled in the same batch, right
-    // after the request, so a completion that also closes the run still closes the activity.
+    // Like the real server (1.29): a queued or backing-off activity is cancelled at once, but its
+    // ActivityTaskCanceled is an event the workflow reacts to, so it is buffered behind the
+    // completion's command events. A completion that also closes the run drops it with the rest of
+    // the buffer; otherwise it is flushed after the commands and wakes the workflow.
     delete exec.rec.activities[String(scheduledEventId)];
-    engine.append(exec, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED, {
+    engine.deliver(exec, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED, {
       activityTaskCanceledEventAttributes: {
         scheduledEventId,
         startedEventId: 0,
         latestCancelRequestedEventId: act.cancelRequestedEventId,
+        details: { payloads: [jsonPayload(ACTIVITY_NOT_STARTED)] },
         identity: ctx.identity,
       },
     });
@@ -344,6 +359,8 @@ export function onActivityDeadline(engine: Engine, exec: Execution, scheduledEve
       act.scheduleToStartDeadline = act.scheduleToStartMs > 0 ? Date.now() + act.scheduleToStartMs : 0;
       queueActivity(engine, exec, act);
       return;
+    // Schedule-to-start and schedule-to-close timeouts are never retried; like the real server, the
+    // timed-out event says NON_RETRYABLE_FAILURE (retry state TIMEOUT is for a retry past the deadline).
     case 'scheduleToStart':
       if (act.state !== 'queued' || act.scheduleToStartDeadline !== at) return;
       closeActivity(
@@ -351,7 +368,7 @@ export function onActivityDeadline(engine: Engine, exec: Execution, scheduledEve
         exec,
         act,
         EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-        { failure: timeoutFailure(act, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START), retryState: RetryState.RETRY_STATE_TIMEOUT },
+        { failure: timeoutFailure(act, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START), retryState: RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE },
         'activityTaskTimedOutEventAttributes',
       );
       return;
@@ -362,7 +379,7 @@ export function onActivityDeadline(engine: Engine, exec: Execution, scheduledEve
         exec,
         act,
         EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-        { failure: timeoutFailure(act, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE), retryState: RetryState.RETRY_STATE_TIMEOUT },
+        { failure: timeoutFailure(act, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE), retryState: RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE },
         'activityTaskTimedOutEventAttributes',
       );
       return;

@@ -24,14 +24,26 @@ function fire(engine: Engine, exec: Execution, action: () => void): () => void {
   };
 }
 
+/**
+ * Fires timer `timerId` and, like the real server, every other timer of the run that is due by now,
+ * in (fire time, started event id) order, in one batch: all TimerFired events come before the one
+ * workflow task they wake.
+ */
 function fireTimer(engine: Engine, exec: Execution, timerId: string, at: number): void {
   const timer = exec.rec.timers[timerId];
   if (!exec.isOpen || !timer || timer.fireAt !== at) return;
   engine.touch(exec);
-  delete exec.rec.timers[timerId];
-  engine.deliver(exec, EventType.EVENT_TYPE_TIMER_FIRED, {
-    timerFiredEventAttributes: { timerId, startedEventId: timer.startedEventId },
-  });
+  const now = Math.max(Date.now(), at);
+  const due = Object.values(exec.rec.timers)
+    .filter((t) => t.fireAt <= now)
+    .sort((a, b) => a.fireAt - b.fireAt || a.startedEventId - b.startedEventId);
+  for (const t of due) {
+    delete exec.rec.timers[t.timerId];
+    const attrs = { timerFiredEventAttributes: { timerId: t.timerId, startedEventId: t.startedEventId } };
+    if (exec.wftStarted) engine.deliver(exec, EventType.EVENT_TYPE_TIMER_FIRED, attrs);
+    else engine.append(exec, EventType.EVENT_TYPE_TIMER_FIRED, attrs);
+  }
+  engine.ensureWorkflowTask(exec);
 }
 
 export function runDeadlines(engine: Engine, exec: Execution): Map<string, Deadline> {

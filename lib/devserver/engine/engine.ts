@@ -23,6 +23,8 @@ type PollWftResponse = Loose<temporal.api.workflowservice.v1.IPollWorkflowTaskQu
 type PollActRequest = temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest;
 type PollActResponse = Loose<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse>;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface NamespaceRecord {
   name: string;
   id: string;
@@ -56,6 +58,8 @@ export class Engine {
   readonly workflowQueues: Matching<PollWftRequest, PollWftResponse>;
   readonly activityQueues: Matching<PollActRequest, PollActResponse>;
   readonly scheduler = new DeadlineScheduler();
+  /** Sticky queues whose worker said ShutdownWorker (`queueKey` form); nothing is dispatched to them. */
+  readonly retiredStickyQueues = new Set<string>();
   private tx: Tx | null = null;
   private readonly changeWaiters = new Map<string, Set<() => void>>();
   private stopped = false;
@@ -267,6 +271,8 @@ export class Engine {
   /** Finds a run; an empty run id means the current (latest) run. Unknown → NOT_FOUND. */
   findRun(namespace: string, workflowId: string | null | undefined, runId?: string | null): Execution {
     if (!workflowId) throw invalidArgument('workflow_execution.workflow_id is not set');
+    // The real server's frontend refuses a run id that is not a UUID before looking anything up.
+    if (runId && !UUID.test(runId)) throw invalidArgument('Invalid RunId.');
     const id = runId || this.currentRunId(namespace, workflowId);
     const exec = id ? this.executions.get(runKey(namespace, workflowId, id)) : undefined;
     if (!exec) throw workflowNotFound(workflowId, runId ?? undefined);
@@ -338,12 +344,19 @@ export class Engine {
     const rec = exec.rec;
     rec.firstTaskAt = 0;
     const sticky = rec.stickyQueue !== '' && attempt === 1;
-    const queue = sticky ? rec.stickyQueue : rec.taskQueue;
+    // Like the real server, a task for the sticky queue of a worker that shut down is still recorded
+    // as scheduled on that sticky queue, but it is dispatched on the normal queue (full history) and
+    // the run's stickiness is cleared.
+    const retired = sticky && this.retiredStickyQueues.has(queueKey(rec.namespace, 'workflow', rec.stickyQueue));
+    const stickyName = rec.stickyQueue;
+    const dispatchSticky = sticky && !retired;
+    const queue = dispatchSticky ? rec.stickyQueue : rec.taskQueue;
+    if (retired) rec.stickyQueue = '';
     const now = Date.now();
     const scheduled = this.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
       workflowTaskScheduledEventAttributes: {
         taskQueue: sticky
-          ? { name: queue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: rec.taskQueue }
+          ? { name: stickyName, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: rec.taskQueue }
           : { name: queue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         startToCloseTimeout: msToDuration(rec.workflowTaskTimeoutMs),
         attempt,
@@ -354,10 +367,10 @@ export class Engine {
       startedEventId: 0,
       attempt,
       queue,
-      sticky,
+      sticky: dispatchSticky,
       scheduledTime: now,
       startedTime: 0,
-      scheduleToStartDeadline: sticky && rec.stickyScheduleToStartMs > 0 ? now + rec.stickyScheduleToStartMs : 0,
+      scheduleToStartDeadline: dispatchSticky && rec.stickyScheduleToStartMs > 0 ? now + rec.stickyScheduleToStartMs : 0,
       startToCloseDeadline: 0,
       identity: '',
     };

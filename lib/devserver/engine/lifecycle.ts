@@ -24,11 +24,11 @@ import type { Engine } from './engine';
 import { Execution } from './execution';
 import { runKey, type ExecutionRecord, type ParentRecord } from './records';
 import { abortAcceptedUpdates } from './updates';
-import { decideRetry, normaliseRetryPolicy } from './retry';
+import { decideRetry, normaliseRetryPolicy, retryPolicyToProto } from './retry';
 import { cronBackoffMs } from '../policy';
 
 export const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
-const MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
+export const MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
 
 export interface SignalOnStart {
   signalName: string;
@@ -71,10 +71,12 @@ export interface NewRunParams {
 export function startRun(engine: Engine, p: NewRunParams): Execution {
   const now = Date.now();
   const runId = p.runId ?? randomUUID();
-  const taskTimeout = Math.min(p.taskTimeoutMs || DEFAULT_WORKFLOW_TASK_TIMEOUT_MS, MAX_WORKFLOW_TASK_TIMEOUT_MS);
   const executionDeadline = p.executionDeadline ?? (p.executionTimeoutMs > 0 ? now + p.executionTimeoutMs : 0);
   let runTimeout = p.runTimeoutMs;
   if (p.executionTimeoutMs > 0 && (runTimeout === 0 || runTimeout > p.executionTimeoutMs)) runTimeout = p.executionTimeoutMs;
+  // Like the real server: default 10 s, at most 120 s, and never longer than the run timeout.
+  let taskTimeout = Math.min(p.taskTimeoutMs || DEFAULT_WORKFLOW_TASK_TIMEOUT_MS, MAX_WORKFLOW_TASK_TIMEOUT_MS);
+  if (runTimeout > 0) taskTimeout = Math.min(taskTimeout, runTimeout);
   const rec: ExecutionRecord = {
     namespace: p.namespace,
     workflowId: p.workflowId,
@@ -137,7 +139,8 @@ export function startRun(engine: Engine, p: NewRunParams): Execution {
       originalExecutionRunId: runId,
       identity: p.identity,
       firstExecutionRunId: rec.firstRunId,
-      retryPolicy: p.retryPolicy ?? undefined,
+      // Like the real server, the recorded policy has the defaults filled in.
+      retryPolicy: p.retryPolicy ? retryPolicyToProto(normaliseRetryPolicy(p.retryPolicy, 'retry_policy')) : undefined,
       attempt: p.attempt,
       workflowExecutionExpirationTime: executionDeadline > 0 ? msToTimestamp(executionDeadline) : undefined,
       cronSchedule: p.cronSchedule,
@@ -352,7 +355,9 @@ export function closeRun(engine: Engine, exec: Execution, outcome: CloseOutcome)
           workflowTaskTimeout: msToDuration(followUp.params.taskTimeoutMs),
           workflowTaskCompletedEventId: outcome.wftCompletedEventId,
           backoffStartInterval: a.backoffStartInterval ?? undefined,
-          initiator: followUp.params.initiator,
+          // The real server copies the command's initiator (usually unset); the new run's started
+          // event is the one that says WORKFLOW.
+          initiator: a.initiator ?? 0,
           failure: a.failure ?? undefined,
           lastCompletionResult: a.lastCompletionResult ?? undefined,
           header: followUp.params.header ?? undefined,
@@ -453,7 +458,12 @@ function applyParentClosePolicy(engine: Engine, parent: Execution, children: Exe
     if (policy === enums.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE) {
       terminateRun(engine, target, 'by parent close policy', null, `parent ${parent.rec.workflowId}`);
     } else {
-      requestCancelRun(engine, target, 'by parent close policy', `parent ${parent.rec.workflowId}`);
+      // Like the real server: no reason, and the parent named as the requester.
+      requestCancelRun(engine, target, '', `parent ${parent.rec.workflowId}`, {
+        workflowId: parent.rec.workflowId,
+        runId: parent.rec.runId,
+        initiatedEventId: 0,
+      });
     }
   }
 }
@@ -497,12 +507,25 @@ export function timeOutRun(engine: Engine, exec: Execution): void {
   closeRun(engine, exec, { kind: 'timedOut' });
 }
 
+/** Which workflow asked for a cancellation, when another workflow did (external cancel, parent close policy). */
+export interface CancelRequester {
+  workflowId: string;
+  runId: string;
+  /** The requester's RequestCancelExternalWorkflowExecutionInitiated event; 0 for a parent close policy. */
+  initiatedEventId: number;
+}
+
 /** Records a cancellation request (once) and wakes the workflow to handle it. */
-export function requestCancelRun(engine: Engine, exec: Execution, reason: string, identity: string): void {
+export function requestCancelRun(engine: Engine, exec: Execution, reason: string, identity: string, requester?: CancelRequester): void {
   if (exec.rec.cancelRequested) return;
   engine.touch(exec);
   exec.rec.cancelRequested = true;
   engine.deliver(exec, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
-    workflowExecutionCancelRequestedEventAttributes: { cause: reason, identity },
+    workflowExecutionCancelRequestedEventAttributes: {
+      cause: reason,
+      identity,
+      externalInitiatedEventId: requester?.initiatedEventId ?? 0,
+      externalWorkflowExecution: requester ? { workflowId: requester.workflowId, runId: requester.runId } : undefined,
+    },
   });
 }

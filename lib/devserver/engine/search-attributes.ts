@@ -26,7 +26,13 @@ export function requireValidSearchAttributes(engine: Engine, namespace: string, 
   try {
     validateSearchAttributes(engine, namespace, sa);
   } catch (err) {
-    if (err instanceof SearchAttributeError) throw invalidArgument(`search_attributes: ${err.message}`);
+    if (err instanceof SearchAttributeError) {
+      // The real server's wording for an attribute the namespace does not know.
+      if (engine.registry(namespace).typeOf(err.attribute) === undefined) {
+        throw invalidArgument(`Namespace ${namespace} has no mapping defined for search attribute ${err.attribute}`);
+      }
+      throw invalidArgument(`search_attributes: ${err.message}`);
+    }
     throw err;
   }
 }
@@ -66,4 +72,44 @@ export function mergeRunSearchAttributes(engine: Engine, exec: Execution, upsert
  */
 export function displaySearchAttributes(engine: Engine, exec: Execution): SearchAttributes {
   return { indexedFields: encodeSearchAttributes(decodedSearchAttributes(engine, exec), engine.registry(exec.rec.namespace)) };
+}
+
+const BUILD_IDS = 'BuildIds';
+
+/**
+ * Records the build id of the worker that completed a workflow task in the `BuildIds` search
+ * attribute, as the real server does: an unversioned worker adds `unversioned` and
+ * `unversioned:<build id>`, a versioned one `versioned:<build id>`; values already present stay.
+ */
+export function recordWorkerBuildId(
+  engine: Engine,
+  exec: Execution,
+  stamp: { buildId?: string | null; useVersioning?: boolean | null } | null | undefined,
+): void {
+  const fields = { ...(runSearchAttributes(exec).indexedFields ?? {}) };
+  const existing = fields[BUILD_IDS];
+  let current: string[] = [];
+  if (existing?.data && existing.data.length > 0) {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(existing.data).toString('utf8'));
+      if (Array.isArray(parsed)) current = parsed.filter((v): v is string => typeof v === 'string');
+    } catch {
+      current = [];
+    }
+  }
+  const buildId = stamp?.buildId ?? '';
+  const versioned = !!stamp?.useVersioning;
+  const wanted = [
+    ...(versioned ? [] : ['unversioned']),
+    buildId === '' ? 'unversioned' : `${versioned ? 'versioned' : 'unversioned'}:${buildId}`,
+  ];
+  const next = [...current];
+  for (const value of wanted) if (!next.includes(value)) next.push(value);
+  if (next.length === current.length) return;
+  engine.touch(exec);
+  fields[BUILD_IDS] = {
+    metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('KeywordList') },
+    data: Buffer.from(JSON.stringify(next)),
+  };
+  exec.rec.searchAttributes = toB64(common.SearchAttributes, { indexedFields: fields });
 }

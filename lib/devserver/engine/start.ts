@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { durationToMs } from '../codec';
-import { invalidArgument, requireString, workflowAlreadyStarted } from '../errors';
+import { invalidArgument, workflowAlreadyStarted } from '../errors';
 import { WorkflowStatus, enums } from '../proto';
 import type { Engine } from './engine';
 import type { Execution } from './execution';
@@ -32,20 +32,30 @@ const FAILED_STATUSES = new Set<number>([
   WorkflowStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
 ]);
 
+function validDuration(d: { seconds?: unknown; nanos?: number | null } | null | undefined, name: string): void {
+  try {
+    durationToMs(d as Parameters<typeof durationToMs>[0], name);
+  } catch {
+    const negative = Number(d?.seconds ?? 0) < 0 || (d?.nanos ?? 0) < 0;
+    throw invalidArgument(`An invalid ${name} is set on request.${negative ? ' cause: negative duration' : ''}`);
+  }
+}
+
 /** Validates the fields every start-like request shares, naming the first bad field. */
 export function validateStart(req: StartRequest): void {
-  requireString(req.workflowId, 'workflow_id');
-  requireString(req.workflowType?.name, 'workflow_type.name');
-  requireString(req.taskQueue?.name, 'task_queue.name');
-  durationToMs(req.workflowExecutionTimeout, 'workflow_execution_timeout');
-  durationToMs(req.workflowRunTimeout, 'workflow_run_timeout');
-  durationToMs(req.workflowTaskTimeout, 'workflow_task_timeout');
-  durationToMs(req.workflowStartDelay, 'workflow_start_delay');
+  // Messages as the real server's frontend words them.
+  if (!req.workflowId) throw invalidArgument('WorkflowId is not set on request.');
+  if (!req.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
+  if (!req.taskQueue?.name) throw invalidArgument('missing task queue name');
+  validDuration(req.workflowExecutionTimeout, 'WorkflowExecutionTimeoutSeconds');
+  validDuration(req.workflowRunTimeout, 'WorkflowRunTimeoutSeconds');
+  validDuration(req.workflowTaskTimeout, 'WorkflowTaskTimeoutSeconds');
+  validDuration(req.workflowStartDelay, 'WorkflowStartDelaySeconds');
   if (req.cronSchedule) {
     try {
       validateCronSchedule(req.cronSchedule);
-    } catch (err) {
-      throw invalidArgument(`cron_schedule: ${err instanceof Error ? err.message : String(err)}`);
+    } catch {
+      throw invalidArgument('invalid CronSchedule.');
     }
   }
   if (req.retryPolicy) {
@@ -80,10 +90,10 @@ export function startWorkflow(engine: Engine, namespace: string, req: StartReque
   } else if (current) {
     const reuse = req.workflowIdReusePolicy ?? Reuse.WORKFLOW_ID_REUSE_POLICY_UNSPECIFIED;
     if (reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE) {
-      throw workflowAlreadyStarted(workflowId, current.rec.requestId, current.rec.runId);
+      throw workflowAlreadyStarted(workflowId, current.rec.requestId, current.rec.runId, 'finishedRejectDuplicate');
     }
     if (reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY && !FAILED_STATUSES.has(current.rec.status)) {
-      throw workflowAlreadyStarted(workflowId, current.rec.requestId, current.rec.runId);
+      throw workflowAlreadyStarted(workflowId, current.rec.requestId, current.rec.runId, 'finishedFailedOnly');
     }
   }
   const exec = startRun(engine, {

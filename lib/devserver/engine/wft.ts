@@ -17,6 +17,7 @@ import { BadCommandError, type CommandContext } from '../commands/context';
 import type { Engine } from './engine';
 import type { Execution } from './execution';
 import { attachQueries, dispatchQueryTask, resolveQueryResults, routeQueriesAfterTask } from './queries';
+import { recordWorkerBuildId } from './search-attributes';
 import { applyUpdateMessage, hasAdmittedUpdates, hasUndeliveredUpdates, updateMessages } from './updates';
 
 type PollRequest = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest;
@@ -72,14 +73,15 @@ export function dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollRe
 }
 
 /** Resolves the run and the in-flight task a workflow task token names; stale → NOT_FOUND. */
-function runOfToken(engine: Engine, bytes: Uint8Array | null | undefined): Execution {
+function runOfToken(engine: Engine, bytes: Uint8Array | null | undefined, closedMessage = 'Workflow task not found.'): Execution {
   const token = decodeToken(bytes, 'wft');
   engine.requireNamespace(token.ns);
   const exec = engine.executions.get(`${encodeURIComponent(token.ns)}/${encodeURIComponent(token.wf)}/${encodeURIComponent(token.run)}`);
-  if (!exec || !exec.isOpen) throw notFound('workflow execution already completed');
+  // The real server's wording: a completion for a closed run is "not found", a failure "already completed".
+  if (!exec || !exec.isOpen) throw notFound(closedMessage);
   const wft = exec.rec.wft;
   if (!wft || wft.startedEventId === 0 || wft.scheduledEventId !== token.sched || wft.attempt !== token.attempt) {
-    throw notFound('workflow task not found');
+    throw notFound('Workflow task not found.');
   }
   return exec;
 }
@@ -91,6 +93,14 @@ function retryWorkflowTask(engine: Engine, exec: Execution, nextAttempt: number)
   engine.flushBuffered(exec);
   engine.scheduleWorkflowTask(exec, nextAttempt);
   routeQueriesAfterTask(engine, exec);
+}
+
+function withCausePrefix(cause: number, message: string): string {
+  const name = ((WftFailedCause as unknown as Record<number, string>)[cause] ?? '')
+    .replace('WORKFLOW_TASK_FAILED_CAUSE_', '')
+    .toLowerCase()
+    .replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+  return name && !message.startsWith(`${name}: `) ? `${name}: ${message}` : message;
 }
 
 export type CompletionResult = { kind: 'ok' } | { kind: 'unhandledCommand' } | { kind: 'badCommand'; message: string };
@@ -106,8 +116,10 @@ export function completeWorkflowTask(engine: Engine, req: CompleteRequest): void
     result = engine.transact(() => applyCompletion(engine, exec, req));
   } catch (err) {
     if (!(err instanceof BadCommandError)) throw err;
-    engine.transact(() => failWorkflowTaskWith(engine, exec, err.failureCause, { message: err.message }, req.identity ?? ''));
-    throw invalidArgument(err.message);
+    // Like the real server, the message starts with the cause, e.g. "BadScheduleActivityAttributes: ...".
+    const message = withCausePrefix(err.failureCause, err.message);
+    engine.transact(() => failWorkflowTaskWith(engine, exec, err.failureCause, { message }, req.identity ?? ''));
+    throw invalidArgument(message);
   }
   if (result.kind === 'unhandledCommand') throw invalidArgument('UnhandledCommand');
 }
@@ -146,6 +158,9 @@ function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest):
   });
   const rec = exec.rec;
   rec.lastCompletedWftStartedId = wft.startedEventId;
+  // A worker told that build-id versioning is off sends its build id as the binary checksum; it is
+  // the same build id the real server (which advertises versioning) receives in the version stamp.
+  recordWorkerBuildId(engine, exec, req.workerVersionStamp ?? (req.binaryChecksum ? { buildId: req.binaryChecksum, useVersioning: false } : undefined));
   const sticky = req.stickyAttributes?.workerTaskQueue?.name;
   if (sticky) {
     rec.stickyQueue = sticky;
@@ -160,6 +175,7 @@ function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest):
     exec,
     wftCompletedEventId: completed.eventId as number,
     identity: req.identity ?? '',
+    now: Date.now(),
     deferred: [],
     closed: false,
   };
@@ -181,6 +197,9 @@ function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest):
   if (!ctx.closed) for (const m of messages.values()) applyUpdateMessage(engine, exec, m);
   resolveQueryResults(exec, req.queryResults);
   if (ctx.closed) {
+    // Events this completion buffered for the workflow (an unstarted activity's cancellation) are
+    // dropped with the run, as on the real server: nothing may follow the close event.
+    rec.buffered = [];
     routeQueriesAfterTask(engine, exec);
     return { kind: 'ok' };
   }
@@ -209,7 +228,7 @@ function failWorkflowTaskWith(engine: Engine, exec: Execution, cause: number, fa
 }
 
 export function failWorkflowTask(engine: Engine, req: FailRequest): void {
-  const exec = runOfToken(engine, req.taskToken);
+  const exec = runOfToken(engine, req.taskToken, 'workflow execution already completed');
   engine.transact(() => {
     failWorkflowTaskWith(
       engine,
@@ -257,14 +276,21 @@ export function onWorkflowTaskScheduleToStart(engine: Engine, exec: Execution, a
   moveToNormalQueue(engine, exec);
 }
 
-/** ShutdownWorker: retire the sticky queue; its pending tasks move to the normal queue. */
+/**
+ * ShutdownWorker: retire the sticky queue. Its pending tasks move to the normal queue; runs that are
+ * merely sticky to it keep the name, and their next task is recorded as sticky but dispatched on the
+ * normal queue (see Engine.scheduleWorkflowTask), as on the real server.
+ */
 export function retireStickyQueue(engine: Engine, namespace: string, stickyQueue: string): void {
   if (!stickyQueue) return;
+  const key = queueKey(namespace, 'workflow', stickyQueue);
+  engine.retiredStickyQueues.add(key);
   engine.transact(() => {
     for (const exec of engine.executions.values()) {
       if (exec.rec.namespace !== namespace || exec.rec.stickyQueue !== stickyQueue || !exec.isOpen) continue;
-      moveToNormalQueue(engine, exec);
+      const wft = exec.rec.wft;
+      if (wft && wft.startedEventId === 0 && wft.sticky) moveToNormalQueue(engine, exec);
     }
   });
-  engine.workflowQueues.take(queueKey(namespace, 'workflow', stickyQueue), () => true);
+  engine.workflowQueues.take(key, () => true);
 }

@@ -67,7 +67,7 @@ export function normalizeActivityTimeouts(
   } else {
     return {
       error:
-        'A valid start_to_close_timeout or schedule_to_close_timeout is not set on ScheduleActivityTaskCommand',
+        'A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.',
     };
   }
 

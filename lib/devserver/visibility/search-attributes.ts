@@ -82,11 +82,9 @@ export const PREDEFINED_SEARCH_ATTRIBUTES: Readonly<Record<string, IndexedValueT
   TemporalSchedulePaused: T.INDEXED_VALUE_TYPE_BOOL,
   TemporalNamespaceDivision: T.INDEXED_VALUE_TYPE_KEYWORD,
   TemporalPauseInfo: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-  TemporalReportedProblems: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   TemporalWorkerDeploymentVersion: T.INDEXED_VALUE_TYPE_KEYWORD,
   TemporalWorkflowVersioningBehavior: T.INDEXED_VALUE_TYPE_KEYWORD,
   TemporalWorkerDeployment: T.INDEXED_VALUE_TYPE_KEYWORD,
-  TemporalUsedWorkerDeploymentVersions: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 });
 
 /** The custom attributes `temporal server start-dev` registers in every namespace. */
@@ -207,9 +205,9 @@ export class SearchAttributeRegistry {
   }
 
   /**
-   * Registers custom attributes (`AddSearchAttributes`). Re-adding a name with the same type is a
-   * no-op, as on the real server; a different type, a reserved name or an unknown type throws a
-   * {@link SearchAttributeError} naming the attribute, and nothing is registered.
+   * Registers custom attributes (`AddSearchAttributes`). Re-adding a name that exists is a no-op
+   * that keeps its type, as on the real dev server (SQL visibility); a reserved name or an unknown
+   * type throws a {@link SearchAttributeError} naming the attribute, and nothing is registered.
    */
   add(attributes: Record<string, IndexedValueType>): void {
     const accepted: Array<[string, IndexedValueType]> = [];
@@ -223,22 +221,15 @@ export class SearchAttributeRegistry {
       if (!isKnownType(type)) {
         throw new SearchAttributeError(`Unknown search attribute type ${String(type)} for search attribute ${name}.`, name);
       }
-      const existing = this.custom.get(name);
-      if (existing !== undefined && existing !== type) {
-        throw new SearchAttributeError(
-          `Search attribute ${name} already exists with type ${indexedValueTypeName(existing)}.`,
-          name,
-          'ALREADY_EXISTS',
-        );
-      }
+      if (this.custom.has(name)) continue;
       accepted.push([name, type]);
     }
     for (const [name, type] of accepted) this.custom.set(name, type);
   }
 
   /**
-   * Unregisters custom attributes (`RemoveSearchAttributes`). An unknown name gives NOT_FOUND and a
-   * system or predefined one INVALID_ARGUMENT; on error nothing is removed.
+   * Unregisters custom attributes (`RemoveSearchAttributes`). A system or predefined name gives
+   * INVALID_ARGUMENT and nothing is removed; an unknown name is skipped, as on the real dev server.
    */
   remove(names: string[]): void {
     for (const name of names) {
@@ -246,7 +237,6 @@ export class SearchAttributeRegistry {
       if (this.typeOf(name) !== undefined) {
         throw new SearchAttributeError(`Unable to remove non-custom search attribute ${name}.`, name);
       }
-      throw new SearchAttributeError(`Search attribute ${name} doesn't exist.`, name, 'NOT_FOUND');
     }
     for (const name of names) this.custom.delete(name);
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the native contract tests (addon + fake core) under AddressSanitizer and fails on any
-# report. The addon and the fake core are rebuilt with -fsanitize=address into a scratch copy of
+# Runs the addon's tests under AddressSanitizer, on the fake core (test/native) and on the real
+# core (test/real-core and the contract suite), and fails on any report. The addon and the fake core are rebuilt with -fsanitize=address into a scratch copy of
 # the build (build/ stays untouched); node itself is not instrumented, so gcc's ASan runtime
 # (libasan, shipped with g++) is preloaded into every node process the tests start.
 set -euo pipefail
@@ -45,21 +45,42 @@ echo "native-memcheck: building the addon and the fake core with AddressSanitize
   exit 1
 }
 
+# The real C bridge library (Rust, not instrumented; the addon around it is). Without it only the
+# fake-core half can run, and that is a failure: the real core is what users get.
+REAL_CORE="${TEMPORAL_CORE_LIBRARY:-}"
+if [[ -z "$REAL_CORE" ]]; then
+  REAL_CORE="$(cd "$ROOT" && node -e "process.stdout.write(require('./dist/core/native/library-path.js').findCoreLibrary() ?? '')" 2>/dev/null || true)"
+fi
+
 LOG="$WORK/test.log"
-echo "native-memcheck: running test/native under ASan (log: $LOG)"
+: >"$LOG"
+# Leak checking stays off: node and V8 keep allocations alive until exit by design; the fake
+# core's live counts (asserted by the tests) cover what the addon must free.
+export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1:verify_asan_link_order=0:allocator_may_return_null=1"
+export TEMPORAL_NATIVE_BUILD_DIR="$WORK/build/Release"
+export TEMPORAL_NATIVE_ADDON="$WORK/build/Release/temporal_native.node"
+export TEMPORAL_FAKE_CORE_LIBRARY="$WORK/test/fake-core/build/Release/libtemporalio_sdk_core_c_bridge.so"
+# Tests that measure RSS skip that measurement: ASan's quarantine keeps freed memory resident.
+export TEMPORAL_NATIVE_MEMCHECK=1
+
+run_under_asan() {
+  echo "native-memcheck: running $* under ASan (log: $LOG)"
+  (cd "$ROOT" && LD_PRELOAD="$LIBASAN" node node_modules/vitest/vitest.mjs run --project default "$@") 2>&1 | tee -a "$LOG"
+  return "${PIPESTATUS[0]}"
+}
+
 set +e
-(
-  cd "$ROOT"
-  # Leak checking stays off: node and V8 keep allocations alive until exit by design; the fake
-  # core's live counts (asserted by the tests) cover what the addon must free.
-  export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1:verify_asan_link_order=0:allocator_may_return_null=1"
-  export LD_PRELOAD="$LIBASAN"
-  export TEMPORAL_NATIVE_BUILD_DIR="$WORK/build/Release"
-  export TEMPORAL_NATIVE_ADDON="$WORK/build/Release/temporal_native.node"
-  export TEMPORAL_FAKE_CORE_LIBRARY="$WORK/test/fake-core/build/Release/libtemporalio_sdk_core_c_bridge.so"
-  node node_modules/vitest/vitest.mjs run test/native
-) 2>&1 | tee "$LOG"
-STATUS=${PIPESTATUS[0]}
+run_under_asan test/native
+STATUS=$?
+if [[ -z "$REAL_CORE" || ! -e "$REAL_CORE" ]]; then
+  echo "native-memcheck: the real core library was not found (run npm run build-core); the real-core half cannot run" | tee -a "$LOG" >&2
+  STATUS=1
+else
+  echo "native-memcheck: real core library $REAL_CORE"
+  TEMPORAL_CORE_LIBRARY="$REAL_CORE" run_under_asan test/real-core test/contract/core-contract.test.ts test/contract/rpc-with-scripted-server.test.ts
+  REAL_STATUS=$?
+  [[ $STATUS -eq 0 ]] && STATUS=$REAL_STATUS
+fi
 set -e
 
 if grep -q "ERROR: AddressSanitizer" "$LOG"; then
@@ -74,4 +95,4 @@ if [[ $STATUS -ne 0 ]]; then
   echo "native-memcheck: the native tests failed under AddressSanitizer (exit $STATUS)" >&2
   exit "$STATUS"
 fi
-echo "native-memcheck: no AddressSanitizer reports; native tests passed"
+echo "native-memcheck: no AddressSanitizer reports; native tests passed on the fake core and the real core"

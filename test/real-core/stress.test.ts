@@ -71,7 +71,9 @@ describe('the native addon on the real core under load', () => {
     console.log(`rpc rounds on the real core, RSS after each round (MB): ${mb.join(', ')}`);
     const firstPair = (rounds[3].rss + rounds[4].rss) / 2;
     const secondPair = (rounds[5].rss + rounds[6].rss) / 2;
-    expect(secondPair).toBeLessThanOrEqual(firstPair * 1.1);
+    // Under AddressSanitizer (scripts/native-memcheck.sh) freed memory sits in ASan's quarantine,
+    // so RSS says nothing there; that run checks for memory errors instead.
+    if (process.env.TEMPORAL_NATIVE_MEMCHECK !== '1') expect(secondPair).toBeLessThanOrEqual(firstPair * 1.1);
   }, 300_000);
 
   it('shuts a worker down with polls and an activity completion in flight, settling every promise', async () => {

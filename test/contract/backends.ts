@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { availableBackends } from '../../lib/core';
 import type { BackendName } from '../../lib/core';
+import { backendBanner } from '../support/backend-banner';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -26,6 +27,10 @@ export async function contractBackends(): Promise<ContractBackend[]> {
   const list: ContractBackend[] = [];
   if (found.includes('native')) {
     list.push({ name: 'native', coreLibraryPath: undefined, fake: false });
+    console.log(`contract suite: ${await backendBanner()}`);
+  } else if (process.env.CI === 'true') {
+    // CI builds the real library (npm ci runs build-core): a run without it proves nothing about the product.
+    throw new Error('The contract suite needs the real core library in CI (libtemporalio_sdk_core_c_bridge); npm ci should have built it');
   } else if (fs.existsSync(FAKE_CORE_LIBRARY) && (await availableBackends(FAKE_CORE_LIBRARY)).includes('native')) {
     list.push({ name: 'native', coreLibraryPath: FAKE_CORE_LIBRARY, fake: true });
   }

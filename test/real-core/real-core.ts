@@ -11,5 +11,6 @@ export function realCoreLibrary(): string {
   if (library === undefined || /build\/Release/.test(library)) {
     throw new Error('The real core library (libtemporalio_sdk_core_c_bridge) is missing: run `npm run build-core`');
   }
+  console.log(`real-core suite: backend native (${library})`);
   return library;
 }

@@ -18,6 +18,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDevServer } from '../../lib/devserver';
+import { backendBanner } from './backend-banner';
 
 export type TestServerKind = 'embedded' | 'cli';
 
@@ -94,7 +95,7 @@ export function testServerKind(): TestServerKind {
 /** Starts the server of `kind` (default: {@link testServerKind}). */
 export async function startTestServer(kind: TestServerKind = testServerKind(), options: TestServerOptions = {}): Promise<TestServer> {
   const server = kind === 'cli' ? await startRealServer(options) : await startEmbeddedServer(options);
-  if (!options.quiet) console.log(`test server: ${server.describe()}`);
+  if (!options.quiet) console.log(`test server: ${server.describe()}; ${await backendBanner()}`);
   return server;
 }
 

@@ -2,7 +2,7 @@
  * Conformance, workflow commands: each scenario makes a workflow send one kind of command (or a
  * family of them) and compares the result or failure chain and the history on both servers.
  */
-import { conformanceFile } from './support/harness';
+import { conformanceFile, poll } from './support/harness';
 import { outcome } from './support/errors';
 import type { ComparedEvent } from './support/normalise';
 
@@ -232,6 +232,21 @@ f.scenario('start delay: the first workflow task waits', async (w) => {
   const result = await outcome(h.result());
   return { result, history: await w.history(h.workflowId) };
 });
+
+f.scenario('cron: the next run is scheduled with the previous result', async (w) => {
+  const h = await w.start('returnsArgs', 'wf', ['cron'], { cronSchedule: '@every 2s' });
+  let current = h.firstExecutionRunId;
+  await poll(async () => {
+    const d = await w.raw.workflow.describeWorkflowExecution({ namespace: w.namespace, execution: { workflowId: h.workflowId } });
+    current = d.workflowExecutionInfo?.execution?.runId ?? current;
+    return current !== h.firstExecutionRunId;
+  }, 'the second cron run', 10_000);
+  const first = splitBackoff(await w.history(h.workflowId, h.firstExecutionRunId));
+  const second = splitBackoff((await w.history(h.workflowId, current)).slice(0, 1));
+  const firstStatus = (await w.client.workflow.getHandle(h.workflowId, h.firstExecutionRunId).describe()).status.name;
+  await h.terminate('end of the cron test');
+  return { first: first.history, firstBackoff: first.backoff, firstStatus, second: second.history, secondBackoff: second.backoff };
+}, 30_000);
 
 f.scenario('workflow task failure: a bug in workflow code', async (w) => {
   const h = await w.start('failsWorkflowTask', 'wf', [], { workflowTaskTimeout: '1s' });

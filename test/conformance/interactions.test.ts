@@ -304,6 +304,17 @@ f.scenario('async completion: fail by activity id', async (w) => {
   return { result: await outcome(h.result()), history: await w.history(h.workflowId) };
 });
 
+f.scenario('async completion: report cancellation by activity id', async (w) => {
+  const h = await w.start('cancellableAsyncActivity', 'wf', [w.id('act')]);
+  await w.activities.started(w.id('act'));
+  await w.idle(h.workflowId);
+  await h.signal('finish');
+  const id = { workflowId: h.workflowId, activityId: '1' };
+  await poll(async () => 'error' in (await outcome(w.client.activity.heartbeat(id))), 'the heartbeat to report the cancellation');
+  await w.client.activity.reportCancellation(id, 'confirmed by id');
+  return { result: await outcome(h.result()), history: await w.history(h.workflowId) };
+});
+
 f.scenario('async completion: report cancellation after a cancel request', async (w) => {
   const h = await w.start('cancellableAsyncActivity', 'wf', [w.id('act')]);
   await w.activities.started(w.id('act'));

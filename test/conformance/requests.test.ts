@@ -3,6 +3,7 @@
  * requests, the workflow id reuse and conflict policies, task tokens, namespaces, search attribute
  * registration, visibility list and count, and a workflow task driven by hand with raw commands.
  */
+import * as grpc from '@grpc/grpc-js';
 import Long from 'long';
 import { temporal } from '@temporalio/proto';
 import { conformanceFile, poll, type World } from './support/harness';
@@ -421,6 +422,119 @@ f.scenario('raw workflow task: RespondWorkflowTaskFailed and the retry attempt',
   return { ...out, history: await w.history(id) };
 });
 
+f.scenario('raw workflow task: a signal during the task, then a completion that closes the run', async (w) => {
+  const queue = `${w.taskQueue}-raw-5`;
+  const id = w.id('wf');
+  await w.raw.workflow.startWorkflowExecution(startRequest(w, id, { taskQueue: { name: queue } }));
+  const task = await pollTask(w, queue);
+  await w.raw.workflow.signalWorkflowExecution({ namespace: w.namespace, workflowExecution: { workflowId: id }, signalName: 'late' });
+  const response = await call(
+    w.raw.workflow.respondWorkflowTaskCompleted({
+      namespace: w.namespace,
+      taskToken: task.taskToken,
+      commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+    }),
+  );
+  const next = await pollTask(w, queue);
+  const out = {
+    response,
+    next: { attempt: next.attempt, history: normaliseHistory(next.history?.events).map((e) => e.event) },
+  };
+  await w.raw.workflow.respondWorkflowTaskCompleted({
+    namespace: w.namespace,
+    taskToken: next.taskToken,
+    commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+  });
+  return { ...out, history: await w.history(id) };
+});
+
+f.scenario('raw workflow task: a signal during the task is appended after the command events', async (w) => {
+  const queue = `${w.taskQueue}-raw-6`;
+  const id = w.id('wf');
+  await w.raw.workflow.startWorkflowExecution(startRequest(w, id, { taskQueue: { name: queue } }));
+  const task = await pollTask(w, queue);
+  await w.raw.workflow.signalWorkflowExecution({ namespace: w.namespace, workflowExecution: { workflowId: id }, signalName: 'during' });
+  await w.raw.workflow.respondWorkflowTaskCompleted({
+    namespace: w.namespace,
+    taskToken: task.taskToken,
+    commands: [{ commandType: CommandType.COMMAND_TYPE_START_TIMER, startTimerCommandAttributes: { timerId: 't1', startToFireTimeout: { seconds: Long.fromNumber(60) } } }],
+  });
+  const next = await pollTask(w, queue);
+  const out = {
+    next: {
+      attempt: next.attempt,
+      previousStartedEventId: Number(next.previousStartedEventId),
+      startedEventId: Number(next.startedEventId),
+      history: normaliseHistory(next.history?.events).map((e) => e.event),
+    },
+    history: await w.history(id),
+  };
+  await w.raw.workflow.terminateWorkflowExecution({ namespace: w.namespace, workflowExecution: { workflowId: id } });
+  return out;
+});
+
+f.scenario('raw workflow task: a query task answered by hand', async (w) => {
+  const queue = `${w.taskQueue}-raw-7`;
+  const id = w.id('wf');
+  await w.raw.workflow.startWorkflowExecution(startRequest(w, id, { taskQueue: { name: queue } }));
+  const first = await pollTask(w, queue);
+  await w.raw.workflow.respondWorkflowTaskCompleted({ namespace: w.namespace, taskToken: first.taskToken, commands: [] });
+  const asked = w.raw.withDeadline(15_000, () =>
+    attempt(w.raw.workflow.queryWorkflow({ namespace: w.namespace, execution: { workflowId: id }, query: { queryType: 'q', queryArgs: { payloads: [] } } })),
+  );
+  const task = await pollTask(w, queue);
+  await w.raw.workflow.respondQueryTaskCompleted({
+    namespace: w.namespace,
+    taskToken: task.taskToken,
+    completedType: temporal.api.enums.v1.QueryResultType.QUERY_RESULT_TYPE_ANSWERED,
+    queryResult: { payloads: [{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"answer"') }] },
+  });
+  const answer = await asked;
+  const out = {
+    task: {
+      queryType: task.query?.queryType,
+      startedEventId: Number(task.startedEventId),
+      previousStartedEventId: Number(task.previousStartedEventId),
+      history: normaliseHistory(task.history?.events).map((e) => e.event),
+    },
+    answer: answer.ok ? Buffer.from(answer.value.queryResult?.payloads?.[0]?.data ?? []).toString() : answer.error,
+    history: await w.history(id),
+  };
+  await w.raw.workflow.terminateWorkflowExecution({ namespace: w.namespace, workflowExecution: { workflowId: id } });
+  return out;
+});
+
+f.scenario('raw workflow task: Nexus commands', async (w) => {
+  const queue = `${w.taskQueue}-raw-8`;
+  const id = w.id('wf');
+  await w.raw.workflow.startWorkflowExecution(startRequest(w, id, { taskQueue: { name: queue } }));
+  const task = await pollTask(w, queue);
+  const response = await call(
+    w.raw.workflow.respondWorkflowTaskCompleted({
+      namespace: w.namespace,
+      taskToken: task.taskToken,
+      commands: [
+        {
+          commandType: CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION,
+          scheduleNexusOperationCommandAttributes: { endpoint: 'no-such-endpoint', service: 's', operation: 'o' },
+        },
+      ],
+    }),
+  );
+  await poll(async () => (await w.rawHistory(id)).length >= 4, 'the failed task');
+  const history = await w.history(id);
+  await w.raw.workflow.terminateWorkflowExecution({ namespace: w.namespace, workflowExecution: { workflowId: id } });
+  return { response, history: history.slice(0, 4) };
+});
+
+f.scenario('raw poll: a Nexus poll on an idle queue', async (w) => {
+  const started = Date.now();
+  const r = await attempt(
+    w.raw.withDeadline(3_000, () => w.raw.workflow.pollNexusTaskQueue({ namespace: w.namespace, taskQueue: { name: `${w.taskQueue}-nexus` }, identity: 'raw' })),
+  );
+  return { result: r.ok ? (r.value.taskToken?.length ? 'a task' : 'empty') : r.error.code, heldForTheDeadline: Date.now() - started > 1_500 };
+});
+
 f.scenario('raw poll: a long poll with a deadline under two seconds', async (w) => {
   const r = await attempt(
     w.raw.withDeadline(1_500, () => w.raw.workflow.pollActivityTaskQueue({ namespace: w.namespace, taskQueue: { name: `${w.taskQueue}-nothing` } })),
@@ -438,6 +552,46 @@ f.scenario('raw poll: a long poll without a deadline', async (w) => {
     ),
   );
   return { result: r.ok ? 'answered' : r.error.code === '-1' ? 'still waiting after 2 s' : r.error };
+});
+
+// ---- older list calls and gRPC health ------------------------------------------------------------
+
+f.scenario('visibility: ListOpen, ListClosed and Scan', async (w) => {
+  const prefix = w.id('o');
+  await w.raw.workflow.startWorkflowExecution(startRequest(w, `${prefix}-open`, { taskQueue: { name: 'unpolled' } }));
+  await w.raw.workflow.startWorkflowExecution(startRequest(w, `${prefix}-closed`));
+  await closed(w, `${prefix}-closed`);
+  const mine = (infos: temporal.api.workflow.v1.IWorkflowExecutionInfo[] | null | undefined) =>
+    (infos ?? []).map((e) => e.execution?.workflowId ?? '').filter((x) => x.startsWith(prefix)).sort();
+  let open: unknown, closedOnes: unknown, scanned: unknown;
+  await poll(async () => {
+    open = mine((await w.raw.workflow.listOpenWorkflowExecutions({ namespace: w.namespace, maximumPageSize: 1000 })).executions);
+    closedOnes = mine((await w.raw.workflow.listClosedWorkflowExecutions({ namespace: w.namespace, maximumPageSize: 1000 })).executions);
+    scanned = await call(w.raw.workflow.scanWorkflowExecutions({ namespace: w.namespace, query: `WorkflowId STARTS_WITH '${prefix}'` }), (r) => mine(r.executions));
+    return JSON.stringify([open, closedOnes]) === JSON.stringify([[`${prefix}-open`], [`${prefix}-closed`]]);
+  }, 'visibility', 10_000).catch(() => undefined);
+  await w.raw.workflow.terminateWorkflowExecution({ namespace: w.namespace, workflowExecution: { workflowId: `${prefix}-open` } });
+  return { open, closed: closedOnes, scanned };
+});
+
+f.scenario('gRPC health: Check', async (w) => {
+  const check = (service: string) =>
+    new Promise<string>((resolve) => {
+      const client = new grpc.Client(w.server.address, grpc.credentials.createInsecure());
+      client.makeUnaryRequest(
+        '/grpc.health.v1.Health/Check',
+        (m: { service: string }) => Buffer.concat([Buffer.from([0x0a, Buffer.byteLength(m.service)]), Buffer.from(m.service)]),
+        (b: Buffer) => (b.length >= 2 ? b[1] : 0),
+        { service },
+        new grpc.Metadata(),
+        { deadline: Date.now() + 5_000 },
+        (err, status) => {
+          client.close();
+          resolve(err ? `error ${grpc.status[err.code]}` : `status ${status}`);
+        },
+      );
+    });
+  return { empty: await check(''), workflowService: await check('temporal.api.workflowservice.v1.WorkflowService') };
 });
 
 // ---- search attributes (OperatorService) ---------------------------------------------------------

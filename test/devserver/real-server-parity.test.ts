@@ -205,6 +205,28 @@ describe('workflow tasks, timers and runs', () => {
     await svc().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: wf } });
   });
 
+  it('the first run of a cron workflow records the CRON_SCHEDULE initiator', async () => {
+    const wf = await start('p-cron', { cronSchedule: '@every 1h' });
+    expect((await history(wf))[0].workflowExecutionStartedEventAttributes?.initiator).toBe(
+      temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE,
+    );
+    await svc().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: wf } });
+  });
+
+  it('a Nexus operation names an endpoint that does not exist here: BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES', async () => {
+    const wf = await start('p-nexus');
+    const err = await complete(await poll('p-nexus'), [
+      {
+        commandType: CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION,
+        scheduleNexusOperationCommandAttributes: { endpoint: 'nowhere', service: 's', operation: 'o' },
+      },
+    ]).catch((e: unknown) => e);
+    expect(isGrpcServiceError(err) && err.details).toBe('BadScheduleNexusOperationAttributes: endpoint "nowhere" not found');
+    const failed = (await history(wf)).find((e) => e.workflowTaskFailedEventAttributes)!.workflowTaskFailedEventAttributes!;
+    expect(failed.cause).toBe(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES);
+    await svc().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: wf } });
+  });
+
   it('BuildIds records the build id a worker sends as its binary checksum', async () => {
     const wf = await start('p-build');
     await complete(await poll('p-build'), [completeCommand], { binaryChecksum: 'build-7' });

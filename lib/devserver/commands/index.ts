@@ -85,6 +85,21 @@ export function applyCommand(ctx: CommandContext, c: Command): void {
     case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
       if (!c.modifyWorkflowPropertiesCommandAttributes) throw missing('ModifyWorkflowProperties', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES);
       return applyModifyWorkflowProperties(ctx, c.modifyWorkflowPropertiesCommandAttributes);
+    case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {
+      // No Nexus endpoints exist on this server, so every operation names an unknown endpoint; the
+      // real server fails the task the same way for an endpoint it does not know.
+      const attrs = c.scheduleNexusOperationCommandAttributes;
+      if (!attrs) throw missing('ScheduleNexusOperation', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES);
+      throw new BadCommandError(C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES, `endpoint "${attrs.endpoint ?? ''}" not found`);
+    }
+    case CommandType.COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION: {
+      const attrs = c.requestCancelNexusOperationCommandAttributes;
+      if (!attrs) throw missing('RequestCancelNexusOperation', C.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_NEXUS_OPERATION_ATTRIBUTES);
+      throw new BadCommandError(
+        C.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_NEXUS_OPERATION_ATTRIBUTES,
+        `requested cancel for a non-existing or already completed operation with scheduled event ID of ${String(attrs.scheduledEventId ?? 0)}`,
+      );
+    }
     default:
       throw new BadCommandError(
         WftFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,

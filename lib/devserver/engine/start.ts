@@ -116,6 +116,8 @@ export function startWorkflow(engine: Engine, namespace: string, req: StartReque
     continuedFailure: req.continuedFailure,
     lastCompletionResult: req.lastCompletionResult,
     firstTaskBackoffMs: durationToMs(req.workflowStartDelay, 'workflow_start_delay') || cronFirstDelay(req.cronSchedule ?? ''),
+    // Like the real server, even the first run of a cron workflow says it was started by the schedule.
+    initiator: req.cronSchedule ? enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE : undefined,
     signal,
   });
   return { exec, started: true };

@@ -37,7 +37,7 @@ export const DIVERGENCES: Divergence[] = [
     embedded: 'retry run starts after the policy interval (100 ms)',
     real: 'retry run starts about 1 s after the failed run started',
     reason: MIN_RUN_INTERVAL,
-    matches: (e, r) => e === 'under 0.5 s' && r === '0.5 s to 1 s',
+    matches: (e, r) => e === 'as requested' && r === 'longer than requested',
   },
   {
     file: 'commands',
@@ -46,7 +46,7 @@ export const DIVERGENCES: Divergence[] = [
     embedded: 'retry run starts after the policy interval (100 ms)',
     real: 'retry run starts about 1 s after the failed run started',
     reason: MIN_RUN_INTERVAL,
-    matches: (e, r) => e === 'under 0.5 s' && r === '0.5 s to 1 s',
+    matches: (e, r) => e === 'as requested' && r === 'longer than requested',
   },
   {
     file: 'commands',
@@ -55,7 +55,7 @@ export const DIVERGENCES: Divergence[] = [
     embedded: 'the continued run starts at once',
     real: 'the continued run starts about 1 s after the previous run started',
     reason: MIN_RUN_INTERVAL,
-    matches: (e, r) => e === 'none' && r === '0.5 s to 1 s',
+    matches: (e, r) => e === 'as requested' && r === 'longer than requested',
   },
   {
     file: 'commands',

@@ -375,3 +375,19 @@ export function replaceUuids(value: unknown, seen: Map<string, string>): unknown
   }
   return value;
 }
+
+/**
+ * A history with its workflow-task events left out, for histories where another workflow's events
+ * (a child closing) race with this workflow's tasks on both servers: the remaining events keep their
+ * order and attributes but lose their ids and event-id links, which depend on where the tasks fell.
+ */
+export function tasksAside(history: ComparedEvent[]): Array<Record<string, unknown>> {
+  const events: Array<Record<string, unknown>> = [];
+  for (const e of history) {
+    const type = e.event.split(' ')[1];
+    if (type.startsWith('WorkflowTask')) continue;
+    const { event: _event, ...attrs } = e;
+    events.push({ type, ...Object.fromEntries(Object.entries(attrs).filter(([k]) => !k.endsWith('EventId'))) });
+  }
+  return events;
+}

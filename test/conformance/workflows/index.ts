@@ -350,6 +350,8 @@ export async function parentCancelsChild(): Promise<string> {
     return await child.result();
   });
   await condition(() => started);
+  // The test lets the child settle first, so the cancellation reaches an idle child.
+  await waitForFinish([]);
   scope.cancel();
   try {
     await result;

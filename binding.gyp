@@ -37,6 +37,7 @@
         'native/env_context.cc',
         'native/errors.cc',
         'native/log_forwarder.cc',
+        'native/metric_meter.cc',
         'native/options.cc',
         'native/runtime.cc',
         'native/worker.cc',

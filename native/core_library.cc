@@ -40,7 +40,10 @@ const CoreApi* LoadCoreLibrary(const std::string& path, CoreLoadError* error) {
     dlclose(handle);                                                                \
     return nullptr;                                                                 \
   }
+#define TN_CORE_OPTIONAL_FN(name) \
+  api->name = reinterpret_cast<decltype(api->name)>(dlsym(handle, "temporal_core_" #name));
 #include "core_functions.inc"
+#undef TN_CORE_OPTIONAL_FN
 #undef TN_CORE_FN
   using PatchLevelFn = uint32_t (*)();
   if (auto patch_level = reinterpret_cast<PatchLevelFn>(dlsym(handle, "temporal_native_core_patches"))) {

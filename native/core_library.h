@@ -10,7 +10,7 @@
 namespace temporal_native {
 
 // Every entry point the addon calls, resolved once. Adding a call means adding it here and to the
-// X-macro list in core_library.cc; nothing else calls dlsym.
+// X-macro list in core_functions.inc; nothing else calls dlsym.
 struct CoreApi {
 #define TN_CORE_FN(name) decltype(&::temporal_core_##name) name = nullptr;
 #include "core_functions.inc"
@@ -21,6 +21,13 @@ struct CoreApi {
   uint32_t patches = 0;
   bool ForwardsLogsAfterFirstClone() const { return (patches & kPatchLogForwarder) != 0; }
   bool PushesWithoutBorrow() const { return (patches & kPatchReplayPusher) != 0; }
+  // Every optional metric entry point resolved (the real library has them; the fake core not).
+  bool HasMetrics() const {
+    return metric_meter_new != nullptr && metric_meter_free != nullptr && metric_attributes_new != nullptr &&
+           metric_attributes_free != nullptr && metric_new != nullptr && metric_free != nullptr &&
+           metric_record_integer != nullptr && metric_record_float != nullptr &&
+           metric_record_integer_signed != nullptr;
+  }
 
   static constexpr uint32_t kPatchLogForwarder = 1;
   static constexpr uint32_t kPatchReplayPusher = 2;

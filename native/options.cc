@@ -126,6 +126,109 @@ void FillWorkerStrings(WorkerOptionsHolder* holder) {
   o.storage_drivers = EmptyRefArray();
 }
 
+// `{ key: value }` → `key\nvalue\nkey\nvalue`, the core's newline-delimited map.
+std::string ReadNewlineMap(Napi::Object obj, const char* key, const std::string& prefix) {
+  std::string field = prefix + "." + key;
+  Napi::Value value = obj.Get(key);
+  if (IsAbsent(value)) return std::string();
+  Napi::Object map = AsObject(value, field);
+  Napi::Array keys = map.GetPropertyNames();
+  std::string out;
+  for (uint32_t i = 0; i < keys.Length(); i++) {
+    std::string name = keys.Get(i).ToString().Utf8Value();
+    std::string entry_field = field + "[\"" + name + "\"]";
+    if (name.empty()) Fail(obj.Env(), field, "keys must not be empty");
+    RequireNoNewline(obj.Env(), name, field + " key " + name);
+    Napi::Value item = map.Get(name);
+    if (!item.IsString()) Fail(obj.Env(), entry_field, "must be a string");
+    std::string text = item.As<Napi::String>().Utf8Value();
+    RequireNoNewline(obj.Env(), text, entry_field);
+    if (!out.empty()) out += "\n";
+    out += name + "\n" + text;
+  }
+  return out;
+}
+
+// `{ metric: [1, 5, 10] }` → `metric\n1,5,10`.
+std::string ReadBucketOverrides(Napi::Object obj, const std::string& prefix) {
+  std::string field = prefix + ".histogramBucketOverrides";
+  Napi::Value value = obj.Get("histogramBucketOverrides");
+  if (IsAbsent(value)) return std::string();
+  Napi::Object map = AsObject(value, field);
+  Napi::Array keys = map.GetPropertyNames();
+  std::string out;
+  for (uint32_t i = 0; i < keys.Length(); i++) {
+    std::string name = keys.Get(i).ToString().Utf8Value();
+    std::string entry_field = field + "[\"" + name + "\"]";
+    if (name.empty()) Fail(obj.Env(), field, "keys must not be empty");
+    RequireNoNewline(obj.Env(), name, field + " key " + name);
+    Napi::Value item = map.Get(name);
+    if (!item.IsArray()) Fail(obj.Env(), entry_field, "must be an array of numbers");
+    Napi::Array buckets = item.As<Napi::Array>();
+    std::string list;
+    for (uint32_t j = 0; j < buckets.Length(); j++) {
+      Napi::Value bucket = buckets.Get(j);
+      if (!bucket.IsNumber() || !std::isfinite(bucket.As<Napi::Number>().DoubleValue())) {
+        Fail(obj.Env(), entry_field, "must be an array of finite numbers");
+      }
+      if (j > 0) list += ",";
+      list += bucket.ToString().Utf8Value();
+    }
+    if (!out.empty()) out += "\n";
+    out += name + "\n" + list;
+  }
+  return out;
+}
+
+void ReadMetrics(Napi::Object obj, RuntimeOptionsHolder* holder) {
+  const std::string prefix = "RuntimeOptions.metrics";
+  Napi::Env env = obj.Env();
+  Napi::Value prometheus = obj.Get("prometheus");
+  Napi::Value otel = obj.Get("otel");
+  if (IsAbsent(prometheus) == IsAbsent(otel)) Fail(env, prefix, "must have exactly one of prometheus, otel");
+  if (!IsAbsent(prometheus)) {
+    std::string field = prefix + ".prometheus";
+    Napi::Object p = AsObject(prometheus, field);
+    holder->bind_address = ReadString(p, "bindAddress", field, true);
+    holder->bucket_overrides = ReadBucketOverrides(p, field);
+    holder->prometheus.bind_address = ByteRef(holder->bind_address);
+    holder->prometheus.counters_total_suffix = ReadBool(p, "countersTotalSuffix", field, false, false);
+    holder->prometheus.unit_suffix = ReadBool(p, "unitSuffix", field, false, false);
+    holder->prometheus.durations_as_seconds = ReadBool(p, "useSecondsForDurations", field, false, false);
+    holder->prometheus.histogram_bucket_overrides = ByteRef(holder->bucket_overrides);
+    holder->metrics.prometheus = &holder->prometheus;
+  } else {
+    std::string field = prefix + ".otel";
+    Napi::Object o = AsObject(otel, field);
+    holder->otel_url = ReadString(o, "url", field, true);
+    holder->otel_headers = ReadNewlineMap(o, "headers", field);
+    holder->bucket_overrides = ReadBucketOverrides(o, field);
+    holder->opentelemetry.url = ByteRef(holder->otel_url);
+    holder->opentelemetry.headers = ByteRef(holder->otel_headers);
+    holder->opentelemetry.metric_periodicity_millis = ReadU32(o, "metricsExportIntervalMs", field, false, 1000);
+    std::string temporality = ReadString(o, "temporality", field, false, "cumulative");
+    if (temporality == "cumulative") {
+      holder->opentelemetry.metric_temporality = TemporalCoreOpenTelemetryMetricTemporality_Cumulative;
+    } else if (temporality == "delta") {
+      holder->opentelemetry.metric_temporality = TemporalCoreOpenTelemetryMetricTemporality_Delta;
+    } else {
+      Fail(env, field + ".temporality", "must be \"cumulative\" or \"delta\" (got " + temporality + ")");
+    }
+    holder->opentelemetry.durations_as_seconds = ReadBool(o, "useSecondsForDurations", field, false, false);
+    holder->opentelemetry.protocol = ReadBool(o, "http", field, false, false) ? TemporalCoreOpenTelemetryProtocol_Http
+                                                                             : TemporalCoreOpenTelemetryProtocol_Grpc;
+    holder->opentelemetry.histogram_bucket_overrides = ByteRef(holder->bucket_overrides);
+    holder->metrics.opentelemetry = &holder->opentelemetry;
+  }
+  holder->global_tags = ReadNewlineMap(obj, "globalTags", prefix);
+  holder->metric_prefix = ReadString(obj, "metricPrefix", prefix, false, "temporal_");
+  holder->metrics.custom_meter = nullptr;
+  holder->metrics.attach_service_name = ReadBool(obj, "attachServiceName", prefix, false, true);
+  holder->metrics.global_tags = ByteRef(holder->global_tags);
+  holder->metrics.metric_prefix = ByteRef(holder->metric_prefix);
+  holder->has_metrics = true;
+}
+
 }  // namespace
 
 TemporalCoreMetadataRef MetadataBuffers::Get() const {
@@ -185,7 +288,9 @@ std::unique_ptr<RuntimeOptionsHolder> ToRuntimeOptions(Napi::Value value, Napi::
   holder->logging.filter = ByteRef(holder->filter);
   holder->logging.forward_to = nullptr;  // set by the runtime once the route is registered
   holder->telemetry.logging = holder->has_logger ? &holder->logging : nullptr;
-  holder->telemetry.metrics = nullptr;
+  Napi::Value metrics = obj.Get("metrics");
+  if (!IsAbsent(metrics)) ReadMetrics(AsObject(metrics, prefix + ".metrics"), holder.get());
+  holder->telemetry.metrics = holder->has_metrics ? &holder->metrics : nullptr;
   holder->runtime_info.runtime_type = TemporalCoreRuntimeType_Node;
   holder->runtime_info.version = ByteRef(holder->node_version);
   holder->options.telemetry = &holder->telemetry;

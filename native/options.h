@@ -32,6 +32,12 @@ struct RuntimeOptionsHolder {
   // The SDK's default logger rather than one the user chose: any number may coexist.
   bool default_logger = false;
   TemporalCoreLoggingOptions logging{};
+  // options.metrics: exactly one of prometheus / otel, plus the shared settings.
+  bool has_metrics = false;
+  std::string bind_address, otel_url, otel_headers, bucket_overrides, global_tags, metric_prefix;
+  TemporalCorePrometheusOptions prometheus{};
+  TemporalCoreOpenTelemetryOptions opentelemetry{};
+  TemporalCoreMetricsOptions metrics{};
   TemporalCoreTelemetryOptions telemetry{};
   TemporalCoreRuntimeInfo runtime_info{};
   TemporalCoreRuntimeOptions options{};

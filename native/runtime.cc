@@ -11,6 +11,7 @@
 namespace temporal_native {
 
 RuntimeHandle::~RuntimeHandle() {
+  meter.reset();  // metrics and meter first: they belong to this runtime's telemetry
   // Free first, then close the log route: lines logged while the runtime shuts down still
   // find a valid (static) callback and are simply dropped after the route is gone.
   api->runtime_free(raw);
@@ -24,7 +25,9 @@ Napi::Function RuntimeObject::DefineClass(Napi::Env env) {
   return ObjectWrap<RuntimeObject>::DefineClass(env, "Runtime",
       {InstanceMethod<&RuntimeObject::Connect>("connect"),
        InstanceMethod<&RuntimeObject::CreateReplayer>("createReplayer"),
-       InstanceMethod<&RuntimeObject::Close>("close")});
+       InstanceMethod<&RuntimeObject::Close>("close"),
+       InstanceMethod<&RuntimeObject::CreateMetric>("createMetric"),
+       InstanceMethod<&RuntimeObject::RecordMetric>("recordMetric")});
 }
 
 Napi::Value RuntimeObject::Create(const Napi::CallbackInfo& info) {
@@ -91,6 +94,47 @@ Napi::Value RuntimeObject::Close(const Napi::CallbackInfo& info) {
   // Connections and workers made from this runtime keep it alive until they are freed.
   handle_.reset();
   return info.Env().Undefined();
+}
+
+Napi::Value RuntimeObject::CreateMetric(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RuntimeHandle* handle = Live(env, "createMetric");
+  MetricMeterHandle::Kind kind;
+  if (!info[0].IsString() || !MetricMeterHandle::ParseKind(info[0].As<Napi::String>().Utf8Value(), &kind)) {
+    throw Napi::TypeError::New(env, "createMetric kind must be one of counter, histogram, histogram-f64, gauge, "
+                                    "gauge-f64, up-down-counter");
+  }
+  std::string text[3];
+  const char* names[3] = {"name", "unit", "description"};
+  for (int i = 0; i < 3; i++) {
+    if (!info[i + 1].IsString()) throw Napi::TypeError::New(env, std::string("createMetric ") + names[i] + " must be a string");
+    text[i] = info[i + 1].As<Napi::String>().Utf8Value();
+  }
+  if (text[0].empty()) throw Napi::TypeError::New(env, "createMetric name must not be empty");
+  if (!handle->api->HasMetrics()) {
+    throw MakeError(env, "library", "The Temporal core library at " + handle->api->path +
+                                        " lacks the metric entry points (temporal_core_metric_*)");
+  }
+  if (!handle->meter_checked) {
+    handle->meter = MetricMeterHandle::Create(handle->api, handle->raw);
+    handle->meter_checked = true;
+  }
+  if (!handle->meter) return env.Null();
+  return Napi::Number::New(env, handle->meter->Define(kind, text[0], text[1], text[2]));
+}
+
+Napi::Value RuntimeObject::RecordMetric(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RuntimeHandle* handle = Live(env, "recordMetric");
+  if (!handle->meter) throw MakeError(env, "state", "Runtime.recordMetric: no metric was created on this runtime");
+  if (!info[0].IsNumber()) throw Napi::TypeError::New(env, "recordMetric id must be a number");
+  if (!info[1].IsNumber()) throw Napi::TypeError::New(env, "recordMetric value must be a number");
+  double id = info[0].As<Napi::Number>().DoubleValue();
+  if (!(id >= 0 && id < 4294967296.0) || id != static_cast<double>(static_cast<uint32_t>(id))) {
+    throw Napi::RangeError::New(env, "recordMetric id does not name a metric of this runtime");
+  }
+  handle->meter->Record(env, static_cast<uint32_t>(id), info[1].As<Napi::Number>().DoubleValue(), info[2]);
+  return env.Undefined();
 }
 
 }  // namespace temporal_native

@@ -7,6 +7,7 @@
 
 #include "core_library.h"
 #include "env_context.h"
+#include "metric_meter.h"
 #include "refcounted.h"
 
 namespace temporal_native {
@@ -20,6 +21,9 @@ class RuntimeHandle : public RefCounted {
   const CoreApi* const api;
   TemporalCoreRuntime* const raw;
   const std::shared_ptr<EnvContext> ctx;
+  // The core's meter, made on the first createMetric; freed before the runtime.
+  RefPtr<MetricMeterHandle> meter;
+  bool meter_checked = false;
 
  private:
   const uint64_t log_route_;  // 0: no logger
@@ -39,6 +43,10 @@ class RuntimeObject : public Napi::ObjectWrap<RuntimeObject>, public JsOwner {
   Napi::Value Connect(const Napi::CallbackInfo& info);
   Napi::Value CreateReplayer(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  // createMetric(kind, name, unit, description): number | null (null: no metrics exporter)
+  Napi::Value CreateMetric(const Napi::CallbackInfo& info);
+  // recordMetric(id, value, attributes?): void
+  Napi::Value RecordMetric(const Napi::CallbackInfo& info);
   RuntimeHandle* Live(Napi::Env env, const char* method);
 
   RefPtr<RuntimeHandle> handle_;

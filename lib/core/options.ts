@@ -12,9 +12,12 @@ import type {
   ConnectionOptions,
   CoreConnection,
   CoreLogRecord,
+  CoreMetricAttributes,
+  CoreMetricKind,
   CoreRuntime,
   DnsLoadBalancingOptions,
   KeepAliveOptions,
+  MetricsOptions,
   PollerBehavior,
   ReplayerOptions,
   RetryOptions,
@@ -43,6 +46,17 @@ export interface ValidatedRuntimeOptions {
   /** True when `logger` is the default: any number of runtimes may share it. */
   loggerIsDefault: boolean;
   workerHeartbeatIntervalMs: number;
+  /** Every default filled in; absent: no metrics exporter. */
+  metrics: ResolvedMetricsOptions | undefined;
+}
+
+/** Metrics options after validation, every default filled in. */
+export interface ResolvedMetricsOptions {
+  prometheus?: Required<NonNullable<MetricsOptions['prometheus']>>;
+  otel?: Required<NonNullable<MetricsOptions['otel']>>;
+  metricPrefix: string;
+  globalTags: Record<string, string>;
+  attachServiceName: boolean;
 }
 
 /**
@@ -179,7 +193,149 @@ export function validateRuntimeOptions(
     logger: (o.logger as ((record: CoreLogRecord) => void) | undefined) ?? consoleCoreLogger,
     loggerIsDefault: o.logger === undefined,
     workerHeartbeatIntervalMs,
+    metrics: o.metrics === undefined ? undefined : validateMetricsOptions(o.metrics, field('metrics')),
   };
+}
+
+/**
+ * Validates metrics options (exactly one of `prometheus` and `otel`) and fills in the defaults of
+ * the official SDK. `field` names the object in errors, e.g. `telemetryOptions.metrics`.
+ *
+ * @example
+ * ```ts
+ * validateMetricsOptions({ prometheus: { bindAddress: '127.0.0.1:9464' } }, 'metrics');
+ * // { prometheus: { bindAddress: '127.0.0.1:9464', countersTotalSuffix: false, ... }, metricPrefix: 'temporal_', ... }
+ * ```
+ */
+export function validateMetricsOptions(value: unknown, field: string): ResolvedMetricsOptions {
+  const o = object(value, field);
+  const sub = (name: string) => `${field}.${name}`;
+  if ((o.prometheus === undefined) === (o.otel === undefined)) {
+    throw new TypeError(`${field} must have exactly one of prometheus, otel`);
+  }
+  const flag = (v: unknown, name: string) => (v === undefined ? false : boolean(v, name));
+  const resolved: ResolvedMetricsOptions = {
+    metricPrefix: o.metricPrefix === undefined ? 'temporal_' : stringWithoutNewline(o.metricPrefix, sub('metricPrefix')),
+    globalTags: o.globalTags === undefined ? {} : stringMap(o.globalTags, sub('globalTags')),
+    attachServiceName: o.attachServiceName === undefined ? true : boolean(o.attachServiceName, sub('attachServiceName')),
+  };
+  if (o.prometheus !== undefined) {
+    const f = (name: string) => `${field}.prometheus.${name}`;
+    const p = object(o.prometheus, sub('prometheus'));
+    resolved.prometheus = {
+      bindAddress: socketAddress(p.bindAddress, f('bindAddress')),
+      countersTotalSuffix: flag(p.countersTotalSuffix, f('countersTotalSuffix')),
+      unitSuffix: flag(p.unitSuffix, f('unitSuffix')),
+      useSecondsForDurations: flag(p.useSecondsForDurations, f('useSecondsForDurations')),
+      histogramBucketOverrides: bucketOverrides(p.histogramBucketOverrides, f('histogramBucketOverrides')),
+    };
+  } else {
+    const f = (name: string) => `${field}.otel.${name}`;
+    const t = object(o.otel, sub('otel'));
+    const url = nonEmptyString(t.url, f('url'));
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new TypeError(`${f('url')} must be a URL such as http://localhost:4317 (got ${JSON.stringify(url)})`);
+    }
+    if (!['http:', 'https:', 'grpc:', 'grpcs:'].includes(parsed.protocol)) {
+      throw new TypeError(`${f('url')} must start with http://, https://, grpc:// or grpcs:// (got ${JSON.stringify(url)})`);
+    }
+    const interval = t.metricsExportIntervalMs === undefined ? 1000 : integer(t.metricsExportIntervalMs, f('metricsExportIntervalMs'), 1);
+    if (interval > 0xffffffff) throw new TypeError(`${f('metricsExportIntervalMs')} must be at most ${0xffffffff}`);
+    resolved.otel = {
+      url,
+      headers: t.headers === undefined ? {} : stringMap(t.headers, f('headers')),
+      metricsExportIntervalMs: interval,
+      temporality: t.temporality === undefined ? 'cumulative' : oneOf(t.temporality, ['cumulative', 'delta'] as const, f('temporality')),
+      http: flag(t.http, f('http')),
+      useSecondsForDurations: flag(t.useSecondsForDurations, f('useSecondsForDurations')),
+      histogramBucketOverrides: bucketOverrides(t.histogramBucketOverrides, f('histogramBucketOverrides')),
+    };
+  }
+  return resolved;
+}
+
+const METRIC_KINDS: readonly CoreMetricKind[] = ['counter', 'histogram', 'histogram-f64', 'gauge', 'gauge-f64', 'up-down-counter'];
+
+/**
+ * Validates a metric definition for `CoreRuntime.createMetric`.
+ *
+ * @example
+ * ```ts
+ * validateMetricDefinition('counter', 'orders_charged', 'orders', 'Orders charged');
+ * ```
+ */
+export function validateMetricDefinition(
+  kind: unknown,
+  name: unknown,
+  unit: unknown,
+  description: unknown,
+): { kind: CoreMetricKind; name: string; unit: string; description: string } {
+  return {
+    kind: oneOf(kind, METRIC_KINDS, 'createMetric kind'),
+    name: nonEmptyString(name, 'createMetric name'),
+    unit: unit === undefined ? '' : stringWithoutNewline(unit, 'createMetric unit'),
+    description: description === undefined ? '' : stringWithoutNewline(description, 'createMetric description'),
+  };
+}
+
+/**
+ * Validates the attributes of one metric sample: string, finite number or boolean values.
+ *
+ * @example
+ * ```ts
+ * validateMetricAttributes({ region: 'eu', retried: false }, 'attributes');
+ * ```
+ */
+export function validateMetricAttributes(value: unknown, field: string): CoreMetricAttributes {
+  const o = object(value, field);
+  for (const [key, v] of Object.entries(o)) {
+    const ok = typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+    if (!ok) throw new TypeError(`${field}["${key}"] must be a string, a finite number or a boolean`);
+  }
+  return o as CoreMetricAttributes;
+}
+
+function stringWithoutNewline(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${field} must be a string`);
+  if (/[\n\0]/.test(value)) throw new TypeError(`${field} must not contain newline or NUL characters`);
+  return value;
+}
+
+function stringMap(value: unknown, field: string): Record<string, string> {
+  const o = object(value, field);
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(o)) {
+    if (key === '' || /[\n\0]/.test(key)) throw new TypeError(`${field} key ${JSON.stringify(key)} must be non-empty, without newline or NUL`);
+    out[key] = stringWithoutNewline(v, `${field}["${key}"]`);
+  }
+  return out;
+}
+
+function bucketOverrides(value: unknown, field: string): Record<string, number[]> {
+  if (value === undefined) return {};
+  const o = object(value, field);
+  const out: Record<string, number[]> = {};
+  for (const [key, v] of Object.entries(o)) {
+    if (key === '' || /[\n\0]/.test(key)) throw new TypeError(`${field} key ${JSON.stringify(key)} must be non-empty, without newline or NUL`);
+    if (!Array.isArray(v) || v.some((b) => typeof b !== 'number' || !Number.isFinite(b))) {
+      throw new TypeError(`${field}["${key}"] must be an array of finite numbers`);
+    }
+    out[key] = [...(v as number[])];
+  }
+  return out;
+}
+
+/** `host:port` with a numeric port, which is what the core's exporter binds (no host names resolved). */
+function socketAddress(value: unknown, field: string): string {
+  const address = nonEmptyString(value, field);
+  const match = /^(\[[0-9a-fA-F:.]+\]|[0-9.]+):(\d{1,5})$/.exec(address);
+  if (match === null || Number(match[2]) > 65535) {
+    throw new TypeError(`${field} must be an IP address and port such as 127.0.0.1:9464 or [::1]:9464 (got ${JSON.stringify(address)})`);
+  }
+  return address;
 }
 
 // ---------------------------------------------------------------------------------------------

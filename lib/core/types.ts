@@ -42,6 +42,56 @@ export interface RuntimeOptions {
    * them. Default 60000, the core's default. Servers without the capability are never called.
    */
   workerHeartbeatIntervalMs?: number;
+  /** Where the core's metrics (and SDK metrics made with `createMetric`) go; absent: nowhere. */
+  metrics?: MetricsOptions;
+}
+
+/** A Prometheus scrape endpoint served by the core at `http://<bindAddress>/metrics`. */
+export interface PrometheusMetricsOptions {
+  /** `host:port`, e.g. `127.0.0.1:9464`. */
+  bindAddress: string;
+  countersTotalSuffix?: boolean;
+  unitSuffix?: boolean;
+  useSecondsForDurations?: boolean;
+  /** Bucket boundaries per metric name (without the prefix). */
+  histogramBucketOverrides?: Record<string, number[]>;
+}
+
+/** Periodic export to an OpenTelemetry collector (OTLP over gRPC, or HTTP with `http: true`). */
+export interface OtelMetricsOptions {
+  url: string;
+  headers?: Record<string, string>;
+  /** Default 1000. */
+  metricsExportIntervalMs?: number;
+  temporality?: 'cumulative' | 'delta';
+  http?: boolean;
+  useSecondsForDurations?: boolean;
+  histogramBucketOverrides?: Record<string, number[]>;
+}
+
+/** Exactly one of `prometheus` and `otel`. */
+export interface MetricsOptions {
+  prometheus?: PrometheusMetricsOptions;
+  otel?: OtelMetricsOptions;
+  /** Default `temporal_`. */
+  metricPrefix?: string;
+  globalTags?: Record<string, string>;
+  /** Default true: a `service_name` tag on every metric. */
+  attachServiceName?: boolean;
+}
+
+/** The metric kinds the core's meter makes. */
+export type CoreMetricKind = 'counter' | 'histogram' | 'histogram-f64' | 'gauge' | 'gauge-f64' | 'up-down-counter';
+
+/** Attribute values a metric sample may carry. */
+export type CoreMetricAttributes = Record<string, string | number | boolean>;
+
+/** One metric on the core's meter: every sample reaches the runtime's exporter. */
+export interface CoreMetric {
+  readonly kind: CoreMetricKind;
+  readonly name: string;
+  /** Adds (counters), records (histograms) or sets (gauges) `value`. A no-op once the runtime is closed. */
+  record(value: number, attributes?: CoreMetricAttributes): void;
 }
 
 export interface TlsOptions {
@@ -150,6 +200,12 @@ export interface CoreRuntime {
   readonly backend: BackendName;
   connect(options: ConnectionOptions): Promise<CoreConnection>;
   createReplayer(options: ReplayerOptions): CoreReplayer;
+  /**
+   * A metric on the core's meter, or `undefined` when the runtime has no metrics exporter.
+   * Asking twice for the same definition returns the same core metric. Both backends implement
+   * it; it is optional so that a hand-made runtime (a test double) need not.
+   */
+  createMetric?(kind: CoreMetricKind, name: string, unit?: string, description?: string): CoreMetric | undefined;
   /** Frees the runtime once every connection and worker made from it is closed. */
   close(): Promise<void>;
 }

@@ -10,6 +10,8 @@ import {
   validateBytes,
   validateConnectionOptions,
   validateMetadata,
+  validateMetricAttributes,
+  validateMetricDefinition,
   validateNonEmptyString,
   validateReplayerOptions,
   validateRpcCall,
@@ -19,6 +21,9 @@ import type {
   BackendName,
   ConnectionOptions,
   CoreConnection,
+  CoreMetric,
+  CoreMetricAttributes,
+  CoreMetricKind,
   CoreReplayer,
   CoreRuntime,
   CoreWorker,
@@ -47,6 +52,19 @@ class ValidatedRuntime implements CoreRuntime {
 
   createReplayer(options: ReplayerOptions): CoreReplayer {
     return new ValidatedReplayer(this.inner.createReplayer(validateReplayerOptions(options)));
+  }
+
+  createMetric(kind: CoreMetricKind, name: string, unit?: string, description?: string): CoreMetric | undefined {
+    const checked = validateMetricDefinition(kind, name, unit, description);
+    const metric = this.inner.createMetric?.(checked.kind, checked.name, checked.unit, checked.description);
+    if (metric === undefined) return undefined;
+    return {
+      kind: metric.kind,
+      name: metric.name,
+      record(value: number, attributes?: CoreMetricAttributes): void {
+        metric.record(value, attributes === undefined ? undefined : validateMetricAttributes(attributes, `metric ${checked.name} attributes`));
+      },
+    };
   }
 
   close(): Promise<void> {

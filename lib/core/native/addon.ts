@@ -8,7 +8,16 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { PACKAGE_ROOT } from '../core-library';
 import { CoreError } from '../errors';
-import type { ConnectionOptions, ReplayerOptions, RpcCallOptions, ServiceName, WorkerOptions } from '../types';
+import type { ResolvedMetricsOptions } from '../options';
+import type {
+  ConnectionOptions,
+  CoreMetricAttributes,
+  CoreMetricKind,
+  ReplayerOptions,
+  RpcCallOptions,
+  ServiceName,
+  WorkerOptions,
+} from '../types';
 
 /** One forwarded core log line as the addon delivers it (fields still JSON text). */
 export interface NativeLogRecord {
@@ -25,6 +34,8 @@ export interface NativeRuntimeOptions {
   logger?: (record: NativeLogRecord) => void;
   /** The SDK's default logger: any number of runtimes may share the log route with it. */
   loggerIsDefault?: boolean;
+  /** Shape of `ResolvedMetricsOptions` (lib/core/options.ts). */
+  metrics?: ResolvedMetricsOptions;
 }
 
 export type NativeWorkerState = 'running' | 'shutting-down' | 'finalizing' | 'finalized' | 'released';
@@ -64,6 +75,9 @@ export interface NativeConnection {
 export interface NativeRuntime {
   connect(options: ConnectionOptions): Promise<NativeConnection>;
   createReplayer(options: ReplayerOptions): NativeReplayer;
+  /** An id for `recordMetric`, or null when the runtime has no metrics exporter. */
+  createMetric(kind: CoreMetricKind, name: string, unit: string, description: string): number | null;
+  recordMetric(id: number, value: number, attributes?: CoreMetricAttributes): void;
   close(): void;
 }
 

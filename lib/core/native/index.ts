@@ -47,6 +47,7 @@ export async function createNativeRuntime(options: ValidatedRuntimeOptions): Pro
       workerHeartbeatIntervalMs: options.workerHeartbeatIntervalMs,
       logger: (record: NativeLogRecord) => logger(toLogRecord(record)),
       loggerIsDefault: options.loggerIsDefault,
+      metrics: options.metrics,
     });
     return new NativeCoreRuntime(runtime, libraryPath);
   } catch (err) {

@@ -4,7 +4,13 @@
  * The addon's convention: every property present, `null` for "unset" (it cannot tell a missing
  * property from `undefined`), durations in milliseconds.
  */
-import { CORE_CONNECTION_DEFAULTS, type ResolvedConnectionOptions, type ResolvedReplayerOptions, type ValidatedRuntimeOptions } from '../options';
+import {
+  CORE_CONNECTION_DEFAULTS,
+  type ResolvedConnectionOptions,
+  type ResolvedMetricsOptions,
+  type ResolvedReplayerOptions,
+  type ValidatedRuntimeOptions,
+} from '../options';
 import type { WorkerOptions } from '../types';
 import type { NeonClientOptions, NeonMetadataValue, NeonRuntimeOptions, NeonWorkerOptions } from './bridge';
 
@@ -13,9 +19,40 @@ import type { NeonClientOptions, NeonMetadataValue, NeonRuntimeOptions, NeonWork
 export function neonRuntimeOptions(options: ValidatedRuntimeOptions, receiver: (entries: string[]) => void): NeonRuntimeOptions {
   return {
     logExporter: { type: 'forward', filter: options.logFilter, receiver },
-    telemetry: { attachServiceName: false, metricPrefix: 'temporal_' },
-    metricsExporter: null,
+    telemetry: {
+      attachServiceName: options.metrics?.attachServiceName ?? false,
+      metricPrefix: options.metrics?.metricPrefix ?? 'temporal_',
+    },
+    metricsExporter: neonMetricsExporter(options.metrics),
     workerHeartbeatIntervalMillis: options.workerHeartbeatIntervalMs === 0 ? null : options.workerHeartbeatIntervalMs,
+  };
+}
+
+function neonMetricsExporter(metrics: ResolvedMetricsOptions | undefined): NeonRuntimeOptions['metricsExporter'] {
+  if (metrics === undefined) return null;
+  if (metrics.prometheus !== undefined) {
+    const p = metrics.prometheus;
+    return {
+      type: 'prometheus',
+      socketAddr: p.bindAddress,
+      globalTags: metrics.globalTags,
+      countersTotalSuffix: p.countersTotalSuffix,
+      unitSuffix: p.unitSuffix,
+      useSecondsForDurations: p.useSecondsForDurations,
+      histogramBucketOverrides: p.histogramBucketOverrides,
+    };
+  }
+  const o = metrics.otel!;
+  return {
+    type: 'otel',
+    url: o.url,
+    headers: o.headers,
+    metricPeriodicity: o.metricsExportIntervalMs,
+    metricTemporality: o.temporality,
+    globalTags: metrics.globalTags,
+    useSecondsForDurations: o.useSecondsForDurations,
+    histogramBucketOverrides: o.histogramBucketOverrides,
+    protocol: o.http ? 'http' : 'grpc',
   };
 }
 

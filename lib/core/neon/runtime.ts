@@ -8,7 +8,7 @@ import {
   type ResolvedConnectionOptions,
   type ValidatedRuntimeOptions,
 } from '../options';
-import type { CoreConnection, CoreReplayer, ReplayerOptions } from '../types';
+import type { CoreConnection, CoreMetric, CoreMetricAttributes, CoreMetricKind, CoreReplayer, ReplayerOptions } from '../types';
 import { loadNeonApi, type NeonApi, type NeonRuntimeHandle } from './bridge';
 import { neonClientOptions, neonReplayWorkerOptions, neonRuntimeOptions } from './build-options';
 import { NeonConnection } from './connection';
@@ -21,10 +21,14 @@ import { NeonWorker } from './worker';
 export class NeonRuntime implements BackendRuntime {
   readonly backend = 'neon' as const;
   private readonly refs: RuntimeRefs;
+  private closed = false;
+  /** One core metric per definition, as the native backend keeps them. */
+  private readonly metrics = new Map<string, CoreMetric>();
 
   private constructor(
     private readonly api: NeonApi,
     private readonly handle: NeonRuntimeHandle,
+    private readonly hasMetrics: boolean,
   ) {
     this.refs = new RuntimeRefs(() => this.api.runtimeShutdown(this.handle));
   }
@@ -39,7 +43,7 @@ export class NeonRuntime implements BackendRuntime {
     } catch (err) {
       throw toCoreError(err, 'createRuntime');
     }
-    return new NeonRuntime(api, handle);
+    return new NeonRuntime(api, handle, options.metrics !== undefined);
   }
 
   async connect(resolved: ResolvedConnectionOptions): Promise<CoreConnection> {
@@ -74,11 +78,78 @@ export class NeonRuntime implements BackendRuntime {
     return new NeonReplayer(this.api, pusher, worker);
   }
 
+  createMetric(kind: CoreMetricKind, name: string, unit = '', description = ''): CoreMetric | undefined {
+    if (!this.hasMetrics || this.closed) return undefined;
+    const key = JSON.stringify([kind, name, unit, description]);
+    const existing = this.metrics.get(key);
+    if (existing !== undefined) return existing;
+    const api = this.api;
+    const make = (): ((value: number, attrs: string) => void) => {
+      try {
+        switch (kind) {
+          case 'counter': {
+            const m = api.newMetricCounter(this.handle, name, unit, description);
+            return (v, a) => api.addMetricCounterValue(m, v, a);
+          }
+          case 'histogram': {
+            const m = api.newMetricHistogram(this.handle, name, unit, description);
+            return (v, a) => api.recordMetricHistogramValue(m, v, a);
+          }
+          case 'histogram-f64': {
+            const m = api.newMetricHistogramF64(this.handle, name, unit, description);
+            return (v, a) => api.recordMetricHistogramF64Value(m, v, a);
+          }
+          case 'gauge': {
+            const m = api.newMetricGauge(this.handle, name, unit, description);
+            return (v, a) => api.setMetricGaugeValue(m, v, a);
+          }
+          case 'gauge-f64': {
+            const m = api.newMetricGaugeF64(this.handle, name, unit, description);
+            return (v, a) => api.setMetricGaugeF64Value(m, v, a);
+          }
+          case 'up-down-counter': {
+            const m = api.newMetricUpDownCounter(this.handle, name, unit, description);
+            return (v, a) => api.addMetricUpDownCounterValue(m, v, a);
+          }
+        }
+      } catch (err) {
+        throw toCoreError(err, `createMetric ${name}`);
+      }
+    };
+    const record = make();
+    const metric: CoreMetric = {
+      kind,
+      name,
+      record: (value: number, attributes: CoreMetricAttributes = {}) => {
+        if (this.closed) return;
+        checkMetricValue(kind, name, value);
+        try {
+          record(value, JSON.stringify(attributes) as never);
+        } catch (err) {
+          throw toCoreError(err, `record metric ${name}`);
+        }
+      },
+    };
+    this.metrics.set(key, metric);
+    return metric;
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    this.metrics.clear();
     try {
       this.refs.close();
     } catch (err) {
       throw toCoreError(err, 'close runtime');
     }
   }
+}
+
+/** What the native addon checks before a value reaches the core (which would panic on it). */
+function checkMetricValue(kind: CoreMetricKind, name: string, value: number): void {
+  const what = `metric ${name} value`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${what} must be finite`);
+  const integral = kind !== 'histogram-f64' && kind !== 'gauge-f64';
+  if (integral && !Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer`);
+  if (kind !== 'up-down-counter' && value < 0) throw new RangeError(`${what} must not be negative`);
 }

@@ -14,6 +14,25 @@
 export * from './client';
 
 export {
+  Runtime,
+  IllegalStateError,
+  type RuntimeOptions,
+  type TelemetryOptions,
+  type LogExporterConfig,
+  type CoreLogFilterOptions,
+  type MetricsExporterConfig,
+  type PrometheusMetricsExporter,
+  type OtelCollectorExporter,
+  type MetricMeter,
+  type MetricCounter,
+  type MetricGauge,
+  type MetricHistogram,
+  type MetricTags,
+  type MetricUpDownCounter,
+  type NumericMetricValueType,
+} from './runtime';
+
+export {
   resolveDataConverter,
   BinaryPayloadConverter,
   CompositePayloadConverter,

@@ -4,6 +4,7 @@ import type { ActivityCancellation, ActivityCancellationDetails } from './cancel
 import type { Info } from './info';
 import type { Client } from '../client/client';
 import type { Logger } from '../worker/logger';
+import { noopMetricMeter, type MetricMeter } from '@temporalio/common';
 import { parseDuration, type Duration } from '../common/time';
 
 /**
@@ -17,6 +18,8 @@ export interface ContextParts {
   readonly log: Logger;
   /** Returns the worker's client; absent when the worker has none (see {@link Context.client}). */
   readonly client?: () => Client;
+  /** The worker's meter with this activity's tags; absent: a no-op meter. */
+  readonly metricMeter?: MetricMeter;
 }
 
 /** Carries the current activity's {@link Context} across awaits. */
@@ -52,8 +55,19 @@ export class Context {
   private readonly cancellation: ActivityCancellation;
   private readonly heartbeatFn: (details?: unknown) => void;
   private readonly clientFn: (() => Client) | undefined;
+  /**
+   * Metrics for this activity, exported next to the core's own (see `Runtime.install`), tagged
+   * with the namespace, task queue and activity type. A no-op when no exporter is configured.
+   *
+   * @example
+   * ```ts
+   * Context.current().metricMeter.createCounter('cards_charged').add(1, { currency: 'EUR' });
+   * ```
+   */
+  readonly metricMeter: MetricMeter;
 
   constructor(parts: ContextParts) {
+    this.metricMeter = parts.metricMeter ?? noopMetricMeter;
     this.info = parts.info;
     this.log = parts.log;
     this.cancellation = parts.cancellation;

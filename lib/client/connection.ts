@@ -4,6 +4,7 @@
  */
 import * as os from 'node:os';
 import { CoreError, createRuntime } from '../core';
+import { sharedRuntimeClosed, sharedRuntimeCreated, sharedRuntimeOptions } from '../runtime/runtime';
 import type { BackendChoice, CoreConnection, CoreRuntime, TlsOptions as CoreTlsOptions } from '../core/types';
 import { CallContext } from './call-context';
 import { InvalidOptionError, ServiceError } from './errors';
@@ -69,7 +70,10 @@ function acquireSharedRuntime(backend: BackendChoice | undefined): { runtime: Pr
   const key = backend ?? 'default';
   let entry = sharedRuntimes.get(key);
   if (!entry) {
-    const created: SharedRuntime = { runtime: createRuntime(backend === undefined ? {} : { backend }), users: 0 };
+    // Runtime.install's options (logger, metrics, ...) configure every shared runtime.
+    const options = sharedRuntimeOptions();
+    const created: SharedRuntime = { runtime: createRuntime(backend === undefined ? options : { ...options, backend }), users: 0 };
+    created.runtime.then(sharedRuntimeCreated, () => undefined);
     // A failed creation must not poison later attempts.
     created.runtime.catch(() => {
       if (sharedRuntimes.get(key) === created) sharedRuntimes.delete(key);
@@ -89,6 +93,7 @@ function acquireSharedRuntime(backend: BackendChoice | undefined): { runtime: Pr
       if (acquired.users > 0) return;
       if (sharedRuntimes.get(key) === acquired) sharedRuntimes.delete(key);
       const runtime = await acquired.runtime.catch(() => undefined);
+      if (runtime !== undefined) sharedRuntimeClosed(runtime);
       await runtime?.close();
     },
   };
@@ -137,6 +142,8 @@ export class Connection {
     readonly address: string,
     private readonly releaseRuntime: () => Promise<void>,
     openSibling: () => Promise<CoreConnection>,
+    /** The core runtime this connection was made from (its metric meter feeds the same exporter). */
+    readonly coreRuntime?: CoreRuntime,
   ) {
     this.workerCores = new WorkerCoreConnections(core, openSibling);
     this.callContext = new CallContext();
@@ -161,8 +168,9 @@ export class Connection {
     const shared = options.runtime === undefined ? acquireSharedRuntime(options.backend) : undefined;
     let core: CoreConnection;
     let openSibling: () => Promise<CoreConnection>;
+    let runtime: CoreRuntime;
     try {
-      const runtime = options.runtime ?? (await shared!.runtime);
+      runtime = options.runtime ?? (await shared!.runtime);
       const coreOptions = {
         address,
         tls,
@@ -186,7 +194,7 @@ export class Connection {
       }
       throw err;
     }
-    return new Connection(core, identity, address, shared?.release ?? (async () => undefined), openSibling);
+    return new Connection(core, identity, address, shared?.release ?? (async () => undefined), openSibling, runtime);
   }
 
   /**

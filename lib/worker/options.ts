@@ -11,6 +11,8 @@ import { workerOptionsWithDefaults } from '../core/options';
 import type { DataConverter } from '../converter/types';
 import type { ActivityFunction } from './activity/activity-execution';
 import type { WorkerInterceptors } from './interceptors';
+import type { InjectedSinks } from './workflow/sinks';
+import { installedLogger } from '../runtime/runtime';
 import { ConsoleLogger, isLogger, type Logger } from './logger';
 
 /** Anything that holds a core connection: our client `Connection` (its `core`) or a `CoreConnection`. */
@@ -63,8 +65,13 @@ export interface WorkerOptions {
   /** Default `temporal-native`. */
   buildId?: string;
   interceptors?: WorkerInterceptors;
+  /**
+   * Host functions workflows call through `proxySinks()` (the official `InjectedSinks` shape), e.g.
+   * the span exporter of `@temporalio/interceptors-opentelemetry`'s `makeWorkflowExporter`.
+   */
+  sinks?: InjectedSinks;
   dataConverter?: DataConverter;
-  /** Default: a {@link ConsoleLogger} at `INFO`. */
+  /** Default: the logger given to `Runtime.install`, else a {@link ConsoleLogger} at `INFO`. */
   logger?: Logger;
   /** Shut down gracefully on SIGINT/SIGTERM while running. Default `true`. */
   handleSignals?: boolean;
@@ -109,6 +116,7 @@ export interface CompiledWorkerOptions {
   readonly maxConcurrentActivityTaskExecutions: number;
   readonly shutdownGraceTimeMs: number;
   readonly interceptors: WorkerInterceptors;
+  readonly sinks: InjectedSinks;
   readonly dataConverter: DataConverter | undefined;
   readonly logger: Logger;
   readonly handleSignals: boolean;
@@ -122,7 +130,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'connection', 'namespace', 'taskQueue', 'activities', 'maxConcurrentActivityTaskExecutions',
   'maxConcurrentActivityTaskPolls', 'maxActivitiesPerSecond', 'maxTaskQueueActivitiesPerSecond',
   'maxHeartbeatThrottleInterval', 'defaultHeartbeatThrottleInterval', 'shutdownGraceTime', 'identity',
-  'buildId', 'interceptors', 'dataConverter', 'logger', 'handleSignals', 'enableNonLocalActivities',
+  'buildId', 'interceptors', 'sinks', 'dataConverter', 'logger', 'handleSignals', 'enableNonLocalActivities',
   'workflowsPath', 'workflowBundle', 'maxConcurrentWorkflowTaskExecutions', 'maxConcurrentWorkflowTaskPolls',
   'maxConcurrentLocalActivityExecutions', 'maxCachedWorkflows', 'stickyQueueScheduleToStartTimeout',
   'nonStickyToStickyPollRatio',
@@ -152,7 +160,7 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
   const identity =
     o.identity === undefined ? connectionIdentity(o.connection) ?? `${process.pid}@${os.hostname()}` : nonEmptyString(o.identity, 'identity');
   const buildId = o.buildId === undefined ? 'temporal-native' : nonEmptyString(o.buildId, 'buildId');
-  const logger = o.logger === undefined ? new ConsoleLogger('INFO') : checkedLogger(o.logger);
+  const logger = o.logger === undefined ? (installedLogger() ?? new ConsoleLogger('INFO')) : checkedLogger(o.logger);
   const activities = compileActivities(o.activities, logger);
   const maxConcurrentActivityTaskExecutions = positiveInteger(o.maxConcurrentActivityTaskExecutions, 'maxConcurrentActivityTaskExecutions', 100);
   const maxConcurrentActivityTaskPolls = positiveInteger(
@@ -166,6 +174,7 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
   const defaultHeartbeatThrottleIntervalMs = duration(o.defaultHeartbeatThrottleInterval, 'defaultHeartbeatThrottleInterval', 30_000);
   const shutdownGraceTimeMs = duration(o.shutdownGraceTime, 'shutdownGraceTime', 0);
   const interceptors = compileInterceptors(o.interceptors);
+  const sinks = compileSinks(o.sinks);
   const dataConverter = compileDataConverter(o.dataConverter);
   const handleSignals = optionalBoolean(o.handleSignals, 'handleSignals') ?? true;
   const enableNonLocalActivities = optionalBoolean(o.enableNonLocalActivities, 'enableNonLocalActivities') ?? true;
@@ -231,6 +240,7 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
     maxConcurrentActivityTaskExecutions,
     shutdownGraceTimeMs,
     interceptors,
+    sinks,
     dataConverter,
     logger,
     handleSignals,
@@ -245,6 +255,29 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
       : undefined,
     core,
   };
+}
+
+/** `{ iface: { fn: { fn, callDuringReplay? } } }`, each function checked. */
+function compileSinks(value: unknown): InjectedSinks {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('sinks must be an object');
+  const out: InjectedSinks = {};
+  for (const [iface, fns] of Object.entries(value as Record<string, unknown>)) {
+    if (iface === '__temporal_metrics') throw new TypeError('sinks.__temporal_metrics is reserved for workflow metrics');
+    if (fns === null || typeof fns !== 'object') throw new TypeError(`sinks.${iface} must be an object of sink functions`);
+    out[iface] = {};
+    for (const [name, sink] of Object.entries(fns as Record<string, unknown>)) {
+      const s = sink as { fn?: unknown; callDuringReplay?: unknown } | null;
+      if (s === null || typeof s !== 'object' || typeof s.fn !== 'function') {
+        throw new TypeError(`sinks.${iface}.${name} must be { fn: (info, ...args) => void, callDuringReplay?: boolean }`);
+      }
+      if (s.callDuringReplay !== undefined && typeof s.callDuringReplay !== 'boolean') {
+        throw new TypeError(`sinks.${iface}.${name}.callDuringReplay must be a boolean`);
+      }
+      out[iface]![name] = sink as InjectedSinks[string][string];
+    }
+  }
+  return out;
 }
 
 function isCoreConnection(value: unknown): value is CoreConnection {

@@ -1,4 +1,6 @@
-/** The signals a running worker turns into a graceful shutdown. */
+import { installedShutdownSignals } from '../runtime/runtime';
+
+/** The signals a running worker turns into a graceful shutdown unless `Runtime.install` set others. */
 export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
@@ -14,8 +16,9 @@ export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  */
 export function listenForShutdownSignals(onSignal: (signal: NodeJS.Signals) => void): () => void {
   const listener = (signal: NodeJS.Signals): void => onSignal(signal);
-  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, listener);
+  const signals = installedShutdownSignals() ?? SHUTDOWN_SIGNALS;
+  for (const signal of signals) process.on(signal, listener);
   return () => {
-    for (const signal of SHUTDOWN_SIGNALS) process.off(signal, listener);
+    for (const signal of signals) process.off(signal, listener);
   };
 }

@@ -7,6 +7,8 @@ import type { CoreWorker } from '../core/types';
 import { ActivityTaskLoop } from './activity/activity-task-loop';
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from './options';
 import { listenForShutdownSignals } from './shutdown-signals';
+import { runtimeMetricMeter } from '../runtime/metric-meter';
+import { workflowMetricsSink } from './workflow/metrics-sink';
 import { createWorkflowTaskLoop, prepareWorkflowBundle, type PreparedWorkflowBundle } from './workflow-task-loop';
 import { WorkerStateTransitionError, type WorkerState } from './worker-state';
 import { runReplayHistories, runReplayHistory, type HistoryAndWorkflowId, type ReplayHistory, type ReplayResult, type ReplayWorkerOptions } from './replay';
@@ -239,6 +241,11 @@ export class Worker {
   private createLoops(): void {
     const { options } = this;
     const { clientConnection } = options;
+    // The runtime's meter (a no-op without an exporter), tagged like the official worker's.
+    const metricMeter = runtimeMetricMeter(clientConnection?.coreRuntime).withTags({
+      namespace: options.namespace,
+      taskQueue: options.taskQueue,
+    });
     // Local activities arrive through the activity poll too, so it runs for either kind.
     if (options.core.taskTypes.activities || options.core.taskTypes.localActivities) {
       this.pollersRunning++;
@@ -254,6 +261,7 @@ export class Worker {
           maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
           maxConcurrentLocalActivityExecutions: options.core.slots.localActivity,
           client: clientConnection === undefined ? undefined : () => this.activityClient(clientConnection),
+          metricMeter,
           onFatalError: (error) => this.recordFatalError(error),
           onPollerShutdown: () => this.onPollerShutdown(),
         }),
@@ -271,6 +279,7 @@ export class Worker {
           namespace: options.namespace,
           taskQueue: options.taskQueue,
           registeredActivityNames: options.activities.keys(),
+          sinks: { ...options.sinks, ...workflowMetricsSink(metricMeter) },
           onFatalError: (error) => this.recordFatalError(error),
           onPollerShutdown: () => this.onPollerShutdown(),
         }),

@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import type { CompiledWorkflowOptions } from './options';
 import { WorkflowActivationLoop } from './workflow/activation-loop';
 import { bundleWorkflowCode } from './workflow/bundler';
+import type { InjectedSinks } from './workflow/sinks';
 
 /** The workflow code a worker runs, bundled. */
 export interface PreparedWorkflowBundle {
@@ -47,6 +48,8 @@ export interface WorkflowTaskLoopOptions {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly registeredActivityNames: Iterable<string>;
+  /** User sinks plus `__temporal_metrics`. */
+  readonly sinks?: InjectedSinks;
   readonly onFatalError: (error: unknown) => void;
   readonly onPollerShutdown: () => void;
 }
@@ -67,6 +70,7 @@ export function createWorkflowTaskLoop(options: WorkflowTaskLoopOptions): Workfl
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     registeredActivityNames: options.registeredActivityNames,
+    sinks: options.sinks,
     onFatalError: options.onFatalError,
     onPollerShutdown: options.onPollerShutdown,
   });

@@ -1,4 +1,5 @@
 import type { coresdk } from '@temporalio/proto';
+import type { MetricMeter } from '../../runtime/metric-meter';
 import { ActivityCancellation } from '../../activity/cancellation';
 import { activityContextStorage, Context } from '../../activity/context';
 import { CompleteAsyncError } from '../../activity/errors';
@@ -21,6 +22,8 @@ export interface ActivityExecutionDeps extends HeartbeatSenderDeps {
   readonly interceptors: WorkerInterceptors;
   /** The worker's client, created on first use; absent when the worker has no client `Connection`. */
   readonly client?: () => Client;
+  /** The worker's meter; the context adds the activity type. Absent: a no-op meter. */
+  readonly metricMeter?: MetricMeter;
 }
 
 /**
@@ -53,6 +56,7 @@ export class ActivityExecution {
       heartbeat: (details) => this.heartbeat(details),
       log: new LoggerWithAttributes(deps.logger, () => activityLogAttributes(info)),
       client: deps.client,
+      metricMeter: deps.metricMeter?.withTags({ activityType: info.activityType }),
     });
   }
 

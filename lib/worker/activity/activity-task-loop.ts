@@ -6,6 +6,7 @@ import type { CoreWorker } from '../../core/types';
 import type { LoadedDataConverter, Payload } from '../../converter/types';
 import type { WorkerInterceptors } from '../interceptors';
 import type { Logger } from '../logger';
+import type { MetricMeter } from '../../runtime/metric-meter';
 import { activityInfoFromStart } from './activity-info';
 import { ActivityExecution, type ActivityExecutionDeps, type ActivityFunction } from './activity-execution';
 
@@ -29,6 +30,8 @@ export interface ActivityTaskLoopOptions {
   readonly maxConcurrentLocalActivityExecutions?: number;
   /** The worker's client for `Context.client`, created on first use. */
   readonly client?: () => Client;
+  /** The worker's meter (namespace and task queue tags) for `Context.metricMeter`. */
+  readonly metricMeter?: MetricMeter;
   /** A failure the worker cannot continue after (poll or completion refused by the core). */
   readonly onFatalError: (error: unknown) => void;
   /** Called once, when the core answered a poll with "shut down". */
@@ -77,6 +80,7 @@ export class ActivityTaskLoop {
       logger: options.logger,
       interceptors: options.interceptors,
       client: options.client,
+      metricMeter: options.metricMeter,
     };
   }
 

@@ -35,9 +35,9 @@ export async function runSinkCalls(calls: readonly SinkCall[], sinks: InjectedSi
       (logger[call.fnName as 'info'] as (m: string, meta?: LogMetadata) => unknown).call(logger, String(message), meta);
       continue;
     }
-    // Workflow metrics need a metric meter on the host; until the worker has one they are dropped
-    // on purpose (the runtime records them best-effort too).
-    if (iface === '__temporal_metrics') continue;
+    // Workflow metrics go to the worker's meter (see metrics-sink.ts); a host without one (the
+    // replayer) drops them.
+    if (iface === '__temporal_metrics' && sinks.__temporal_metrics === undefined) continue;
     const sink = sinks[iface]?.[call.fnName];
     if (!sink) {
       logger?.error('Workflow called a sink that is not registered', { ifaceName: iface, fnName: call.fnName, workflowId: call.workflowInfo.workflowId });

@@ -39,6 +39,14 @@ export async function createNativeRuntime(options: ValidatedRuntimeOptions): Pro
         coreLibrarySearchDescription(options.coreLibraryPath),
     );
   }
+  if (options.metrics?.otel?.http === true) {
+    // The C bridge builds its OTLP exporter without reading `protocol`: it would speak gRPC to an
+    // HTTP endpoint and every export would fail. Refused rather than silently broken.
+    throw new TypeError(
+      'metrics.otel.http is not supported by the native backend: the core\'s C bridge always exports OTLP over gRPC; ' +
+        'give a gRPC endpoint (e.g. http://127.0.0.1:4317) or use the neon backend',
+    );
+  }
   const addon = loadAddon();
   const logger = options.logger;
   try {

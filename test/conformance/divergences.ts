@@ -9,20 +9,6 @@ import type { Divergence } from './support/divergences-type';
 
 type Obj = Record<string, unknown>;
 
-/** Event types of a compared history (`"5 WorkflowTaskScheduled"` → `WorkflowTaskScheduled`). */
-function types(history: unknown): string[] {
-  return (history as Array<{ event: string }>).map((e) => e.event.split(' ')[1]);
-}
-
-/** True when `longer` is `shorter` with the event types `extra` inserted once, contiguously. */
-function withExtraEvents(longer: string[], shorter: string[], extra: string[]): boolean {
-  for (let i = 0; i + extra.length <= longer.length; i++) {
-    const candidate = [...longer.slice(0, i), ...longer.slice(i + extra.length)];
-    if (longer.slice(i, i + extra.length).join() === extra.join() && candidate.join() === shorter.join()) return true;
-  }
-  return false;
-}
-
 const MIN_RUN_INTERVAL =
   'The real server holds the first workflow task of a new run until at least 1 s after the previous run started ' +
   '(history.workflowIdReuseMinimalInterval, a guard against tight continue-as-new and retry loops). Our dev ' +
@@ -59,23 +45,6 @@ export const DIVERGENCES: Divergence[] = [
   },
   {
     file: 'commands',
-    scenario: 'workflow task failure: a bug in workflow code',
-    aspect: 'history',
-    embedded: 'every retry of a failing workflow task is written (Scheduled, Started, Failed/TimedOut per attempt)',
-    real: 'attempts after the first failure are transient: not in history until one completes',
-    reason:
-      'The SDKs replay both shapes identically (the core skips failed attempts), and the extra events show ' +
-      'how often a broken workflow task was retried. Keeping retries transient would need a second, ' +
-      'unpersisted event log in the workflow-task state machine for a purely cosmetic difference.',
-    // Whatever retry attempts ours wrote after the first failure (scheduled, started, failed), the rest
-    // of the history is the real one.
-    matches: (e, r) => {
-      const afterFirstFailure = (t: string[]) => t.filter((x, i) => i < 4 || !x.startsWith('WorkflowTask'));
-      return types(e).length > types(r).length && afterFirstFailure(types(e)).join() === afterFirstFailure(types(r)).join();
-    },
-  },
-  {
-    file: 'commands',
     scenario: 'upsert search attributes: set, then remove one',
     aspect: 'searchAttributes',
     embedded: 'describe() leaves out an attribute the workflow removed',
@@ -85,18 +54,6 @@ export const DIVERGENCES: Divergence[] = [
       'Only the deprecated untyped describe() map shows the leftover key on the real server; the typed ' +
       'search attributes are the same.',
     matches: (e, r) => (r as Obj).ConfInt !== undefined && (e as Obj).ConfInt === undefined,
-  },
-  {
-    file: 'interactions',
-    scenario: 'update: rejected by the validator',
-    aspect: 'history',
-    embedded: 'the workflow task that delivered the rejected update stays in history (Scheduled, Started, Completed)',
-    real: 'that workflow task is speculative and leaves no events when the update is rejected',
-    reason:
-      'The rejection reaches the caller the same way (WorkflowUpdateFailedError with the validator message) ' +
-      'and the workflow sees nothing; replay skips the empty task. Speculative tasks would need unpersisted ' +
-      'history events, as with transient retries.',
-    matches: (e, r) => withExtraEvents(types(e), types(r), ['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted']),
   },
   {
     file: 'interactions',

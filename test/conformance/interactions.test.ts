@@ -170,6 +170,19 @@ f.scenario('update: rejected by the validator', async (w) => {
   return { result, workflow: await outcome(h.result()), history: await w.history(h.workflowId) };
 });
 
+f.scenario('update: rejected, then accepted, then a signal', async (w) => {
+  const h = await w.start('interactive', 'wf');
+  await w.idle(h.workflowId);
+  const rejected = await outcome(h.executeUpdate('add', { args: [-5], updateId: 'u1' }));
+  const accepted = await outcome(h.executeUpdate('add', { args: [5], updateId: 'u2' }));
+  await h.signal('note', 'after');
+  await w.waitForHistory(h.workflowId, (t) => t.filter((x) => x === 'WorkflowTaskCompleted').length >= 3, 'the signal to be handled');
+  await w.idle(h.workflowId);
+  const state = await outcome(h.query('state'));
+  await h.signal('finish');
+  return { rejected, accepted, state, workflow: await outcome(h.result()), history: await w.history(h.workflowId) };
+});
+
 f.scenario('update: the handler fails after accepting', async (w) => {
   const h = await w.start('interactive', 'wf');
   await w.idle(h.workflowId);

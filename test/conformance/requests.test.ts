@@ -422,6 +422,35 @@ f.scenario('raw workflow task: RespondWorkflowTaskFailed and the retry attempt',
   return { ...out, history: await w.history(id) };
 });
 
+f.scenario('raw workflow task: a retry that times out, then one that completes', async (w) => {
+  const queue = `${w.taskQueue}-raw-9`;
+  const id = w.id('wf');
+  await w.raw.workflow.startWorkflowExecution(startRequest(w, id, { taskQueue: { name: queue }, workflowTaskTimeout: { seconds: Long.fromNumber(1) } }));
+  const first = await pollTask(w, queue);
+  await w.raw.workflow.respondWorkflowTaskFailed({ namespace: w.namespace, taskToken: first.taskToken, cause: 1, failure: { message: 'bug' } });
+  const second = await pollTask(w, queue);
+  const afterSecond = (await w.history(id)).map((e) => e.event);
+  const third = await pollTask(w, queue);
+  const describe = await w.raw.workflow.describeWorkflowExecution({ namespace: w.namespace, execution: { workflowId: id } });
+  await w.raw.workflow.respondWorkflowTaskCompleted({
+    namespace: w.namespace,
+    taskToken: third.taskToken,
+    commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+  });
+  const task = (t: temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse) => ({
+    attempt: t.attempt,
+    startedEventId: Number(t.startedEventId),
+    history: normaliseHistory(t.history?.events).map((e) => `${e.event}${e.attempt ? ` attempt ${String(e.attempt)}` : ''}`),
+  });
+  return {
+    second: task(second),
+    afterSecond,
+    third: task(third),
+    pending: { attempt: describe.pendingWorkflowTask?.attempt, historyLength: Number(describe.workflowExecutionInfo?.historyLength) },
+    history: await w.history(id),
+  };
+}, 20_000);
+
 f.scenario('raw workflow task: a signal during the task, then a completion that closes the run', async (w) => {
   const queue = `${w.taskQueue}-raw-5`;
   const id = w.id('wf');

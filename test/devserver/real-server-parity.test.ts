@@ -236,6 +236,68 @@ describe('workflow tasks, timers and runs', () => {
   });
 });
 
+describe('transient and speculative workflow tasks', () => {
+  it('a retry is transient: its events reach the worker but history only when it completes', async () => {
+    const wf = await start('p-transient', { workflowTaskTimeout: ms(1_000) });
+    const first = await poll('p-transient');
+    await svc().respondWorkflowTaskFailed({ namespace: 'default', taskToken: first.taskToken, cause: 1, failure: { message: 'bug' } });
+    const second = await poll('p-transient');
+    expect(second.attempt).toBe(2);
+    expect(Number(second.startedEventId)).toBe(6);
+    expect(types(second.history?.events ?? []).slice(-2)).toEqual([EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED]);
+    expect(types(await history(wf))).toHaveLength(4);
+    // Attempt 2 times out: still nothing written; attempt 3 completes and its events are written.
+    const third = await poll('p-transient');
+    expect(third.attempt).toBe(3);
+    expect(types(await history(wf))).toHaveLength(4);
+    await complete(third, [completeCommand]);
+    const events = await history(wf);
+    expect(types(events).slice(4)).toEqual([
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+    ]);
+    expect(events[4].workflowTaskScheduledEventAttributes?.attempt).toBe(3);
+  });
+
+  it('a terminate during a transient retry writes no task events', async () => {
+    const wf = await start('p-transient-2');
+    const first = await poll('p-transient-2');
+    await svc().respondWorkflowTaskFailed({ namespace: 'default', taskToken: first.taskToken, cause: 1, failure: { message: 'bug' } });
+    await poll('p-transient-2');
+    await svc().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: wf } });
+    expect(types(await history(wf)).slice(3)).toEqual([EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED]);
+  });
+
+  it('a task that only delivers an update leaves no events when the update is rejected', async () => {
+    const wf = await start('p-spec');
+    await complete(await poll('p-spec'), []);
+    const update = svc().updateWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: wf },
+      request: { meta: { updateId: 'u' }, input: { name: 'upd' } },
+      waitPolicy: { lifecycleStage: 3 },
+    });
+    const task = await poll('p-spec');
+    expect(Number(task.startedEventId)).toBe(6);
+    expect(types(await history(wf))).toHaveLength(4);
+    const rejection = {
+      id: 'u/reject',
+      protocolInstanceId: 'u',
+      body: {
+        type_url: 'type.googleapis.com/temporal.api.update.v1.Rejection',
+        value: temporal.api.update.v1.Rejection.encode({ rejectedRequestMessageId: 'u/request', failure: { message: 'no' } }).finish(),
+      },
+    };
+    const response = await complete(task, [], { messages: [rejection] });
+    expect(Number(response.resetHistoryEventId)).toBe(3);
+    expect((await update).outcome?.failure?.message).toBe('no');
+    expect(types(await history(wf))).toHaveLength(4);
+    await svc().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: wf } });
+  });
+});
+
 describe('children and external cancellation', () => {
   it('the child initiated event records the defaults; a cancel from the parent names it', async () => {
     const parent = await start('p-child');

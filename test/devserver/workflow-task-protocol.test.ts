@@ -157,7 +157,10 @@ describe('workflow task protocol', () => {
     expect(isGrpcServiceError(err) && err.code).toBe(status.INVALID_ARGUMENT);
     expect(isGrpcServiceError(err) && err.details).toBe('BadScheduleActivityAttributes: A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand. ActivityId=1 ActivityType=a');
     const events = await history(wf);
-    expect(events.slice(3)).toEqual([EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]);
+    // The retry (attempt 2) is transient, as on the real server: not in history until it completes.
+    expect(events.slice(3)).toEqual([EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]);
+    const pending = (await svc().describeWorkflowExecution({ namespace: 'default', execution: { workflowId: wf } })).pendingWorkflowTask;
+    expect(pending?.attempt).toBe(2);
     expect(events).not.toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
   });
 

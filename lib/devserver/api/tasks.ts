@@ -69,8 +69,7 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
     },
 
     async respondWorkflowTaskCompleted(request) {
-      completeWorkflowTask(engine, request as temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest);
-      return {};
+      return completeWorkflowTask(engine, request as temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest);
     },
 
     async respondWorkflowTaskFailed(request) {

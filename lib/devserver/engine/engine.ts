@@ -61,6 +61,8 @@ export class Engine {
   /** Sticky queues whose worker said ShutdownWorker (`queueKey` form); nothing is dispatched to them. */
   readonly retiredStickyQueues = new Set<string>();
   private tx: Tx | null = null;
+  /** True while the unwritten events of a virtual workflow task are being written. */
+  private materializing = false;
   private readonly changeWaiters = new Map<string, Set<() => void>>();
   private stopped = false;
 
@@ -284,6 +286,9 @@ export class Engine {
   /** Appends an event with the next id (the attributes object carries the oneof field). */
   append(exec: Execution, eventType: number, attributes: Partial<HistoryEvent>): HistoryEvent {
     this.touch(exec);
+    // Nothing may be written behind a virtual workflow task's events: write them first (the real
+    // server turns a speculative or transient task into a normal one the same way).
+    if (exec.rec.wft?.virtual && !this.materializing) this.materializeWorkflowTask(exec);
     const event: HistoryEvent = {
       eventId: exec.rec.nextEventId,
       eventTime: msToTimestamp(Date.now()),
@@ -302,6 +307,7 @@ export class Engine {
   deliver(exec: Execution, eventType: number, attributes: Partial<HistoryEvent>): void {
     this.touch(exec);
     if (exec.wftStarted) {
+      if (exec.rec.wft?.virtual) this.materializeWorkflowTask(exec);
       const event: HistoryEvent = { eventId: 0, eventTime: msToTimestamp(Date.now()), eventType, ...attributes };
       exec.rec.buffered.push({ event: toB64(history.HistoryEvent, event) });
       return;
@@ -332,14 +338,46 @@ export class Engine {
     return buffered.length;
   }
 
-  /** Schedules a workflow task if the run needs one and has none. */
-  ensureWorkflowTask(exec: Execution): void {
+  /**
+   * Schedules a workflow task if the run needs one and has none; `speculative` for one that only
+   * delivers an update (its events are written only if the worker does more than reject it).
+   */
+  ensureWorkflowTask(exec: Execution, speculative = false): void {
     if (!exec.isOpen || exec.rec.wft) return;
     if (exec.rec.firstTaskAt > Date.now()) return;
-    this.scheduleWorkflowTask(exec, 1);
+    this.scheduleWorkflowTask(exec, 1, speculative ? 'speculative' : undefined);
   }
 
-  scheduleWorkflowTask(exec: Execution, attempt: number): void {
+  /**
+   * Writes the unwritten events of a virtual workflow task (see WorkflowTaskRecord.virtual); they keep
+   * the ids the worker was given.
+   */
+  materializeWorkflowTask(exec: Execution): void {
+    const wft = exec.rec.wft;
+    if (!wft?.virtual) return;
+    this.touch(exec);
+    this.materializing = true;
+    try {
+      for (const b64 of [wft.virtualScheduled, wft.virtualStarted]) {
+        if (!b64) continue;
+        const stored = fromB64(history.HistoryEvent, b64) as HistoryEvent;
+        const event = this.append(exec, stored.eventType ?? 0, {});
+        if (Number(event.eventId) !== Number(stored.eventId)) throw new Error(`virtual workflow task event ${String(stored.eventId)} written as ${String(event.eventId)}`);
+        Object.assign(event, stored, { eventId: event.eventId });
+      }
+    } finally {
+      this.materializing = false;
+    }
+    wft.virtual = undefined;
+    wft.virtualScheduled = undefined;
+    wft.virtualStarted = undefined;
+  }
+
+  /**
+   * Schedules workflow task `attempt`. Retries (attempt 2 and later) are transient and update-only
+   * tasks speculative, as on the real server: their events are held back (see WorkflowTaskRecord.virtual).
+   */
+  scheduleWorkflowTask(exec: Execution, attempt: number, kind?: 'speculative'): void {
     this.touch(exec);
     const rec = exec.rec;
     rec.firstTaskAt = 0;
@@ -353,7 +391,8 @@ export class Engine {
     const queue = dispatchSticky ? rec.stickyQueue : rec.taskQueue;
     if (retired) rec.stickyQueue = '';
     const now = Date.now();
-    const scheduled = this.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
+    const virtual = attempt > 1 ? 'transient' : kind;
+    const attributes: Partial<HistoryEvent> = {
       workflowTaskScheduledEventAttributes: {
         taskQueue: sticky
           ? { name: stickyName, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: rec.taskQueue }
@@ -361,9 +400,18 @@ export class Engine {
         startToCloseTimeout: msToDuration(rec.workflowTaskTimeoutMs),
         attempt,
       },
-    });
+    };
+    let scheduledEventId: number;
+    let virtualScheduled: string | undefined;
+    if (virtual) {
+      scheduledEventId = rec.nextEventId;
+      const event: HistoryEvent = { eventId: scheduledEventId, eventTime: msToTimestamp(now), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, ...attributes };
+      virtualScheduled = toB64(history.HistoryEvent, event);
+    } else {
+      scheduledEventId = this.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, attributes).eventId as number;
+    }
     rec.wft = {
-      scheduledEventId: scheduled.eventId as number,
+      scheduledEventId,
       startedEventId: 0,
       attempt,
       queue,
@@ -373,6 +421,8 @@ export class Engine {
       scheduleToStartDeadline: dispatchSticky && rec.stickyScheduleToStartMs > 0 ? now + rec.stickyScheduleToStartMs : 0,
       startToCloseDeadline: 0,
       identity: '',
+      virtual,
+      virtualScheduled,
     };
     this.queueWorkflowTask(exec);
   }

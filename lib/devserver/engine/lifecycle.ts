@@ -475,6 +475,12 @@ function firstRunOf(engine: Engine, child: { namespace: string; workflowId: stri
 /** Fails the in-flight workflow task (if a worker holds it) so no event follows the close event. */
 function forceCloseWorkflowTask(engine: Engine, exec: Execution): void {
   const wft = exec.rec.wft;
+  // A transient or speculative task's events were never written: it just goes away.
+  if (wft?.virtual) {
+    exec.rec.wft = null;
+    engine.flushBuffered(exec);
+    return;
+  }
   if (wft && wft.startedEventId > 0) {
     engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
       workflowTaskFailedEventAttributes: {

@@ -18,6 +18,18 @@ export interface WorkflowTaskRecord {
   scheduleToStartDeadline: number;
   startToCloseDeadline: number;
   identity: string;
+  /**
+   * Set while the task's WorkflowTaskScheduled (and, once handed out, WorkflowTaskStarted) events are
+   * not in history yet, as on the real server: a 'transient' retry (attempt 2 and later) or a
+   * 'speculative' task that only delivers an update. The events are written when the task completes
+   * or anything else is added to history; a failed transient task or a speculative task whose
+   * updates were all rejected leaves no events.
+   */
+  virtual?: 'transient' | 'speculative';
+  /** Base64 of the unwritten WorkflowTaskScheduled event (its id is the next event id). */
+  virtualScheduled?: string;
+  /** Base64 of the unwritten WorkflowTaskStarted event, once the task was handed out. */
+  virtualStarted?: string;
 }
 
 export interface RetryPolicyRecord {

@@ -24,7 +24,7 @@ export function admitUpdate(engine: Engine, exec: Execution, request: temporal.a
     deliveredInWft: 0,
   };
   exec.rec.updates[updateId] = rec;
-  engine.ensureWorkflowTask(exec);
+  engine.ensureWorkflowTask(exec, true);
   return rec;
 }
 

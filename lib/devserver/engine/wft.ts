@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import type { Loose } from '../proto';
-import { durationToMs, msToTimestamp } from '../codec';
+import { durationToMs, fromB64, msToTimestamp, toB64 } from '../codec';
 import { invalidArgument, notFound } from '../errors';
 import { queueKey, type TaskRef } from '../matching';
 import { decodeToken, encodeToken } from '../tokens';
-import { EventType, WftFailedCause, CommandType, type ProtocolMessage } from '../proto';
+import { EventType, WftFailedCause, CommandType, history, type HistoryEvent, type ProtocolMessage } from '../proto';
 import { applyCommand, isClosingCommand } from '../commands';
 import { BadCommandError, type CommandContext } from '../commands/context';
 import type { Engine } from './engine';
@@ -38,15 +38,31 @@ export function dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollRe
   if ((poll.taskQueue?.name ?? '') !== wft.queue) return null;
   return engine.transact(() => {
     const now = Date.now();
-    const started = engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
+    const startedAttributes = {
       workflowTaskStartedEventAttributes: {
         scheduledEventId: wft.scheduledEventId,
         identity: poll.identity ?? '',
         requestId: randomUUID(),
       },
-    });
+    };
+    engine.touch(exec);
     const w = exec.rec.wft!;
-    w.startedEventId = started.eventId as number;
+    let virtualEvents: HistoryEvent[] = [];
+    if (w.virtual) {
+      // A transient or speculative task: the worker gets its Scheduled and Started events at the end
+      // of the history, but they are written only if the task completes (or anything else happens).
+      const started: HistoryEvent = {
+        eventId: w.scheduledEventId + 1,
+        eventTime: msToTimestamp(now),
+        eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        ...startedAttributes,
+      };
+      w.virtualStarted = toB64(history.HistoryEvent, started);
+      w.startedEventId = started.eventId as number;
+      virtualEvents = [fromB64(history.HistoryEvent, w.virtualScheduled as string) as HistoryEvent, started];
+    } else {
+      w.startedEventId = engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, startedAttributes).eventId as number;
+    }
     w.startedTime = now;
     w.scheduleToStartDeadline = 0;
     w.startToCloseDeadline = now + exec.rec.workflowTaskTimeoutMs;
@@ -62,7 +78,7 @@ export function dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollRe
       startedEventId: w.startedEventId,
       attempt: w.attempt,
       backlogCountHint: 0,
-      history: { events: exec.events.slice(from) },
+      history: { events: virtualEvents.length > 0 ? [...exec.events.slice(from), ...virtualEvents] : exec.events.slice(from) },
       workflowExecutionTaskQueue: { name: rec.taskQueue, kind: 1 },
       scheduledTime: msToTimestamp(w.scheduledTime),
       startedTime: msToTimestamp(now),
@@ -103,9 +119,17 @@ function withCausePrefix(cause: number, message: string): string {
   return name && !message.startsWith(`${name}: `) ? `${name}: ${message}` : message;
 }
 
-export type CompletionResult = { kind: 'ok' } | { kind: 'unhandledCommand' } | { kind: 'badCommand'; message: string };
+export type CompletionResult =
+  | { kind: 'ok' }
+  | { kind: 'discarded'; resetHistoryEventId: number }
+  | { kind: 'unhandledCommand' }
+  | { kind: 'badCommand'; message: string };
 
-export function completeWorkflowTask(engine: Engine, req: CompleteRequest): void {
+/**
+ * Applies a RespondWorkflowTaskCompleted. Returns the response: `resetHistoryEventId` is set when the
+ * server discarded the (speculative) task, so the worker rolls its state back to that started event.
+ */
+export function completeWorkflowTask(engine: Engine, req: CompleteRequest): { resetHistoryEventId?: number } {
   const exec = runOfToken(engine, req.taskToken);
   const commands = req.commands ?? [];
   for (const [i, c] of commands.entries()) {
@@ -122,11 +146,43 @@ export function completeWorkflowTask(engine: Engine, req: CompleteRequest): void
     throw invalidArgument(message);
   }
   if (result.kind === 'unhandledCommand') throw invalidArgument('UnhandledCommand');
+  return result.kind === 'discarded' ? { resetHistoryEventId: result.resetHistoryEventId } : {};
+}
+
+/** True for a completion that only rejects updates (no commands, nothing else to record). */
+function onlyRejectsUpdates(req: CompleteRequest): boolean {
+  const messages = req.messages ?? [];
+  if ((req.commands ?? []).length > 0 || req.forceCreateNewWorkflowTask || messages.length === 0) return false;
+  return messages.every((m) => String((m.body as { type_url?: string } | null | undefined)?.type_url ?? '').endsWith('/temporal.api.update.v1.Rejection'));
+}
+
+/** Records the sticky queue a completion asks for (or clears stickiness). */
+function applyStickyAttributes(exec: Execution, req: CompleteRequest): void {
+  const sticky = req.stickyAttributes?.workerTaskQueue?.name;
+  if (sticky) {
+    exec.rec.stickyQueue = sticky;
+    exec.rec.stickyScheduleToStartMs =
+      durationToMs(req.stickyAttributes?.scheduleToStartTimeout, 'sticky_attributes.schedule_to_start_timeout') ||
+      DEFAULT_STICKY_SCHEDULE_TO_START_MS;
+  } else {
+    exec.rec.stickyQueue = '';
+  }
 }
 
 function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest): CompletionResult {
   const wft = exec.rec.wft!;
   const commands = req.commands ?? [];
+  if (wft.virtual === 'speculative' && exec.rec.buffered.length === 0 && onlyRejectsUpdates(req)) {
+    // Like the real server: a speculative task whose updates were all rejected leaves no events.
+    for (const m of req.messages ?? []) applyUpdateMessage(engine, exec, m);
+    resolveQueryResults(exec, req.queryResults);
+    applyStickyAttributes(exec, req);
+    exec.rec.wft = null;
+    if (hasAdmittedUpdates(exec)) engine.ensureWorkflowTask(exec, true);
+    routeQueriesAfterTask(engine, exec);
+    return { kind: 'discarded', resetHistoryEventId: exec.rec.lastCompletedWftStartedId };
+  }
+  engine.materializeWorkflowTask(exec);
   const closing = commands.some((c) => isClosingCommand(c.commandType ?? 0));
   if (closing && (exec.rec.buffered.length > 0 || hasUndeliveredUpdates(exec, wft.startedEventId))) {
     engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
@@ -161,15 +217,7 @@ function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest):
   // A worker told that build-id versioning is off sends its build id as the binary checksum; it is
   // the same build id the real server (which advertises versioning) receives in the version stamp.
   recordWorkerBuildId(engine, exec, req.workerVersionStamp ?? (req.binaryChecksum ? { buildId: req.binaryChecksum, useVersioning: false } : undefined));
-  const sticky = req.stickyAttributes?.workerTaskQueue?.name;
-  if (sticky) {
-    rec.stickyQueue = sticky;
-    rec.stickyScheduleToStartMs =
-      durationToMs(req.stickyAttributes?.scheduleToStartTimeout, 'sticky_attributes.schedule_to_start_timeout') ||
-      DEFAULT_STICKY_SCHEDULE_TO_START_MS;
-  } else {
-    rec.stickyQueue = '';
-  }
+  applyStickyAttributes(exec, req);
   const ctx: CommandContext = {
     engine,
     exec,
@@ -215,15 +263,18 @@ function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest):
 
 function failWorkflowTaskWith(engine: Engine, exec: Execution, cause: number, failure: temporal.api.failure.v1.IFailure | null | undefined, identity: string): void {
   const wft = exec.rec.wft!;
-  engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
-    workflowTaskFailedEventAttributes: {
-      scheduledEventId: wft.scheduledEventId,
-      startedEventId: wft.startedEventId,
-      cause,
-      failure: failure ?? undefined,
-      identity,
-    },
-  });
+  // A transient retry that fails again leaves no events (the real server keeps only the first failure).
+  if (wft.virtual !== 'transient') {
+    engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+      workflowTaskFailedEventAttributes: {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        cause,
+        failure: failure ?? undefined,
+        identity,
+      },
+    });
+  }
   retryWorkflowTask(engine, exec, wft.attempt + 1);
 }
 
@@ -245,13 +296,15 @@ export function onWorkflowTaskStartToClose(engine: Engine, exec: Execution, at: 
   const wft = exec.rec.wft;
   if (!exec.isOpen || !wft || wft.startedEventId === 0 || wft.startToCloseDeadline !== at) return;
   engine.touch(exec);
-  engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
-    workflowTaskTimedOutEventAttributes: {
-      scheduledEventId: wft.scheduledEventId,
-      startedEventId: wft.startedEventId,
-      timeoutType: 1,
-    },
-  });
+  if (wft.virtual !== 'transient') {
+    engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+      workflowTaskTimedOutEventAttributes: {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        timeoutType: 1,
+      },
+    });
+  }
   retryWorkflowTask(engine, exec, wft.attempt + 1);
 }
 

@@ -190,6 +190,25 @@ for (const [previous, how] of [
   });
 }
 
+f.scenario('start: reuse and conflict policies that cannot be combined', async (w) => {
+  const id = w.id('wf');
+  await w.raw.workflow.startWorkflowExecution(startRequest(w, id, { taskQueue: { name: 'unpolled' } }));
+  const combo = (reuse: number, conflict: number) =>
+    call(
+      w.raw.workflow.startWorkflowExecution(
+        startRequest(w, id, { taskQueue: { name: 'unpolled' }, workflowIdReusePolicy: reuse, workflowIdConflictPolicy: conflict }),
+      ),
+      (v) => ({ started: v.started }),
+    );
+  const out = {
+    terminateIfRunningWithFail: await combo(Reuse.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING, Conflict.WORKFLOW_ID_CONFLICT_POLICY_FAIL),
+    rejectDuplicateWithTerminateExisting: await combo(Reuse.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE, Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING),
+    allowDuplicateWithUseExisting: await combo(Reuse.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE, Conflict.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING),
+  };
+  await attempt(w.raw.workflow.terminateWorkflowExecution({ namespace: w.namespace, workflowExecution: { workflowId: id } }));
+  return out;
+});
+
 f.scenario('start: invalid requests', async (w) => {
   return {
     noType: await call(w.raw.workflow.startWorkflowExecution({ ...startRequest(w, w.id('a')), workflowType: {} })),

@@ -327,6 +327,16 @@ describe('children and external cancellation', () => {
 });
 
 describe('client calls', () => {
+  it('refuses reuse and conflict policies that cannot be combined', async () => {
+    const e = await start('p-combo', { workflowIdReusePolicy: WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING, workflowIdConflictPolicy: 1 }).catch(
+      (err: unknown) => err,
+    );
+    expect(isGrpcServiceError(e) && [e.code, e.details]).toEqual([
+      status.INVALID_ARGUMENT,
+      'Invalid WorkflowIDReusePolicy: WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING cannot be used together with a WorkflowIDConflictPolicy',
+    ]);
+  });
+
   it('cancelling a closed workflow succeeds and changes nothing', async () => {
     const wf = await start('p-closed');
     await complete(await poll('p-closed'), [completeCommand]);

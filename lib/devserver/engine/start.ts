@@ -65,6 +65,17 @@ export function validateStart(req: StartRequest): void {
       throw invalidArgument(err instanceof Error ? err.message : String(err));
     }
   }
+  // The real frontend refuses these combinations before looking at the current run.
+  const reuse = req.workflowIdReusePolicy ?? 0;
+  const conflict = req.workflowIdConflictPolicy ?? 0;
+  if (reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING && conflict !== Conflict.WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED) {
+    throw invalidArgument('Invalid WorkflowIDReusePolicy: WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING cannot be used together with a WorkflowIDConflictPolicy');
+  }
+  if (reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE && conflict === Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
+    throw invalidArgument(
+      'Invalid WorkflowIDReusePolicy: WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE cannot be used together with WorkflowIdConflictPolicy WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING',
+    );
+  }
   if (req.cronSchedule && req.workflowStartDelay && durationToMs(req.workflowStartDelay, 'workflow_start_delay') > 0) {
     throw invalidArgument('workflow_start_delay cannot be combined with cron_schedule');
   }

@@ -1,4 +1,4 @@
-import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /**
  * The e2e suites that also run against the real Temporal server (the Temporal CLI's dev server, see
@@ -13,7 +13,16 @@ const REAL_SERVER_SUITES = [
   'test/e2e/workflows/**/*.test.ts',
   'test/replay/replay.test.ts',
   'test/examples/**/*.test.ts',
+  'test/e2e/schedules/**/*.test.ts',
 ];
+
+/**
+ * Suites that need what our dev server (lib/devserver) does not implement yet, so they run only
+ * against the real server (`e2e-cli`) and are left out of `default` on purpose, not skipped.
+ * test/e2e/schedules moves back into `default` once lib/devserver answers CreateSchedule (it answers
+ * UNIMPLEMENTED today); the suite itself needs no change, it follows TEMPORAL_TEST_SERVER.
+ */
+const REAL_SERVER_ONLY_SUITES = ['test/e2e/schedules/**'];
 
 const script = require('./scripts/temporal-server.js') as { binaryPath(): string; findGo(): string | undefined; isExecutable(file: string): boolean };
 
@@ -48,6 +57,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
-    projects: [{ extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } }, ...realServerProject()],
+    projects: [
+      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...REAL_SERVER_ONLY_SUITES] } },
+      ...realServerProject(),
+    ],
   },
 });

@@ -1,6 +1,6 @@
 /**
  * `Client`: the entry point users hold. Binds a connection, a namespace, a data converter, an
- * identity and interceptors, and exposes `workflow` and `activity`.
+ * identity and interceptors, and exposes `workflow`, `schedule` and `activity`.
  */
 import { resolveDataConverter } from '../converter';
 import type { DataConverter, LoadedDataConverter } from '../converter/types';
@@ -9,6 +9,7 @@ import { Connection } from './connection';
 import { queryRejectCondition, type QueryRejectCondition } from './enums';
 import { InvalidOptionError } from './errors';
 import type { ClientInterceptors } from './interceptors';
+import { ScheduleClient } from './schedule-client';
 import { WorkflowClient } from './workflow-client';
 import type { WorkflowService } from './workflow-service';
 
@@ -45,6 +46,8 @@ export class Client {
   readonly dataConverter: LoadedDataConverter;
   /** Start, find, list and count workflows. */
   readonly workflow: WorkflowClient;
+  /** Create, find and list schedules. */
+  readonly schedule: ScheduleClient;
   /** Async activity completion. */
   readonly activity: AsyncCompletionClient;
 
@@ -59,6 +62,8 @@ export class Client {
     if (typeof identity !== 'string' || identity === '') throw new InvalidOptionError('identity', 'must be a non-empty string');
     const workflowInterceptors = options.interceptors?.workflow ?? [];
     if (!Array.isArray(workflowInterceptors)) throw new InvalidOptionError('interceptors.workflow', 'must be an array');
+    const scheduleInterceptors = options.interceptors?.schedule ?? [];
+    if (!Array.isArray(scheduleInterceptors)) throw new InvalidOptionError('interceptors.schedule', 'must be an array');
 
     this.connection = options.connection;
     this.namespace = namespace;
@@ -75,6 +80,13 @@ export class Client {
         options.queryRejectCondition === undefined
           ? undefined
           : queryRejectCondition.encode(options.queryRejectCondition, 'queryRejectCondition'),
+    });
+    this.schedule = new ScheduleClient({
+      service,
+      namespace,
+      identity,
+      dataConverter: this.dataConverter,
+      interceptors: scheduleInterceptors,
     });
     this.activity = new AsyncCompletionClient({ service, namespace, identity, dataConverter: this.dataConverter });
   }

@@ -129,3 +129,16 @@ export const queryRejectCondition = makeEnumCodec<QueryRejectCondition>(
   enums.QueryRejectCondition as unknown as Record<string, number>,
   'QUERY_REJECT_CONDITION_',
 );
+
+/**
+ * A schedule's overlap policy on the wire; users write the official short names (`'BUFFER_ONE'`).
+ *
+ * @example
+ * ```ts
+ * scheduleOverlapPolicy.encode('BUFFER_ONE', 'policies.overlap'); // 2
+ * ```
+ */
+export const scheduleOverlapPolicy = makeEnumCodec<'SKIP' | 'BUFFER_ONE' | 'BUFFER_ALL' | 'CANCEL_OTHER' | 'TERMINATE_OTHER' | 'ALLOW_ALL'>(
+  enums.ScheduleOverlapPolicy as unknown as Record<string, number>,
+  'SCHEDULE_OVERLAP_POLICY_',
+);

@@ -194,6 +194,47 @@ export class WorkflowUpdateRPCTimeoutOrCancelledError extends ServiceError {
 }
 
 /**
+ * `client.schedule.create` was refused because a schedule with that id exists (and was not deleted).
+ *
+ * @example
+ * ```ts
+ * await client.schedule.create(options).catch((err) => {
+ *   if (err instanceof ScheduleAlreadyRunning) return client.schedule.getHandle(err.scheduleId);
+ *   throw err;
+ * });
+ * ```
+ */
+export class ScheduleAlreadyRunning extends ServiceError {
+  constructor(
+    message: string,
+    readonly scheduleId: string,
+    failure: RpcFailure,
+  ) {
+    super(message, rpcErrorOptions(failure));
+  }
+}
+
+/**
+ * The schedule a handle names does not exist (wrong id, or deleted). Raised by every handle method.
+ *
+ * @example
+ * ```ts
+ * await client.schedule.getHandle('no-such-schedule').describe().catch((err) => {
+ *   if (err instanceof ScheduleNotFoundError) console.log(`${err.scheduleId} is gone`);
+ * });
+ * ```
+ */
+export class ScheduleNotFoundError extends ServiceError {
+  constructor(
+    message: string,
+    readonly scheduleId: string,
+    failure: RpcFailure,
+  ) {
+    super(message, rpcErrorOptions(failure));
+  }
+}
+
+/**
  * The workflow closed without a result: it failed, was cancelled, terminated or timed out. `cause`
  * is the converted failure (`ApplicationFailure`, `CancelledFailure`, `TerminatedFailure`,
  * `TimeoutFailure`, ...).

@@ -1,5 +1,6 @@
 /**
- * The client side of the SDK: connect, start and find workflows, complete activities asynchronously.
+ * The client side of the SDK: connect, start and find workflows, manage schedules, complete activities
+ * asynchronously.
  *
  * @example
  * ```ts
@@ -27,6 +28,38 @@ export type {
   WorkflowArgs,
 } from './workflow-handle';
 export type { WorkflowUpdateHandle } from './update-handle';
+export { ScheduleClient, type ScheduleHandle, type ListScheduleOptions } from './schedule-client';
+export {
+  ScheduleOverlapPolicy,
+  MONTHS,
+  DAYS_OF_WEEK,
+  type Month,
+  type DayOfWeek,
+  type Range,
+  type LooseRange,
+  type CalendarSpec,
+  type CalendarSpecDescription,
+  type IntervalSpec,
+  type IntervalSpecDescription,
+  type ScheduleSpec,
+  type ScheduleSpecDescription,
+  type SchedulePriority,
+  type SchedulePolicies,
+  type ScheduleState,
+  type ScheduleOptions,
+  type ScheduleUpdateOptions,
+  type ScheduleOptionsAction,
+  type ScheduleOptionsStartWorkflowAction,
+  type ScheduleDescription,
+  type ScheduleDescriptionAction,
+  type ScheduleDescriptionStartWorkflowAction,
+  type ScheduleSummary,
+  type ScheduleExecutionResult,
+  type ScheduleExecutionActionResult,
+  type ScheduleExecutionStartWorkflowActionResult,
+  type Backfill,
+} from './schedule-types';
+export type { CompiledScheduleOptions, CompiledScheduleAction } from './schedule-options';
 export { AsyncCompletionClient, type FullActivityId, type ActivityRef } from './async-completion-client';
 export type { WorkflowOptions, WorkflowUpdateStage, WorkflowTypeOrFunction } from './workflow-options';
 export type { RetryPolicy } from './retry-policy';
@@ -62,6 +95,9 @@ export type {
   WorkflowTerminateInput,
   WorkflowCancelInput,
   WorkflowDescribeInput,
+  ScheduleClientInterceptor,
+  CreateScheduleInput,
+  CreateScheduleOutput,
 } from './interceptors';
 export {
   ServiceError,
@@ -79,6 +115,8 @@ export {
   ActivityCancelledError,
   ActivityPausedError,
   ActivityResetError,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
   InvalidOptionError,
 } from './errors';
 export { GrpcStatus, type GrpcStatusName, type StatusDetail } from './grpc-status';

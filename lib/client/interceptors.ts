@@ -4,6 +4,7 @@
  */
 import type { temporal } from '@temporalio/proto';
 import type { Payload } from '../converter/types';
+import type { CompiledScheduleOptions } from './schedule-options';
 import type { WorkflowOptions, WorkflowUpdateStage } from './workflow-options';
 
 /**
@@ -261,26 +262,74 @@ export interface WorkflowClientInterceptor {
 }
 
 /**
+ * Input of `ScheduleClientInterceptor.create`: the checked options (durations and specs already in
+ * wire form, memo and args still plain values) and the headers to put on every workflow the schedule
+ * starts.
+ *
+ * @example
+ * ```ts
+ * create: (input, next) => next({ ...input, headers: { ...input.headers, tenant: converter.toPayload('blue') } })
+ * ```
+ */
+export interface CreateScheduleInput {
+  readonly options: CompiledScheduleOptions;
+  readonly headers: Headers;
+}
+
+/**
+ * Output of `ScheduleClientInterceptor.create`.
+ *
+ * @example
+ * ```ts
+ * const { conflictToken } = await next(input);
+ * ```
+ */
+export interface CreateScheduleOutput {
+  readonly conflictToken: Uint8Array;
+}
+
+/**
+ * Intercepts schedule client calls, as the official `ScheduleClientInterceptor` does (`create`).
+ * Headers set here are stored with the schedule's action and reach every workflow it starts;
+ * `update` keeps them.
+ *
+ * @example
+ * ```ts
+ * const audit: ScheduleClientInterceptor = {
+ *   async create(input, next) {
+ *     console.log('creating schedule', input.options.scheduleId);
+ *     return next(input);
+ *   },
+ * };
+ * const client = new Client({ connection, interceptors: { schedule: [audit] } });
+ * ```
+ */
+export interface ScheduleClientInterceptor {
+  create?: (input: CreateScheduleInput, next: (input: CreateScheduleInput) => Promise<CreateScheduleOutput>) => Promise<CreateScheduleOutput>;
+}
+
+/**
  * Interceptors by client area.
  *
  * @example
  * ```ts
- * const interceptors: ClientInterceptors = { workflow: [loggingInterceptor, tracingInterceptor] };
+ * const interceptors: ClientInterceptors = { workflow: [loggingInterceptor, tracingInterceptor], schedule: [audit] };
  * ```
  */
 export interface ClientInterceptors {
   workflow?: WorkflowClientInterceptor[];
+  schedule?: ScheduleClientInterceptor[];
 }
 
 /**
  * Builds the call chain for `method`: the first interceptor in the list runs first, and `last` (the
  * real RPC) runs at the bottom.
  */
-export function composeInterceptors<M extends keyof WorkflowClientInterceptor>(
-  interceptors: readonly WorkflowClientInterceptor[],
+export function composeInterceptors<I extends object, M extends keyof I>(
+  interceptors: readonly I[],
   method: M,
-  last: Next<WorkflowClientInterceptor, M>,
-): Next<WorkflowClientInterceptor, M> {
+  last: Next<I, M>,
+): Next<I, M> {
   type Step = (input: unknown, next: (input: unknown) => unknown) => unknown;
   let next = last as unknown as (input: unknown) => unknown;
   for (let i = interceptors.length - 1; i >= 0; i--) {
@@ -290,5 +339,5 @@ export function composeInterceptors<M extends keyof WorkflowClientInterceptor>(
     const inner = next;
     next = (input) => step.call(interceptor, input, inner);
   }
-  return next as unknown as Next<WorkflowClientInterceptor, M>;
+  return next as unknown as Next<I, M>;
 }

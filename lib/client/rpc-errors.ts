@@ -9,6 +9,8 @@ import {
   ActivityNotFoundError,
   NamespaceNotFoundError,
   QueryNotRegisteredError,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -22,6 +24,8 @@ export interface RpcErrorContext {
   workflowId?: string;
   runId?: string;
   workflowType?: string;
+  /** For schedule RPCs: the schedule the call is about. */
+  scheduleId?: string;
 }
 
 const NAMESPACE_NOT_FOUND = 'temporal.api.errordetails.v1.NamespaceNotFoundFailure';
@@ -41,6 +45,8 @@ const ACTIVITY_COMPLETION_RPCS = new Set([
   'RecordActivityTaskHeartbeat',
   'RecordActivityTaskHeartbeatById',
 ]);
+// Calls that name one schedule: NOT_FOUND there means that schedule does not exist.
+const SCHEDULE_RPCS = new Set(['DescribeSchedule', 'UpdateSchedule', 'PatchSchedule', 'DeleteSchedule', 'ListScheduleMatchingTimes']);
 // Calls that name one workflow execution: NOT_FOUND there means that execution does not exist.
 const WORKFLOW_RPCS = new Set([
   'SignalWorkflowExecution',
@@ -102,6 +108,12 @@ export function toClientError(rpc: string, err: unknown, context: RpcErrorContex
   if (namespaceMissing) {
     const value = namespaceMissing.value as temporal.api.errordetails.v1.INamespaceNotFoundFailure | undefined;
     return new NamespaceNotFoundError(value?.namespace ?? '', failure);
+  }
+  if (rpc === 'CreateSchedule' && code === GrpcStatus.ALREADY_EXISTS) {
+    return new ScheduleAlreadyRunning(message || 'Schedule already exists and is running', context.scheduleId ?? '', failure);
+  }
+  if (SCHEDULE_RPCS.has(rpc) && code === GrpcStatus.NOT_FOUND) {
+    return new ScheduleNotFoundError(message || 'Schedule not found', context.scheduleId ?? '', failure);
   }
   if (START_RPCS.has(rpc) && (code === GrpcStatus.ALREADY_EXISTS || hasDetail(status, ALREADY_STARTED))) {
     return new WorkflowExecutionAlreadyStartedError(

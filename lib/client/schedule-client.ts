@@ -91,7 +91,8 @@ export interface ScheduleHandle {
    * Replaces the definition with what `updateFn` returns, given the current description. The update
    * carries the description's conflict token: when the schedule changed in between (another update),
    * the server keeps the other change, and `update` runs `updateFn` again on the new description
-   * (up to 3 times, then it rejects). Headers set at create time are kept.
+   * (up to 3 times, then it rejects). `updateFn` may be async. Headers set at create time are kept.
+   * The schedule's memo cannot be changed (the server ignores it): a different memo is refused.
    *
    * @example
    * ```ts
@@ -99,7 +100,9 @@ export interface ScheduleHandle {
    * ```
    */
   update<W extends Workflow = Workflow>(
-    updateFn: (previous: ScheduleDescription) => ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<W>>,
+    updateFn: (
+      previous: ScheduleDescription,
+    ) => ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<W>> | Promise<ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<W>>>,
   ): Promise<void>;
 
   /**
@@ -352,18 +355,26 @@ export class ScheduleClient {
   /** @internal */
   async _update(
     scheduleId: string,
-    updateFn: (previous: ScheduleDescription) => ScheduleUpdateOptions<ScheduleOptionsAction>,
+    updateFn: (previous: ScheduleDescription) => ScheduleUpdateOptions<ScheduleOptionsAction> | Promise<ScheduleUpdateOptions<ScheduleOptionsAction>>,
   ): Promise<void> {
     const { service, namespace, identity, dataConverter } = this.deps;
     for (let attempt = 1; ; attempt++) {
       const raw = await this._describeRaw(scheduleId);
       const previous = await this._decodeDescription(scheduleId, raw);
-      const compiled = compileScheduleUpdateOptions(scheduleId, updateFn(previous));
+      const compiled = compileScheduleUpdateOptions(scheduleId, await updateFn(previous));
       if (compiled.memo !== undefined && !sameJson(compiled.memo, previous.memo)) {
         // UpdateSchedule has a memo field, but the server (1.29) ignores it: refuse rather than drop it.
         throw new InvalidOptionError('memo', 'cannot be changed by update (the server keeps the memo given at create)');
       }
       const headers: Headers = raw.schedule?.action?.startWorkflow?.header?.fields ?? {};
+      const action = await encodeScheduleAction(compiled.action, headers, dataConverter);
+      // The server accepts an update with a stale conflict token and drops it silently. Whether the
+      // schedule changed while `updateFn` ran is checked here; if it did, run `updateFn` again on
+      // the new description instead of sending an update bound to be dropped.
+      if (!sameBytes((await this._describeRaw(scheduleId)).conflictToken, raw.conflictToken)) {
+        if (attempt >= MAX_UPDATE_ATTEMPTS) throw staleUpdateError(scheduleId);
+        continue;
+      }
       await service.call(
         'UpdateSchedule',
         {
@@ -374,7 +385,7 @@ export class ScheduleClient {
           conflictToken: raw.conflictToken,
           schedule: {
             spec: compiled.spec,
-            action: await encodeScheduleAction(compiled.action, headers, dataConverter),
+            action,
             policies: compiled.policies,
             state: compiled.state,
           },
@@ -382,13 +393,11 @@ export class ScheduleClient {
         },
         { scheduleId },
       );
-      // The server accepts an update with a stale conflict token and drops it silently (another
-      // update went in since our describe); a new token tells that an update was applied. Sending
-      // again with the same token cannot apply twice: the token is stale after the first.
+      // A new token tells that an update went in (ours, unless another landed in the instant
+      // between the check above and ours). If none did, ours was dropped: start over. Sending again
+      // cannot apply twice, since a token is stale once an update used it.
       if (await this.tokenMoved(scheduleId, raw.conflictToken)) return;
-      if (attempt >= MAX_UPDATE_ATTEMPTS) {
-        throw new Error(`Schedule '${scheduleId}' update was not applied after ${MAX_UPDATE_ATTEMPTS} attempts`);
-      }
+      if (attempt >= MAX_UPDATE_ATTEMPTS) throw staleUpdateError(scheduleId);
     }
   }
 
@@ -414,6 +423,10 @@ export class ScheduleClient {
   }
 }
 
+function staleUpdateError(scheduleId: string): Error {
+  return new Error(`Schedule '${scheduleId}' kept changing during update; gave up after ${MAX_UPDATE_ATTEMPTS} attempts`);
+}
+
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
 }
@@ -435,10 +448,12 @@ class ScheduleHandleImpl implements ScheduleHandle {
   }
 
   async update<W extends Workflow = Workflow>(
-    updateFn: (previous: ScheduleDescription) => ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<W>>,
+    updateFn: (
+      previous: ScheduleDescription,
+    ) => ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<W>> | Promise<ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<W>>>,
   ): Promise<void> {
     if (typeof updateFn !== 'function') throw new InvalidOptionError('updateFn', 'must be a function of the current description');
-    await this.client._update(this.scheduleId, updateFn as unknown as (previous: ScheduleDescription) => ScheduleUpdateOptions<ScheduleOptionsAction>);
+    await this.client._update(this.scheduleId, updateFn as unknown as Parameters<ScheduleClient['_update']>[1]);
   }
 
   async delete(): Promise<void> {

@@ -510,6 +510,19 @@ export async function encodeScheduleAction(
   };
 }
 
+/** The retry policy with the fields the server left unset (zero) left out, so it can be sent back. */
+function decodeRetry(pb: temporal.api.common.v1.IRetryPolicy | null | undefined): ScheduleDescriptionAction['retry'] {
+  const retry = decompileRetryPolicy(pb);
+  if (!retry) return undefined;
+  const out: NonNullable<ScheduleDescriptionAction['retry']> = {};
+  if (retry.initialInterval) out.initialInterval = retry.initialInterval;
+  if (retry.backoffCoefficient) out.backoffCoefficient = retry.backoffCoefficient;
+  if (retry.maximumInterval) out.maximumInterval = retry.maximumInterval;
+  if (retry.maximumAttempts) out.maximumAttempts = retry.maximumAttempts;
+  if (retry.nonRetryableErrorTypes?.length) out.nonRetryableErrorTypes = retry.nonRetryableErrorTypes;
+  return out;
+}
+
 /** The action as `describe()` reports it. */
 export async function decodeScheduleAction(
   pb: temporal.api.schedule.v1.IScheduleAction | null | undefined,
@@ -527,7 +540,7 @@ export async function decodeScheduleAction(
     memo: await dataConverter.decodeMap(wf.memo?.fields),
     searchAttributes: decodeSearchAttributes(wf.searchAttributes?.indexedFields),
     typedSearchAttributes: decodeTypedSearchAttributes(wf.searchAttributes?.indexedFields),
-    retry: decompileRetryPolicy(wf.retryPolicy),
+    retry: decodeRetry(wf.retryPolicy),
     workflowExecutionTimeout: optionalDurationToMs(wf.workflowExecutionTimeout),
     workflowRunTimeout: optionalDurationToMs(wf.workflowRunTimeout),
     workflowTaskTimeout: optionalDurationToMs(wf.workflowTaskTimeout),

@@ -332,7 +332,11 @@ export interface SchedulePolicies {
    * is one year; it does not accept less than 10 seconds.
    */
   catchupWindow?: Duration;
-  /** Pause the schedule when a started workflow fails or times out. Default false. */
+  /**
+   * Pause the schedule when a workflow it started fails or times out. Default false. The real
+   * server notices the failure when it next works on the schedule (its next due action), so a
+   * schedule whose next action is far away pauses only then.
+   */
   pauseOnFailure?: boolean;
 }
 

@@ -48,6 +48,12 @@ export function createActivities() {
       if (attempt <= failures) throw ApplicationFailure.create({ message: `attempt ${attempt} fails`, type: errorType, details: [attempt] });
       return attempt;
     },
+    /** Attempt 1 fails asking for a retry after `delayMs`; attempt 2 returns its attempt number. */
+    async flakyWithDelay(key: string, delayMs: number): Promise<number> {
+      const attempt = record(key);
+      if (attempt === 1) throw ApplicationFailure.create({ message: 'retry soon', type: 'Soon', nextRetryDelay: delayMs });
+      return attempt;
+    },
     async failNonRetryable(message: string): Promise<never> {
       throw ApplicationFailure.nonRetryable(message, 'Fatal', { why: 'conformance' });
     },

@@ -92,6 +92,16 @@ f.scenario('activity: heartbeat timeout carries details into the next attempt', 
   return { result: await outcome(h.result()), history: await w.history(h.workflowId) };
 });
 
+f.scenario('activity: heartbeat timeout with no retries left', async (w) => {
+  const h = await w.start('heartbeatTimeoutFinal', 'wf', [w.id('key')]);
+  return { result: await outcome(h.result()), history: await w.history(h.workflowId) };
+});
+
+f.scenario('activity: next retry delay from the failure', async (w) => {
+  const h = await w.start('nextRetryDelay', 'wf', [w.id('key')]);
+  return { result: await outcome(h.result()), attempts: w.activities.attempts.get(w.id('key')), history: await w.history(h.workflowId) };
+});
+
 f.scenario('activity: schedule-to-close timeout', async (w) => {
   const h = await w.start('scheduleToCloseTimeout', 'wf', [w.id('key')]);
   return { result: await outcome(h.result()), history: await w.history(h.workflowId) };
@@ -227,6 +237,47 @@ f.scenario('run timeout: the run times out while a local activity holds the work
   return { result: await outcome(h.result()), history: await w.history(h.workflowId) };
 });
 
+f.scenario('execution timeout: the run times out', async (w) => {
+  const h = await w.start('waitsForFinish', 'wf', [], { workflowExecutionTimeout: '1s' });
+  return { result: await outcome(h.result()), history: await w.history(h.workflowId) };
+});
+
+f.scenario('start delay: signal-with-start of a new workflow with a start delay', async (w) => {
+  const h = await w.client.workflow.signalWithStart('waitsForFinish', {
+    taskQueue: w.taskQueue,
+    workflowId: w.id('wf'),
+    startDelay: '1 hour',
+    signal: 'finish',
+    signalArgs: ['now'],
+  });
+  await new Promise((r) => setTimeout(r, 1_500));
+  const d = await h.describe();
+  const history = await w.history(h.workflowId);
+  await h.terminate('end of the start delay test');
+  return {
+    status: d.status.name,
+    executionTime: d.raw.workflowExecutionInfo?.executionTime && d.raw.workflowExecutionInfo.startTime
+      ? Number(d.raw.workflowExecutionInfo.executionTime.seconds) > Number(d.raw.workflowExecutionInfo.startTime.seconds) + 3000 ? 'an hour later' : 'now'
+      : 'unset',
+    history: history.map((e) => e.event),
+  };
+});
+
+f.scenario('start delay: signal-with-start of a workflow waiting out its start delay', async (w) => {
+  const first = await w.start('waitsForFinish', 'wf', [], { startDelay: '1 hour' });
+  await w.client.workflow.signalWithStart('waitsForFinish', {
+    taskQueue: w.taskQueue,
+    workflowId: first.workflowId,
+    signal: 'finish',
+    signalArgs: ['now'],
+  });
+  await new Promise((r) => setTimeout(r, 1_500));
+  const d = await first.describe();
+  const history = await w.history(first.workflowId);
+  if (d.status.name === 'RUNNING') await first.terminate('end of the start delay test');
+  return { status: d.status.name, history: history.map((e) => e.event) };
+});
+
 f.scenario('start delay: the first workflow task waits', async (w) => {
   const h = await w.start('returnsArgs', 'wf', ['delayed'], { startDelay: '1s' });
   const result = await outcome(h.result());
@@ -270,6 +321,19 @@ f.scenario('child: failure chain reaches the parent', async (w) => {
   const result = await outcome(h.result());
   return { result, parent: tasksAside(await w.history(h.workflowId)) };
 });
+
+f.scenario('child: execution timeout of the child', async (w) => {
+  const h = await w.start('parentOfTimedOutChild', 'wf');
+  const result = await outcome(h.result());
+  return { result, parent: tasksAside(await w.history(h.workflowId)), child: await w.history(`${h.workflowId}-child`) };
+});
+
+f.scenario('child: a child that continues as new', async (w) => {
+  const h = await w.start('parentOfContinuingChild', 'wf');
+  const result = await outcome(h.result());
+  const child = w.client.workflow.getHandle(`${h.workflowId}-child`);
+  return { result, parent: tasksAside(await w.history(h.workflowId)), lastChildRun: splitBackoff(await w.history(child.workflowId)).history };
+}, 30_000);
 
 f.scenario('child: cancel a started child', async (w) => {
   const h = await w.start('parentCancelsChild', 'wf');

@@ -155,6 +155,14 @@ describe('workflow tasks, timers and runs', () => {
     await svc().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: wf } });
   });
 
+  it('a run past its execution timeout ends with retry state TIMEOUT, even with a retry policy', async () => {
+    const wf = await start('p-exec-timeout', { workflowExecutionTimeout: ms(300), retryPolicy: { maximumAttempts: 5 } });
+    const events = await until(() => history(wf), (h) => h.some((e) => e.workflowExecutionTimedOutEventAttributes));
+    const timedOut = events.find((e) => e.workflowExecutionTimedOutEventAttributes)!.workflowExecutionTimedOutEventAttributes!;
+    expect(timedOut.retryState).toBe(RetryState.RETRY_STATE_TIMEOUT);
+    expect(timedOut.newExecutionRunId ?? '').toBe('');
+  });
+
   it('the started event records the workflow retry policy with its defaults', async () => {
     const wf = await start('p-retry', { retryPolicy: { initialInterval: ms(100), maximumAttempts: 2 } });
     const policy = (await history(wf))[0].workflowExecutionStartedEventAttributes?.retryPolicy;
@@ -311,6 +319,7 @@ describe('children and external cancellation', () => {
     expect(initiated.parentClosePolicy).toBe(ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE);
     expect(initiated.workflowIdReusePolicy).toBe(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
     expect(durationMs(initiated.workflowTaskTimeout)).toBe(10_000);
+    expect(initiated.workflowRunTimeout ?? undefined).toBeUndefined();
     const task = await poll('p-child');
     await complete(task, [
       {

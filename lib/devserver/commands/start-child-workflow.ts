@@ -41,7 +41,8 @@ export function applyStartChildWorkflow(ctx: CommandContext, attrs: temporal.api
       taskQueue: { name: taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       input: attrs.input ?? undefined,
       workflowExecutionTimeout: attrs.workflowExecutionTimeout ?? undefined,
-      workflowRunTimeout: attrs.workflowRunTimeout ?? undefined,
+      // As recorded by the real server: the run timeout defaults to (and never exceeds) the execution timeout.
+      workflowRunTimeout: effectiveRun > 0 ? msToDuration(effectiveRun) : undefined,
       workflowTaskTimeout: msToDuration(recordedTaskTimeout),
       parentClosePolicy,
       control: attrs.control ?? '',

@@ -294,8 +294,11 @@ export function closeRun(engine: Engine, exec: Execution, outcome: CloseOutcome)
       break;
     }
     case 'timedOut': {
-      const retry = retryFollowUp(exec, timeoutFailure());
-      followUp = retry.followUp ?? cronFollowUp(exec, { continuedFailure: timeoutFailure() });
+      // Like the real server: once the execution timeout has passed there is no retry and no next
+      // cron run, and the retry state says TIMEOUT; a run timeout alone is retried per policy.
+      const expired = rec.executionDeadline > 0 && Date.now() >= rec.executionDeadline;
+      const retry = expired ? { retryState: RetryState.RETRY_STATE_TIMEOUT, followUp: undefined } : retryFollowUp(exec, timeoutFailure());
+      followUp = retry.followUp ?? (expired ? undefined : cronFollowUp(exec, { continuedFailure: timeoutFailure() }));
       engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, {
         workflowExecutionTimedOutEventAttributes: {
           retryState: retry.retryState,

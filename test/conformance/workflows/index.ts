@@ -157,6 +157,18 @@ export async function heartbeatTimeoutRetry(key: string): Promise<unknown> {
   return await a.heartbeatThenStall(key, 'progress', 5_000);
 }
 
+/** A heartbeat timeout with no retries left: the TimedOut event carries the last heartbeat details. */
+export async function heartbeatTimeoutFinal(key: string): Promise<unknown> {
+  const a = proxyActivities<ConformanceActivities>({ startToCloseTimeout: '10s', heartbeatTimeout: 400, retry: { maximumAttempts: 1 } });
+  return await a.heartbeatThenStall(key, 'last words', 5_000);
+}
+
+/** The first attempt asks for a 300 ms retry delay (next_retry_delay), overriding the policy's 1 minute. */
+export async function nextRetryDelay(key: string): Promise<number> {
+  const a = proxyActivities<ConformanceActivities>({ startToCloseTimeout: '10s', retry: { initialInterval: '1 minute', maximumAttempts: 2 } });
+  return await a.flakyWithDelay(key, 300);
+}
+
 export async function scheduleToCloseTimeout(key: string): Promise<string> {
   const a = proxyActivities<ConformanceActivities>({ scheduleToCloseTimeout: 500, retry: { initialInterval: 50 } });
   return await a.sleepFor(key, 5_000);
@@ -338,6 +350,21 @@ export async function parentOfChild(kind: 'returns' | 'fails'): Promise<string> 
   const childId = `${workflowInfo().workflowId}-child`;
   if (kind === 'returns') return await executeChild(childReturns, { args: ['a'], workflowId: childId, workflowRunTimeout: '1 minute' });
   return await executeChild(childFails, { workflowId: childId });
+}
+
+/** A child that cannot finish within its 300 ms execution timeout. */
+export async function parentOfTimedOutChild(): Promise<string> {
+  try {
+    await executeChild(childBlocks, { workflowId: `${workflowInfo().workflowId}-child`, workflowExecutionTimeout: 300 });
+    return 'child completed';
+  } catch (err) {
+    return `${(err as Error).name}: ${((err as Error).cause as Error | undefined)?.name}`;
+  }
+}
+
+/** A child that continues as new twice before it returns. */
+export async function parentOfContinuingChild(): Promise<string> {
+  return await executeChild(countdown, { args: [2], workflowId: `${workflowInfo().workflowId}-child` });
 }
 
 export async function parentCancelsChild(): Promise<string> {

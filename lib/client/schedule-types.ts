@@ -514,7 +514,10 @@ export interface ScheduleDescription {
     numActionsSkippedOverlap: number;
     createdAt: Date;
     lastUpdatedAt: Date | undefined;
-    /** Workflows started by the schedule that are still open. */
+    /**
+     * Workflows started by the schedule that are still open. The real server tracks only actions
+     * taken under an overlap policy other than `ALLOW_ALL` (the default of `trigger()`).
+     */
     runningActions: ScheduleExecutionActionResult[];
   };
   /** The server's response as received. */

@@ -9,6 +9,78 @@ import type { Divergence } from './support/divergences-type';
 
 type Obj = Record<string, unknown>;
 
+/**
+ * The RPCs the real server implements and our dev server answers UNIMPLEMENTED. Kept exact, so
+ * implementing one (or the real server dropping one) fails the scenario until this list is updated.
+ */
+const NOT_IMPLEMENTED_HERE = [
+  'OperatorService.AddOrUpdateRemoteCluster',
+  'OperatorService.CreateNexusEndpoint',
+  'OperatorService.DeleteNamespace',
+  'OperatorService.DeleteNexusEndpoint',
+  'OperatorService.GetNexusEndpoint',
+  'OperatorService.ListClusters',
+  'OperatorService.ListNexusEndpoints',
+  'OperatorService.RemoveRemoteCluster',
+  'OperatorService.UpdateNexusEndpoint',
+  'WorkflowService.CreateSchedule',
+  'WorkflowService.CreateWorkflowRule',
+  'WorkflowService.DeleteSchedule',
+  'WorkflowService.DeleteWorkerDeployment',
+  'WorkflowService.DeleteWorkerDeploymentVersion',
+  'WorkflowService.DeleteWorkflowExecution',
+  'WorkflowService.DeleteWorkflowRule',
+  'WorkflowService.DeprecateNamespace',
+  'WorkflowService.DescribeBatchOperation',
+  'WorkflowService.DescribeDeployment',
+  'WorkflowService.DescribeSchedule',
+  'WorkflowService.DescribeTaskQueue',
+  'WorkflowService.DescribeWorker',
+  'WorkflowService.DescribeWorkerDeployment',
+  'WorkflowService.DescribeWorkerDeploymentVersion',
+  'WorkflowService.DescribeWorkflowRule',
+  'WorkflowService.FetchWorkerConfig',
+  'WorkflowService.GetCurrentDeployment',
+  'WorkflowService.GetDeploymentReachability',
+  'WorkflowService.GetSearchAttributes',
+  'WorkflowService.GetWorkerBuildIdCompatibility',
+  'WorkflowService.GetWorkerTaskReachability',
+  'WorkflowService.GetWorkerVersioningRules',
+  'WorkflowService.ListArchivedWorkflowExecutions',
+  'WorkflowService.ListBatchOperations',
+  'WorkflowService.ListDeployments',
+  'WorkflowService.ListScheduleMatchingTimes',
+  'WorkflowService.ListSchedules',
+  'WorkflowService.ListTaskQueuePartitions',
+  'WorkflowService.ListWorkerDeployments',
+  'WorkflowService.ListWorkers',
+  'WorkflowService.ListWorkflowRules',
+  'WorkflowService.PatchSchedule',
+  'WorkflowService.PauseActivity',
+  'WorkflowService.RecordWorkerHeartbeat',
+  'WorkflowService.ResetActivity',
+  'WorkflowService.ResetStickyTaskQueue',
+  'WorkflowService.ResetWorkflowExecution',
+  'WorkflowService.RespondNexusTaskCompleted',
+  'WorkflowService.RespondNexusTaskFailed',
+  'WorkflowService.SetCurrentDeployment',
+  'WorkflowService.SetWorkerDeploymentCurrentVersion',
+  'WorkflowService.SetWorkerDeploymentManager',
+  'WorkflowService.SetWorkerDeploymentRampingVersion',
+  'WorkflowService.StartBatchOperation',
+  'WorkflowService.StopBatchOperation',
+  'WorkflowService.TriggerWorkflowRule',
+  'WorkflowService.UnpauseActivity',
+  'WorkflowService.UpdateActivityOptions',
+  'WorkflowService.UpdateSchedule',
+  'WorkflowService.UpdateTaskQueueConfig',
+  'WorkflowService.UpdateWorkerBuildIdCompatibility',
+  'WorkflowService.UpdateWorkerConfig',
+  'WorkflowService.UpdateWorkerDeploymentVersionMetadata',
+  'WorkflowService.UpdateWorkerVersioningRules',
+  'WorkflowService.UpdateWorkflowExecutionOptions',
+];
+
 const MIN_RUN_INTERVAL =
   'The real server holds the first workflow task of a new run until at least 1 s after the previous run started ' +
   '(history.workflowIdReuseMinimalInterval, a guard against tight continue-as-new and retry loops). Our dev ' +
@@ -125,6 +197,24 @@ export const DIVERGENCES: Divergence[] = [
       'A value that can never match is almost always a bug in the query; Elasticsearch-backed servers refuse ' +
       'it too. Rejecting it points at the mistake instead of returning an empty list.',
     matches: (e, r) => (e as Obj).code === 'INVALID_ARGUMENT' && r === 'ok',
+  },
+  {
+    file: 'system',
+    scenario: 'RPCs: which methods answer UNIMPLEMENTED',
+    aspect: 'unimplemented',
+    embedded: `${NOT_IMPLEMENTED_HERE.length} more RPCs answer UNIMPLEMENTED: schedules, worker versioning and deployments, batch operations, workflow rules, activity pause/reset/options, workflow reset and delete, task queue description and configuration, worker listing and configuration, namespace deprecation and deletion, clusters, Nexus endpoints and tasks, archived visibility, GetSearchAttributes`,
+    real: 'implements them (it answers UNIMPLEMENTED only for APIs newer than 1.29, as we do)',
+    reason:
+      'These are operator and platform features outside what the embedded dev server is for: running ' +
+      'workflows, activities and their clients in tests and local development. SDKs treat UNIMPLEMENTED as ' +
+      '"not available" where they probe, and the capability flags say so for schedules, versioning and Nexus. ' +
+      'Use the real server (temporal server start-dev) to develop against these features.',
+    matches: (e, r) => {
+      const ours = e as string[];
+      const theirs = r as string[];
+      const extra = ours.filter((m) => !theirs.includes(m));
+      return theirs.every((m) => ours.includes(m)) && JSON.stringify(extra) === JSON.stringify(NOT_IMPLEMENTED_HERE);
+    },
   },
   {
     file: 'system',

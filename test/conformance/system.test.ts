@@ -3,11 +3,21 @@
  * capability checked against how the server behaves, and worker shutdown (polls that complete on
  * shutdown, sticky queues of a stopped worker, tasks handed out while a worker stops).
  */
+import * as grpc from '@grpc/grpc-js';
 import Long from 'long';
 import { temporal } from '@temporalio/proto';
 import { conformanceFile, type World } from './support/harness';
 import { attempt } from './support/raw';
 import { outcome } from './support/errors';
+
+interface ReflectedMethod {
+  name: string;
+  resolve(): void;
+  resolvedRequestType: { encode(message: object): { finish(): Uint8Array } } | null;
+}
+// The reflection root of @temporalio/proto lists every method of both services.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const protoRoot = require('@temporalio/proto/protos/root') as { lookupService(name: string): { name: string; methodsArray: ReflectedMethod[] } };
 
 const f = conformanceFile('system', { worker: false });
 
@@ -64,6 +74,36 @@ f.scenario('cluster info', async (w) => {
   const c = await w.raw.workflow.getClusterInfo({});
   return { clusterName: c.clusterName, serverVersion: c.serverVersion ? 'set' : 'unset', historyShardCount: c.historyShardCount };
 });
+
+f.scenario('RPCs: which methods answer UNIMPLEMENTED', async (w) => {
+  const unimplemented: string[] = [];
+  const client = new grpc.Client(w.server.address, grpc.credentials.createInsecure());
+  try {
+    for (const name of ['temporal.api.workflowservice.v1.WorkflowService', 'temporal.api.operatorservice.v1.OperatorService']) {
+      const service = protoRoot.lookupService(name);
+      for (const method of service.methodsArray) {
+        method.resolve();
+        // An empty request (no namespace) is refused at once by every method a server implements.
+        const empty = Buffer.from(method.resolvedRequestType!.encode({}).finish());
+        const code = await new Promise<number>((resolve) =>
+          client.makeUnaryRequest(
+            `/${name}/${method.name}`,
+            (b: Buffer) => b,
+            (b: Buffer) => b,
+            empty,
+            new grpc.Metadata(),
+            { deadline: Date.now() + 5_000 },
+            (err) => resolve(err ? err.code : grpc.status.OK),
+          ),
+        );
+        if (code === grpc.status.UNIMPLEMENTED) unimplemented.push(`${service.name}.${method.name}`);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return { unimplemented: unimplemented.sort() };
+}, 60_000);
 
 // ---- each capability checked against behaviour ---------------------------------------------------
 

@@ -138,6 +138,9 @@ function userDirOf(o: NormalizedOptions): string {
 
 const sharedRuntimePackage = /^@temporalio\/(workflow|common|proto)(\/|$)/;
 
+/** `.../@temporalio/interceptors-opentelemetry(-v2)/{src,lib}/workflow` and the contrib equivalent. */
+const otelWorkflowDir = /[\\/](?:@temporalio|contrib)[\\/]interceptors-opentelemetry(?:-v2)?[\\/](?:src|lib)[\\/]workflow$/;
+
 /**
  * The esbuild plugin enforcing the sandbox's module policy and wiring the runtime's virtual
  * modules. With `shared` set (the user build), runtime packages are left external and recorded:
@@ -156,6 +159,14 @@ function sandboxModulesPlugin(
       build.onResolve({ filter: /^__temporal_custom_(payload|failure)_converter$/ }, (args) => {
         const path = args.path === payloadConverterModule ? o.payloadConverterPath : o.failureConverterPath;
         return path === undefined ? { path: args.path, namespace: 'temporal-empty' } : { path };
+      });
+      // The OpenTelemetry interceptor packages reach `@temporalio/workflow` through a stub module
+      // that throws outside a workflow; a workflow bundle gets the module that re-exports the real
+      // functions instead (the official bundler does the same with a module replacement).
+      build.onResolve({ filter: /^\.\/workflow-imports(\.js)?$/ }, (args) => {
+        if (!otelWorkflowDir.test(args.resolveDir)) return undefined;
+        const js = join(args.resolveDir, 'workflow-imports-impl.js');
+        return { path: existsSync(js) ? js : join(args.resolveDir, 'workflow-imports-impl.ts') };
       });
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === pinned) return undefined;
@@ -228,8 +239,11 @@ async function buildPart(
       bundle: true,
       format: 'iife',
       globalName: part.globalName,
-      platform: 'neutral',
-      mainFields: ['main', 'module'],
+      // The browser platform, as the official (webpack, web target) bundler resolves: package.json
+      // `browser` maps apply (OpenTelemetry maps its Node platform files, which import perf_hooks,
+      // os and fs, to browser ones) and 'browser' is the first main field.
+      platform: 'browser',
+      mainFields: ['browser', 'main', 'module'],
       conditions: ['require', 'default'],
       resolveExtensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json'],
       target: 'es2022',

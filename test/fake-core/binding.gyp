@@ -1,6 +1,7 @@
 # The fake core: our own implementation of the C ABI, a drop-in for the real library, built by
 # scripts/install.js (development clones only) into test/fake-core/build/Release/.
 # Same header and flags as the addon (../../binding.gyp); `sanitize=1` builds it with AddressSanitizer.
+# fake_core_probe (probe.cc) is built next to it.
 {
   'variables': {
     'core_bridge_include': '<!(node -p "const fs = require(\'fs\'), p = require(\'path\'); fs.existsSync(\'../../native/include/temporal-sdk-core-c-bridge.h\') ? p.resolve(\'../../native/include\') : p.join(p.dirname(require.resolve(\'@temporalio/core-bridge/package.json\')), \'sdk-core\', \'crates\', \'sdk-core-c-bridge\', \'include\')")',
@@ -34,6 +35,7 @@
       'product_dir': '<(PRODUCT_DIR)',
       'sources': [
         'byte_arrays.cc',
+        'protobuf.cc',
         'scheduler.cc',
         'runtime.cc',
         'client.cc',
@@ -41,6 +43,16 @@
       ],
       'cflags': ['-fvisibility=default', '-pthread'],
       'ldflags': ['-pthread'],
+    },
+    {
+      # Drives a core library's C ABI directly (probe.cc), for what the addon never lets through.
+      'target_name': 'fake_core_probe',
+      'type': 'executable',
+      'product_dir': '<(PRODUCT_DIR)',
+      'sources': ['probe.cc'],
+      'cflags': ['-pthread'],
+      'ldflags': ['-pthread'],
+      'libraries': ['-ldl'],
     },
   ],
 }

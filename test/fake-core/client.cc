@@ -1,7 +1,13 @@
-// Connections and the scriptable rpc_call.
+// Connections, the core's per-connection worker registry, and rpc_call.
 //
-// Test service (4) rpc names select a behaviour; metadata carries parameters; request bytes carry
-// the payload:
+// Like the real C bridge, rpc_call routes by service and name: a name the real core does not know
+// for the service fails with "Unknown RPC call <name>" (status 0, no details), health's Watch fails
+// as not implemented, and a known name whose request bytes do not decode fails with prost's
+// "failed to decode Protobuf message: ..." (checked structurally, see protobuf.h). A call that
+// passes answers with its request bytes.
+//
+// The Test service (4) also carries the fake's scripts, names the real core's TestService does not
+// have; metadata carries parameters, request bytes the payload:
 //   Echo            answer the request bytes (after `fake-delay-ms`, default 0)
 //   Fail            gRPC failure: status `fake-status-code` (default 2), message `fake-message`,
 //                   details = request bytes; status 0 gives a non-gRPC failure (no details)
@@ -10,16 +16,20 @@
 //                   rpcs / worker operations in flight); the Stats call itself (its answer
 //                   array, its token, its slot in flight) is not counted
 //   ConnectionState JSON of the connection's options and this call's options as the core saw them
-//   EnqueueTask     hand the request bytes to workers on `fake-task-queue` as a `fake-kind`
-//                   (workflow | activity) task
+//   EnqueueTask     hand the request bytes to workers on `fake-task-queue` as a `fake-kind` task:
+//                   a WorkflowActivation with a run_id (workflow) or an ActivityTask with a
+//                   task_token (activity); anything else fails the call
+//   Workers         JSON of the live workers on `fake-task-queue` as the core sees them
 //   Log             emit a log line (level `fake-level`, message = request) from a core thread
 //   Configure       `fake-worker-delay-ms`: delay of worker callbacks
-// Any other Test rpc fails like the real core ("Unknown RPC call"). Other services echo.
-// Every behaviour honours the cancellation token: a cancelled call answers status 0 "Cancelled".
+// Every behaviour honours the cancellation token: a cancelled call answers status 0, "Cancelled".
+#include <cstring>
 #include <mutex>
 #include <sstream>
+#include <vector>
 
 #include "fake_core.h"
+#include "protobuf.h"
 
 struct TemporalCoreConnection {
   uint32_t magic = fake::kLiveMagic;
@@ -33,6 +43,7 @@ struct TemporalCoreConnection {
   std::string tls_root_ca, tls_domain, tls_client_cert, tls_client_key;
   bool has_retry = false;
   TemporalCoreClientRetryOptions retry{};
+  std::vector<fake::WorkerRegistration> registrations;  // guarded by mutex
 };
 
 namespace fake {
@@ -55,7 +66,99 @@ void CheckConnection(const TemporalCoreConnection* connection, const char* call)
   if (connection->magic != kLiveMagic) Die(std::string(call) + " on a freed connection");
 }
 
+std::string ConnectionIdentity(TemporalCoreConnection* connection) {
+  std::lock_guard<std::mutex> lock(connection->mutex);
+  return connection->identity;
+}
+
 namespace {
+
+const char* Bool(bool value) { return value ? "true" : "false"; }
+
+std::string TaskTypesDebug(const TemporalCoreWorkerTaskTypes& t) {
+  return std::string("WorkerTaskTypes { enable_workflows: ") + Bool(t.enable_workflows) +
+         ", enable_local_activities: " + Bool(t.enable_local_activities) +
+         ", enable_remote_activities: " + Bool(t.enable_remote_activities) + ", enable_nexus: " + Bool(t.enable_nexus) +
+         " }";
+}
+
+bool Overlaps(const TemporalCoreWorkerTaskTypes& a, const TemporalCoreWorkerTaskTypes& b) {
+  return (a.enable_workflows && b.enable_workflows) || (a.enable_local_activities && b.enable_local_activities) ||
+         (a.enable_remote_activities && b.enable_remote_activities) || (a.enable_nexus && b.enable_nexus);
+}
+
+}  // namespace
+
+// ClientWorkerSetImpl::register: one worker per (namespace, task queue) and overlapping task
+// types, unless deployment build ids tell them apart. The fake only has versioning strategy None,
+// whose build id is None to the registry, so every pair of such workers is compared.
+std::string RegisterWorker(TemporalCoreConnection* connection, const WorkerRegistration& registration) {
+  const TemporalCoreWorkerTaskTypes& types = registration.types;
+  if (!types.enable_workflows && !types.enable_local_activities && !types.enable_remote_activities &&
+      !types.enable_nexus) {
+    return "Worker must have at least one capability enabled (workflows, activities, or nexus)";
+  }
+  if (!types.enable_workflows && types.enable_local_activities) {
+    return "Local activities cannot be enabled without workflows";
+  }
+  std::lock_guard<std::mutex> lock(connection->mutex);
+  for (const WorkerRegistration& existing : connection->registrations) {
+    if (existing.namespace_ == registration.namespace_ && existing.task_queue == registration.task_queue &&
+        Overlaps(types, existing.types)) {
+      // The real format string hands its last two arguments over in swapped order; kept as is.
+      return "Registration of multiple workers with overlapping worker task types on the same namespace, task "
+             "queue, and deployment build ID not allowed: SlotKey { namespace: " +
+             RustDebugString(registration.namespace_) + ", task_queue: " + RustDebugString(registration.task_queue) +
+             " }, worker_instance_key: " + TaskTypesDebug(existing.types) +
+             " build_id: None, new task types: " + TaskTypesDebug(types) +
+             ", existing task types: " + registration.key + ".";
+    }
+  }
+  connection->registrations.push_back(registration);
+  return "";
+}
+
+void UnregisterWorker(TemporalCoreConnection* connection, const std::string& key) {
+  std::lock_guard<std::mutex> lock(connection->mutex);
+  auto& list = connection->registrations;
+  for (auto it = list.begin(); it != list.end(); ++it) {
+    if (it->key == key) {
+      list.erase(it);
+      return;
+    }
+  }
+}
+
+namespace {
+
+#include "rpc_names.inc"
+
+template <size_t N>
+bool Listed(const char* const (&names)[N], const std::string& name) {
+  for (const char* listed : names) {
+    if (name == listed) return true;
+  }
+  return false;
+}
+
+// The real core's match arms for the service (see rpc_names.inc).
+bool KnownRpc(TemporalCoreRpcService service, const std::string& name) {
+  switch (service) {
+    case TemporalCoreRpcService_Workflow: return Listed(kWorkflowRpcs, name);
+    case TemporalCoreRpcService_Operator: return Listed(kOperatorRpcs, name);
+    case TemporalCoreRpcService_Cloud: return Listed(kCloudRpcs, name);
+    case TemporalCoreRpcService_Test: return Listed(kTestRpcs, name);
+    case TemporalCoreRpcService_Health: return Listed(kHealthRpcs, name);
+  }
+  return false;
+}
+
+// The fake's own scripts on the Test service.
+bool Scripted(const std::string& name) {
+  static const char* const kScripts[] = {"Echo", "Fail", "Hang", "Stats", "ConnectionState",
+                                         "EnqueueTask", "Workers", "Log", "Configure"};
+  return Listed(kScripts, name);
+}
 
 std::string MapJson(const std::map<std::string, std::string>& map, bool hex) {
   std::string out = "{";
@@ -142,8 +245,22 @@ void RunRpc(std::shared_ptr<PendingRpc> rpc, const TemporalCoreRpcCallOptions* o
   }
   auto later = [&](std::function<void()> fn) { Schedule(std::chrono::milliseconds(delay), std::move(fn)); };
 
-  if (service != TemporalCoreRpcService_Test) {
-    later([rpc, request] { rpc->Answer(true, request, 0, "", false); });
+  if (service != TemporalCoreRpcService_Test || !Scripted(name)) {
+    // The real C bridge: the service's match on the name, then rpc_req's P::decode.
+    std::string failure;
+    if (!KnownRpc(service, name)) {
+      failure = "Unknown RPC call " + name;
+    } else if (service == TemporalCoreRpcService_Health && name == "Watch") {
+      failure = "Health service Watch method is not implemented in C bridge";
+    } else {
+      pb::Decoded ignored;
+      pb::Decode(request, specs::kAnyRequest, &ignored, &failure);
+    }
+    if (failure.empty()) {
+      later([rpc, request] { rpc->Answer(true, request, 0, "", false); });
+    } else {
+      later([rpc, failure] { rpc->Answer(false, "", 0, failure, false); });
+    }
   } else if (name == "Echo") {
     later([rpc, request] { rpc->Answer(true, request, 0, "", false); });
   } else if (name == "Fail") {
@@ -189,8 +306,17 @@ void RunRpc(std::shared_ptr<PendingRpc> rpc, const TemporalCoreRpcCallOptions* o
     std::string body = out.str();
     later([rpc, body] { rpc->Answer(true, body, 0, "", false); });
   } else if (name == "EnqueueTask") {
-    EnqueueTask(param("fake-task-queue", ""), param("fake-kind", "workflow"), request);
-    later([rpc] { rpc->Answer(true, "", 0, "", false); });
+    std::string refused = EnqueueTask(param("fake-task-queue", ""), param("fake-kind", "workflow"), request);
+    later([rpc, refused] {
+      if (refused.empty()) {
+        rpc->Answer(true, "", 0, "", false);
+      } else {
+        rpc->Answer(false, "", 0, "fake core: EnqueueTask: " + refused, false);
+      }
+    });
+  } else if (name == "Workers") {
+    std::string body = WorkersJson(param("fake-task-queue", ""));
+    later([rpc, body] { rpc->Answer(true, body, 0, "", false); });
   } else if (name == "Log") {
     int level = std::stoi(param("fake-level", "2"));
     TemporalCoreRuntime* runtime = conn->runtime;
@@ -202,8 +328,6 @@ void RunRpc(std::shared_ptr<PendingRpc> rpc, const TemporalCoreRpcCallOptions* o
   } else if (name == "Configure") {
     counters().worker_delay_ms = std::stol(param("fake-worker-delay-ms", "1"));
     later([rpc] { rpc->Answer(true, "", 0, "", false); });
-  } else {
-    later([rpc, name] { rpc->Answer(false, "", 0, "Unknown RPC call " + name, false); });
   }
 }
 

@@ -5,6 +5,12 @@
 // ByteArrayRef, a double free, freeing a handle or token still used by an operation all abort
 // with a message naming the mistake.
 //
+// Where the real core refuses something, the fake refuses it the same way and with the same kind of
+// message: unknown RPC names, request and completion bytes that do not decode (protobuf.h), worker
+// options, a second worker with overlapping task types on one connection, namespace and queue,
+// malformed completions. Where the real core only logs (an unknown task token, a completion for
+// a run without an outstanding activation), the fake logs the same line at the same level.
+//
 // Scripting happens through rpc_call on the Test service (see client.cc); the live counts of byte
 // arrays, handles and tokens are read through the same channel (rpc "Stats").
 #pragma once
@@ -50,6 +56,11 @@ void Schedule(std::chrono::milliseconds delay, std::function<void()> fn);
 
 std::string JsonEscape(const std::string& text);
 std::string Hex(const std::string& bytes);
+std::string Base64(const std::string& bytes);
+// Rust's Debug rendering of a string: quoted, with \" \\ \n \r \t and \u{..} escapes.
+std::string RustDebugString(const std::string& text);
+// A random version-4 UUID, as the core gives every worker (its worker_instance_key).
+std::string NewUuid();
 
 }  // namespace fake
 
@@ -76,6 +87,18 @@ void RuntimeRelease(TemporalCoreRuntime* runtime);
 void CheckRuntime(const TemporalCoreRuntime* runtime, const char* call);
 uint64_t TokenWatch(TemporalCoreCancellationToken* token, std::function<void()> on_cancel);
 void TokenUnwatch(TemporalCoreCancellationToken* token, uint64_t id);
-// Test-service hooks implemented in worker.cc.
-void EnqueueTask(const std::string& task_queue, const std::string& kind, const std::string& bytes);
+
+// The core's per-connection worker registry (temporalio_client's ClientWorkerSet), in client.cc.
+struct WorkerRegistration {
+  std::string namespace_, task_queue, key;  // key: the worker_instance_key
+  TemporalCoreWorkerTaskTypes types;
+};
+std::string ConnectionIdentity(TemporalCoreConnection* connection);
+// "" when registered; otherwise the core's refusal (without the "Worker start failed: " prefix).
+std::string RegisterWorker(TemporalCoreConnection* connection, const WorkerRegistration& registration);
+void UnregisterWorker(TemporalCoreConnection* connection, const std::string& key);
+
+// Test-service hooks implemented in worker.cc. EnqueueTask returns "" or why the bytes were refused.
+std::string EnqueueTask(const std::string& task_queue, const std::string& kind, const std::string& bytes);
+std::string WorkersJson(const std::string& task_queue);
 }  // namespace fake

@@ -108,6 +108,10 @@ TemporalCoreByteArrayRef temporal_core_forwarded_log_fields_json(const TemporalC
   return TemporalCoreByteArrayRef{reinterpret_cast<const uint8_t*>(log->fields_json.data()), log->fields_json.size()};
 }
 
+// Like the library scripts/build-core ships (third_party/core-patches/0003): the fake's log
+// forwarding never stops early (patch 1) and its replay pushes never borrow the pusher (patch 2).
+uint32_t temporal_native_core_patches(void) { return 0b11; }
+
 TemporalCoreCancellationToken* temporal_core_cancellation_token_new(void) {
   fake::counters().tokens++;
   return new TemporalCoreCancellationToken();

@@ -6,6 +6,8 @@
  */
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { coresdk } from '@temporalio/proto';
 import { createNativeRuntime } from '../../lib/core/native';
 import { validateRuntimeOptions } from '../../lib/core/options';
 import type { ConnectionOptions, CoreConnection, CoreRuntime, RuntimeOptions, WorkerOptions } from '../../lib/core/types';
@@ -120,4 +122,84 @@ export async function enqueueTask(
 
 export function text(bytes: Uint8Array | null): string | null {
   return bytes === null ? null : Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * The messages the fake core reads and writes, as the real core does: tasks are scripted as real
+ * activations and activity tasks, and completions must decode as the core's completion messages.
+ */
+export const messages = {
+  /** A workflow activation for `runId` (by default one that starts the workflow). */
+  activation(runId: string, jobs: coresdk.workflow_activation.IWorkflowActivationJob[] = [{ initializeWorkflow: { workflowType: 'wf', workflowId: `wf-${runId}` } }]): Uint8Array {
+    return coresdk.workflow_activation.WorkflowActivation.encode({ runId, jobs }).finish();
+  },
+  /** An activity task that starts an activity. */
+  activityTask(taskToken: string): Uint8Array {
+    return coresdk.activity_task.ActivityTask.encode({ taskToken: Buffer.from(taskToken), start: { activityType: 'act' } }).finish();
+  },
+  /** A successful workflow activation completion (no commands unless given). */
+  workflowCompletion(runId: string, commands: coresdk.workflow_commands.IWorkflowCommand[] = []): Uint8Array {
+    return coresdk.workflow_completion.WorkflowActivationCompletion.encode({ runId, successful: { commands } }).finish();
+  },
+  /** A failed workflow activation completion. */
+  workflowFailure(runId: string, message = 'workflow code threw'): Uint8Array {
+    return coresdk.workflow_completion.WorkflowActivationCompletion.encode({ runId, failed: { failure: { message } } }).finish();
+  },
+  /** A completed activity with an (empty) result payload. */
+  activityCompletion(taskToken: string): Uint8Array {
+    return coresdk.ActivityTaskCompletion.encode({ taskToken: Buffer.from(taskToken), result: { completed: { result: {} } } }).finish();
+  },
+  heartbeat(taskToken: string): Uint8Array {
+    return coresdk.ActivityHeartbeat.encode({ taskToken: Buffer.from(taskToken) }).finish();
+  },
+  decodeActivation(bytes: Uint8Array | null): coresdk.workflow_activation.WorkflowActivation {
+    if (bytes === null) throw new Error('expected an activation, the poller shut down');
+    return coresdk.workflow_activation.WorkflowActivation.decode(bytes);
+  },
+  decodeActivityTask(bytes: Uint8Array | null): coresdk.activity_task.ActivityTask {
+    if (bytes === null) throw new Error('expected an activity task, the poller shut down');
+    return coresdk.activity_task.ActivityTask.decode(bytes);
+  },
+};
+
+/** The eviction an activation carries, if it is one. */
+export function eviction(activation: coresdk.workflow_activation.WorkflowActivation): { message: string; reason: string } | undefined {
+  const job = activation.jobs.find((j) => j.removeFromCache);
+  if (!job) return undefined;
+  const reason = coresdk.workflow_activation.RemoveFromCache.EvictionReason[job.removeFromCache!.reason ?? 0];
+  return { message: job.removeFromCache!.message ?? '', reason };
+}
+
+/** Whether `promise` is still pending once everything already delivered has been processed. */
+export async function pending(promise: Promise<unknown>, ms = 50): Promise<boolean> {
+  const marker = Symbol('pending');
+  const winner = await Promise.race([promise.then(() => undefined, () => undefined), new Promise((resolve) => setTimeout(() => resolve(marker), ms))]);
+  return winner === marker;
+}
+
+export interface FakeWorkerState {
+  namespace: string;
+  taskQueue: string;
+  identity: string;
+  buildId: string;
+  registered: boolean;
+  shutdown: boolean;
+  cachedRuns: string[];
+  outstandingActivities: number;
+}
+
+/** The live workers of `taskQueue` as the fake core sees them. */
+export async function workersOn(connection: CoreConnection, taskQueue: string): Promise<FakeWorkerState[]> {
+  const bytes = await connection.rpcCall('test', 'Workers', new Uint8Array(), { metadata: { 'fake-task-queue': taskQueue } });
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as FakeWorkerState[];
+}
+
+/** test/fake-core/probe.cc, built next to the fake core: drives the C ABI without the addon. */
+export const PROBE = path.join(path.dirname(FAKE_CORE), 'fake_core_probe');
+
+/** What the core answers to worker (or replayer) options changed as `scenario` says (probe.cc). */
+export function probeOptions(command: 'worker-options' | 'replayer-options', scenario: string): string {
+  const run = spawnSync(PROBE, [FAKE_CORE, command, scenario], { encoding: 'utf8', timeout: 30_000 });
+  if (run.status !== 0) throw new Error(`probe ${command} ${scenario} exited ${run.status}: ${run.stderr}${run.stdout}`);
+  return run.stdout.trim();
 }

@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { temporal } from '@temporalio/proto';
 import { CoreError, WorkerStateError } from '../../lib/core/errors';
 import type { CoreConnection, CoreRuntime, ReplayerOptions } from '../../lib/core/types';
-import { connectionOptions, fakeRuntime, settledStats, text } from './fake-core';
+import { firstWorkflowTaskHistory } from '../contract/histories';
+import { connectionOptions, eviction, fakeRuntime, messages, settledStats } from './fake-core';
 
-function history(workflowType: string): Uint8Array {
-  const message = temporal.api.history.v1.History.fromObject({
-    events: [
-      {
-        eventId: 1,
-        eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
-        workflowExecutionStartedEventAttributes: { workflowType: { name: workflowType } },
-      },
-    ],
-  });
-  return temporal.api.history.v1.History.encode(message).finish();
+function history(workflowType: string, runId = `run-${workflowType}`): Uint8Array {
+  return firstWorkflowTaskHistory({ workflowType, taskQueue: 'replay', runId, startMs: 1_700_000_000_000 });
 }
 
 describe('native replayer on the fake core', () => {
@@ -31,15 +22,17 @@ describe('native replayer on the fake core', () => {
     await runtime.close();
   });
 
-  it('feeds pushed histories to its worker, then shuts down in order', async () => {
+  it('feeds a pushed history to its worker as an activation that initializes the run, then evicts it', async () => {
     const replayer = runtime.createReplayer({ namespace: 'default', taskQueue: 'replay' });
-    const bytes = history('orderSaga');
-    await replayer.pushHistory('wf-1', bytes);
-    const activation = await replayer.worker.pollWorkflowActivation();
-    // The fake core's activation for a replayed history: "<workflow id>\n<history bytes>".
-    expect(text(activation)?.startsWith('wf-1\n')).toBe(true);
-    expect(Buffer.from(activation!).subarray(5).equals(Buffer.from(bytes))).toBe(true);
-    await replayer.worker.completeWorkflowActivation(Buffer.from('replayed'));
+    await replayer.pushHistory('wf-1', history('orderSaga', 'run-1'));
+    const activation = messages.decodeActivation(await replayer.worker.pollWorkflowActivation());
+    expect(activation.runId).toBe('run-1');
+    expect(activation.jobs[0].initializeWorkflow).toMatchObject({ workflowId: 'wf-1', workflowType: 'orderSaga' });
+    await replayer.worker.completeWorkflowActivation(messages.workflowCompletion('run-1'));
+    const evicted = messages.decodeActivation(await replayer.worker.pollWorkflowActivation());
+    expect(evicted.runId).toBe('run-1');
+    expect(eviction(evicted)).toEqual({ message: 'Always evict workflows after replay', reason: 'LANG_REQUESTED' });
+    await replayer.worker.completeWorkflowActivation(messages.workflowCompletion('run-1'));
     replayer.closeHistoryStream();
     replayer.worker.initiateShutdown();
     expect(await replayer.worker.pollWorkflowActivation()).toBeNull();
@@ -49,7 +42,9 @@ describe('native replayer on the fake core', () => {
   it('rejects a history the core cannot decode, with the core message', async () => {
     const replayer = runtime.createReplayer({});
     await expect(replayer.pushHistory('wf-bad', Buffer.from('bad'))).rejects.toThrow(CoreError);
-    await expect(replayer.pushHistory('wf-bad', Buffer.from('bad'))).rejects.toThrow(/Worker replay init failed/);
+    await expect(replayer.pushHistory('wf-bad', Buffer.from('bad'))).rejects.toThrow(
+      /Worker replay init failed: failed to decode Protobuf message: buffer underflow/,
+    );
     replayer.closeHistoryStream();
     replayer.worker.initiateShutdown();
     expect(await replayer.worker.pollWorkflowActivation()).toBeNull();

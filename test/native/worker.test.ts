@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError, WorkerStateError } from '../../lib/core/errors';
 import type { CoreConnection, CoreRuntime, CoreWorker } from '../../lib/core/types';
-import { enqueueTask, fakeRuntime, connectionOptions, settledStats, text, uniqueTaskQueue, workerOptions } from './fake-core';
+import { enqueueTask, fakeRuntime, connectionOptions, messages, settledStats, uniqueTaskQueue, workerOptions } from './fake-core';
 
 /** Shuts a worker down in the one allowed order. */
 async function shutDown(worker: CoreWorker): Promise<void> {
@@ -31,22 +31,23 @@ describe('native worker on the fake core', () => {
     await worker.validate();
     const activation = worker.pollWorkflowActivation();
     const activity = worker.pollActivityTask();
-    await enqueueTask(connection, taskQueue, 'workflow', Buffer.from('activation-1'));
-    await enqueueTask(connection, taskQueue, 'activity', Buffer.from('activity-1'));
-    expect(text(await activation)).toBe('activation-1');
-    expect(text(await activity)).toBe('activity-1');
-    await worker.completeWorkflowActivation(Buffer.from('completion-1'));
-    await worker.completeActivityTask(Buffer.from('completion-2'));
+    await enqueueTask(connection, taskQueue, 'workflow', messages.activation('run-1'));
+    await enqueueTask(connection, taskQueue, 'activity', messages.activityTask('token-1'));
+    expect(messages.decodeActivation(await activation).runId).toBe('run-1');
+    expect(Buffer.from(messages.decodeActivityTask(await activity).taskToken).toString()).toBe('token-1');
+    await worker.completeWorkflowActivation(messages.workflowCompletion('run-1'));
+    await worker.completeActivityTask(messages.activityCompletion('token-1'));
     await shutDown(worker);
   });
 
   it('shuts down with polls and completions in flight by following the order, then finalizes cleanly', async () => {
     const taskQueue = uniqueTaskQueue('order');
-    const worker = connection.createWorker(workerOptions(taskQueue));
-    await enqueueTask(connection, taskQueue, 'workflow', Buffer.from('wf'));
-    await enqueueTask(connection, taskQueue, 'activity', Buffer.from('act'));
-    expect(text(await worker.pollWorkflowActivation())).toBe('wf');
-    expect(text(await worker.pollActivityTask())).toBe('act');
+    // A long grace period: no shutdown cancel reaches the activity poll during this test.
+    const worker = connection.createWorker(workerOptions(taskQueue, { gracefulShutdownPeriodMs: 60_000 }));
+    await enqueueTask(connection, taskQueue, 'workflow', messages.activation('run-order'));
+    await enqueueTask(connection, taskQueue, 'activity', messages.activityTask('token-order'));
+    expect(messages.decodeActivation(await worker.pollWorkflowActivation()).runId).toBe('run-order');
+    messages.decodeActivityTask(await worker.pollActivityTask());
     // Polls waiting for more work when shutdown begins; completions still outstanding.
     const workflowPoll = worker.pollWorkflowActivation();
     const activityPoll = worker.pollActivityTask();
@@ -56,7 +57,10 @@ describe('native worker on the fake core', () => {
     await expect(worker.finalizeShutdown()).rejects.toThrow(WorkerStateError);
     await expect(worker.finalizeShutdown()).rejects.toThrow(/poll\(s\) still in flight/);
 
-    const completions = [worker.completeWorkflowActivation(Buffer.from('c1')), worker.completeActivityTask(Buffer.from('c2'))];
+    const completions = [
+      worker.completeWorkflowActivation(messages.workflowCompletion('run-order')),
+      worker.completeActivityTask(messages.activityCompletion('token-order')),
+    ];
     await expect(worker.finalizeShutdown()).rejects.toThrow(/still in flight/);
     await Promise.all(completions);
     // Drained only once everything handed out was completed.
@@ -71,10 +75,10 @@ describe('native worker on the fake core', () => {
     await configure(25);
     try {
       const taskQueue = uniqueTaskQueue('slow');
-      const worker = connection.createWorker(workerOptions(taskQueue));
-      await enqueueTask(connection, taskQueue, 'activity', Buffer.from('slow task'));
-      expect(text(await worker.pollActivityTask())).toBe('slow task');
-      const completion = worker.completeActivityTask(Buffer.from('done'));
+      const worker = connection.createWorker(workerOptions(taskQueue, { gracefulShutdownPeriodMs: 60_000 }));
+      await enqueueTask(connection, taskQueue, 'activity', messages.activityTask('slow-token'));
+      messages.decodeActivityTask(await worker.pollActivityTask());
+      const completion = worker.completeActivityTask(messages.activityCompletion('slow-token'));
       const drainActivities = worker.pollActivityTask();
       const drainWorkflows = worker.pollWorkflowActivation();
       worker.initiateShutdown();
@@ -103,11 +107,11 @@ describe('native worker on the fake core', () => {
     await shutDown(worker);
     await expect(worker.pollWorkflowActivation()).rejects.toThrow(WorkerStateError);
     await expect(worker.pollActivityTask()).rejects.toThrow(/finalized/);
-    await expect(worker.completeWorkflowActivation(Buffer.from('x'))).rejects.toThrow(WorkerStateError);
-    await expect(worker.completeActivityTask(Buffer.from('x'))).rejects.toThrow(WorkerStateError);
+    await expect(worker.completeWorkflowActivation(messages.workflowCompletion('run'))).rejects.toThrow(WorkerStateError);
+    await expect(worker.completeActivityTask(messages.activityCompletion('token'))).rejects.toThrow(WorkerStateError);
     await expect(worker.validate()).rejects.toThrow(WorkerStateError);
     await expect(worker.finalizeShutdown()).rejects.toThrow(WorkerStateError);
-    expect(() => worker.recordActivityHeartbeat(Buffer.from('x'))).toThrow(WorkerStateError);
+    expect(() => worker.recordActivityHeartbeat(messages.heartbeat('token'))).toThrow(WorkerStateError);
     expect(() => worker.requestWorkflowEviction('run')).toThrow(WorkerStateError);
     expect(() => worker.initiateShutdown()).toThrow(WorkerStateError);
   });
@@ -133,27 +137,46 @@ describe('native worker on the fake core', () => {
     await worker.finalizeShutdown();
   });
 
-  it('records heartbeats and eviction requests, and reports a heartbeat the core rejects', async () => {
-    const worker = connection.createWorker(workerOptions(uniqueTaskQueue('hb')));
+  it('records a heartbeat for an activity task it handed out, and an eviction request', async () => {
+    const taskQueue = uniqueTaskQueue('hb');
+    const worker = connection.createWorker(workerOptions(taskQueue));
+    await enqueueTask(connection, taskQueue, 'activity', messages.activityTask('hb-token'));
+    messages.decodeActivityTask(await worker.pollActivityTask());
     const before = await settledStats(connection);
-    worker.recordActivityHeartbeat(Buffer.from('heartbeat'));
+    worker.recordActivityHeartbeat(messages.heartbeat('hb-token'));
     worker.requestWorkflowEviction('run-1');
     const after = await settledStats(connection);
     expect(after.heartbeats - before.heartbeats).toBe(1);
     expect(after.evictions - before.evictions).toBe(1);
+    await worker.completeActivityTask(messages.activityCompletion('hb-token'));
+    await shutDown(worker);
+  });
+
+  it('throws a CoreError with the core message for a heartbeat that does not decode', async () => {
+    const worker = connection.createWorker(workerOptions(uniqueTaskQueue('hb-bad')));
     expect(() => worker.recordActivityHeartbeat(Buffer.from('bad'))).toThrow(CoreError);
+    expect(() => worker.recordActivityHeartbeat(Buffer.from('bad'))).toThrow(
+      /Activity heartbeat decode failure: failed to decode Protobuf message: buffer underflow/,
+    );
     await shutDown(worker);
   });
 
   it('rejects a completion the core fails to decode synchronously, on the calling thread', async () => {
     const worker = connection.createWorker(workerOptions(uniqueTaskQueue('decode')));
-    await expect(worker.completeWorkflowActivation(Buffer.from('bad'))).rejects.toThrow(/Failed to decode completion/);
+    await expect(worker.completeWorkflowActivation(Buffer.from('bad'))).rejects.toThrow(
+      /Workflow task decode failure: failed to decode Protobuf message: buffer underflow/,
+    );
+    await expect(worker.completeActivityTask(Buffer.from('bad'))).rejects.toThrow(
+      /Activity task decode failure: failed to decode Protobuf message: buffer underflow/,
+    );
     await shutDown(worker);
   });
 
   it('rejects validate with the core message when the namespace does not exist', async () => {
     const worker = connection.createWorker(workerOptions(uniqueTaskQueue('ns'), { namespace: 'missing-namespace' }));
-    await expect(worker.validate()).rejects.toThrow(/Namespace missing-namespace is not found/);
+    await expect(worker.validate()).rejects.toThrow(
+      /Worker validation failed: Namespace missing-namespace was not found or otherwise could not be described: .*Namespace missing-namespace is not found/,
+    );
     await shutDown(worker);
   });
 
@@ -178,9 +201,9 @@ describe('native worker on the fake core', () => {
     const taskQueue = uniqueTaskQueue('outlive');
     const worker = own.createWorker(workerOptions(taskQueue));
     await own.close();
-    await enqueueTask(connection, taskQueue, 'activity', Buffer.from('still works'));
-    expect(text(await worker.pollActivityTask())).toBe('still works');
-    await worker.completeActivityTask(Buffer.from('done'));
+    await enqueueTask(connection, taskQueue, 'activity', messages.activityTask('still-works'));
+    messages.decodeActivityTask(await worker.pollActivityTask());
+    await worker.completeActivityTask(messages.activityCompletion('still-works'));
     await shutDown(worker);
   });
 

@@ -268,7 +268,11 @@ export function compileScheduleSpec(spec: ScheduleSpec, field = 'spec'): tempora
     if (iv.every === undefined) throw new InvalidOptionError(`${f}.every`, 'is required');
     const every = optionalDuration(iv.every as never, `${f}.every`)!;
     if (optionalDurationToMs(every)! < 1000) throw new InvalidOptionError(`${f}.every`, 'must be at least 1 second');
-    return { interval: every, phase: optionalDuration(iv.offset as never, `${f}.offset`) };
+    const phase = optionalDuration(iv.offset as never, `${f}.offset`);
+    if (phase && optionalDurationToMs(phase)! > optionalDurationToMs(every)!) {
+      throw new InvalidOptionError(`${f}.offset`, 'must not be greater than every');
+    }
+    return { interval: every, phase };
   });
   if (!calendars?.length && !interval?.length && !cronString?.length) {
     throw new InvalidOptionError(field, 'must have at least one of calendars, intervals or cronExpressions');
@@ -315,10 +319,8 @@ export function compileSchedulePolicies(policies: SchedulePolicies | undefined, 
   if (policies === undefined) return {};
   const p = requireObject(policies, field);
   refuseUnknownKeys(p, ['overlap', 'catchupWindow', 'pauseOnFailure'], field);
+  // The server raises a window under 10 s to 10 s.
   const catchupWindow = optionalDuration(p.catchupWindow as never, `${field}.catchupWindow`);
-  if (catchupWindow && optionalDurationToMs(catchupWindow)! < 10_000) {
-    throw new InvalidOptionError(`${field}.catchupWindow`, 'must be at least 10 seconds (the server minimum)');
-  }
   return {
     overlapPolicy: p.overlap === undefined ? undefined : scheduleOverlapPolicy.encode(p.overlap as string, `${field}.overlap`),
     catchupWindow,

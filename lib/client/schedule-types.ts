@@ -162,8 +162,9 @@ export interface CalendarSpecDescription {
  * ```
  */
 export interface IntervalSpec {
+  /** At least 1 second. */
   every: Duration;
-  /** Default 0. */
+  /** Default 0; not more than `every`. */
   offset?: Duration;
 }
 
@@ -329,7 +330,7 @@ export interface SchedulePolicies {
   overlap?: ScheduleOverlapPolicy;
   /**
    * After the server was unavailable, how late an action may still be taken. The server's default
-   * is one year; it does not accept less than 10 seconds.
+   * is one year; it raises anything under 10 seconds to 10 seconds.
    */
   catchupWindow?: Duration;
   /**

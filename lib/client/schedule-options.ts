@@ -402,7 +402,15 @@ const ACTION_KEYS = [
   'priority',
 ];
 
-/** An action whose every field was checked; encoding it needs only the data converter. */
+/**
+ * An action whose every field was checked (workflow type resolved to its name, workflow id filled
+ * in); encoding it needs only the data converter. Create interceptors see it as `input.options.action`.
+ *
+ * @example
+ * ```ts
+ * create: (input, next) => (console.log(input.options.action.workflowType, input.options.action.workflowId), next(input))
+ * ```
+ */
 export interface CompiledScheduleAction {
   type: 'startWorkflow';
   workflowType: string;
@@ -562,7 +570,16 @@ export async function decodeScheduleAction(
 // ---------------------------------------------------------------------------------------------
 // Whole options
 
-/** `create` options after checking: everything but the data-converter work is done. */
+/**
+ * `create` options after checking, as create interceptors see them: spec, policies and state already
+ * in wire form; the action, memo and args still plain values (the data converter runs after the
+ * interceptors).
+ *
+ * @example
+ * ```ts
+ * create: (input, next) => next({ ...input, options: { ...input.options, memo: { ...input.options.memo, createdBy: 'ci' } } })
+ * ```
+ */
 export interface CompiledScheduleOptions {
   scheduleId: string;
   spec: temporal.api.schedule.v1.IScheduleSpec;

@@ -36,6 +36,14 @@ export const ScheduleOverlapPolicy = {
   TERMINATE_OTHER: 'TERMINATE_OTHER',
   ALLOW_ALL: 'ALLOW_ALL',
 } as const;
+/**
+ * One of the six overlap policy names (see the constant of the same name).
+ *
+ * @example
+ * ```ts
+ * const overlap: ScheduleOverlapPolicy = 'BUFFER_ALL';
+ * ```
+ */
 export type ScheduleOverlapPolicy = (typeof ScheduleOverlapPolicy)[keyof typeof ScheduleOverlapPolicy];
 
 /**
@@ -60,6 +68,14 @@ export const MONTHS = [
   'NOVEMBER',
   'DECEMBER',
 ] as const;
+/**
+ * A month name, `'JANUARY'` to `'DECEMBER'`.
+ *
+ * @example
+ * ```ts
+ * const month: Month = 'MARCH';
+ * ```
+ */
 export type Month = (typeof MONTHS)[number];
 
 /**
@@ -71,6 +87,14 @@ export type Month = (typeof MONTHS)[number];
  * ```
  */
 export const DAYS_OF_WEEK = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+/**
+ * A day name, `'SUNDAY'` to `'SATURDAY'`.
+ *
+ * @example
+ * ```ts
+ * const day: DayOfWeek = 'FRIDAY';
+ * ```
+ */
 export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
 
 /**
@@ -422,6 +446,14 @@ export interface ScheduleExecutionStartWorkflowActionResult {
   type: 'startWorkflow';
   workflow: { workflowId: string; firstExecutionRunId: string };
 }
+/**
+ * What an action did (only starting a workflow exists).
+ *
+ * @example
+ * ```ts
+ * const running: ScheduleExecutionActionResult[] = (await handle.describe()).info.runningActions;
+ * ```
+ */
 export type ScheduleExecutionActionResult = ScheduleExecutionStartWorkflowActionResult;
 
 /**
@@ -465,6 +497,14 @@ export interface ScheduleDescriptionStartWorkflowAction {
   staticDetails?: string;
   priority?: SchedulePriority;
 }
+/**
+ * The action of a described schedule (only starting a workflow exists).
+ *
+ * @example
+ * ```ts
+ * const action: ScheduleDescriptionAction = (await handle.describe()).action;
+ * ```
+ */
 export type ScheduleDescriptionAction = ScheduleDescriptionStartWorkflowAction;
 
 /**

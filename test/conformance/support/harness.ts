@@ -301,8 +301,13 @@ export function conformanceFile(file: string, options: FileOptions = {}): Confor
     await Promise.all([embedded?.close(), cli?.close()]);
   }, 60_000);
 
+  const slugs = new Set<string>();
   return {
     scenario(name, fn, timeoutMs = 30_000) {
+      // Workflow ids derive from the slug: two scenarios must never share one.
+      const scenarioSlug = slugOf(name);
+      if (slugs.has(scenarioSlug)) throw new Error(`conformance/${file}: two scenarios share the id prefix "${scenarioSlug}"`);
+      slugs.add(scenarioSlug);
       test(
         name,
         async (ctx: TestContext) => {

@@ -2,15 +2,47 @@
 // Child processes for benchmarks: every measured party runs in its own process so that its RSS and
 // CPU are its own, and talks to the orchestrator in JSON lines on stdout.
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
 const { createInterface } = require('node:readline');
 const path = require('node:path');
 
-/** Starts `bench/roles/<role>.js` with a JSON argument; resolves once it prints `{ready: ...}`. */
-function startRole(role, args = {}) {
+/** Every child a benchmark started and has not seen exit: killed if the orchestrator goes away. */
+const live = new Set();
+function killLive() {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on('exit', killLive);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killLive();
+    process.exit(130);
+  });
+}
+
+/** Records `child` so that it is killed with the orchestrator, and forgotten once it exits. */
+function track(child) {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+/**
+ * Starts `bench/roles/<role>.js` with a JSON argument; resolves once it prints `{ready: ...}`.
+ * `options.cwd` / `options.env` set the child's working directory and extra environment.
+ */
+function startRole(role, args = {}, options = {}) {
   const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'roles', `${role}.js`), JSON.stringify(args)], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
   });
+  track(child);
   const messages = [];
   const waiters = [];
   let exited = false;
@@ -71,6 +103,43 @@ function rssOf(pid) {
   return kb * 1024;
 }
 
+/** Pids of `pid` and every process below it, from /proc (Linux). */
+function processTree(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  const out = [];
+  const queue = [pid];
+  while (queue.length) {
+    const next = queue.shift();
+    out.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return out;
+}
+
+/** Summed RSS of a process and its descendants in bytes, and how many processes that was. */
+function treeRssOf(pid) {
+  let bytes = 0;
+  const pids = processTree(pid);
+  for (const p of pids) {
+    try {
+      bytes += rssOf(p);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return { bytes, processes: pids.length };
+}
+
 /** CPU time (user + system) a process has used so far, in milliseconds. */
 function cpuMsOf(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -78,4 +147,4 @@ function cpuMsOf(pid) {
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-module.exports = { startRole, rssOf, cpuMsOf };
+module.exports = { startRole, track, rssOf, treeRssOf, processTree, cpuMsOf };

@@ -1,48 +1,95 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run bench [suite...]`: every side-by-side benchmark against one dev server, ours and the
-// official SDK in turn, each party in its own process. Writes bench/results/latest.json and prints
-// the same figures as a markdown table.
-const { mkdirSync, writeFileSync } = require('node:fs');
+// `npm run bench [suite...]`: every side-by-side benchmark, each party in its own process, our SDK
+// always on the `native` backend (the real C bridge library; the run stops at once when it cannot
+// load). Writes bench/results/latest.json (latest-<suites>.json for a subset) and prints the same
+// figures as a markdown table.
+//
+// Environment: BENCH_SCALE (default 1) multiplies every workflow/call count, for quick smoke runs;
+// BENCH_ROUNDS (default 2) is the number of alternating rounds of the native-vs-neon and activity
+// figures.
+process.env.TEMPORAL_CORE_BACKEND = 'native';
+
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startRole, rssOf, cpuMsOf } = require('./procs');
+const { COMPRESSION } = require('./sdks');
+const { markdown } = require('./report');
 
 const MB = 1024 * 1024;
-const SUITE_TIMEOUT_MS = 6 * 60_000;
+const REPO = path.join(__dirname, '..');
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 2)));
+if (!(SCALE > 0)) throw new TypeError(`BENCH_SCALE must be a positive number, got ${process.env.BENCH_SCALE}`);
+const OFFICIAL_VERSION = require('@temporalio/worker/package.json').version;
+
+/** `n` scaled by BENCH_SCALE, at least `min`. */
+const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const AGAINST = {
+  official: `official SDK ${OFFICIAL_VERSION}`,
+  neon: 'our SDK on neon',
+  cli: 'Temporal CLI dev server',
+  none: '—',
+};
+
+/** What our SDK's processes reported having mapped, by backend: proof of the core each figure ran on. */
+const observedCores = {};
+function observe(ready) {
+  if (!ready?.core) return;
+  const key = ready.core.backend;
+  observedCores[key] ??= { processes: 0, library: new Set(), addon: new Set(), neon: new Set() };
+  observedCores[key].processes++;
+  for (const field of ['library', 'addon', 'neon']) if (ready.core[field]) observedCores[key][field].add(ready.core[field]);
+}
 
 /** Runs a client role to completion and returns what it measured. */
 async function clientRun(args) {
-  const role = startRole('client', args);
-  await role.ready;
+  const role = startRole('client', { backend: 'native', ...args });
+  observe(await role.ready);
   const { result } = await role.next('result');
   await role.stop();
   return result;
 }
 
 /** Runs `fn` with a worker child; always stops it. */
-async function withWorker(args, fn) {
-  const role = startRole('worker', args);
+async function withWorker(args, fn, spawnOptions) {
+  const role = startRole('worker', { backend: 'native', ...args }, spawnOptions);
   try {
     const ready = await role.ready;
+    if (args.impl === 'ours') observe(ready);
     return await fn(role, ready);
   } finally {
     await role.stop();
   }
 }
 
-function figure(name, unit, oursValue, officialValue, goal, lowerIsBetter, extra = {}) {
+/**
+ * One figure. `ours` and `theirs` are the two measured values, `against` names what `theirs` is;
+ * the goal applies to the ratio ours/theirs unless `extra.goalApplies` is 'ours' (an absolute goal).
+ */
+function figure(name, unit, oursValue, theirsValue, against, goal, lowerIsBetter, extra = {}) {
   const ours = oursValue ?? null;
-  const official = officialValue ?? null;
-  const ratio = ours != null && official != null && official !== 0 ? ours / official : null;
-  const met = goal == null ? null : extra.goalApplies === 'ours' ? (ours == null ? false : lowerIsBetter ? ours <= goal : ours >= goal) : ratio == null ? false : lowerIsBetter ? ratio <= goal : ratio >= goal;
-  return { name, unit, ours, official, ratio, goal, lowerIsBetter, goalApplies: 'ratio', ...extra, met };
+  const theirs = theirsValue ?? null;
+  const ratio = ours != null && theirs != null && theirs !== 0 ? ours / theirs : null;
+  const goalApplies = extra.goalApplies ?? 'ratio';
+  const value = goalApplies === 'ours' ? ours : ratio;
+  const met = goal == null ? null : value == null ? false : lowerIsBetter ? value <= goal : value >= goal;
+  return { name, unit, ours, theirs, against, ratio, goal, lowerIsBetter, goalApplies, ...extra, met };
 }
 
-/** Measures `measure(impl)` for both SDKs; an SDK that fails yields null and the error is kept. */
-async function sideBySide(measure) {
+/** Measures `measure(impl)` for each of `impls` in turn; a failure yields null and keeps the error. */
+async function sideBySide(measure, impls = ['official', 'ours']) {
   const out = {};
-  for (const impl of ['official', 'ours']) {
+  for (const impl of impls) {
     try {
       out[impl] = await measure(impl);
     } catch (err) {
@@ -54,86 +101,299 @@ async function sideBySide(measure) {
   return out;
 }
 
-const suites = {
-  /** The official SDK against our server: what the server itself can carry. */
-  async devserver({ address, serverPid }) {
-    const starts = await clientRun({ impl: 'official', address, mode: 'starts', taskQueue: 'ds-starts', count: 1000, concurrency: 100 });
-    return withWorker({ impl: 'official', address, taskQueue: 'ds', workflows: true, activities: true, maxConcurrentActivityTaskExecutions: 200 }, async () => {
-      await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'ds', count: 50, concurrency: 50 });
-      const cpu0 = cpuMsOf(serverPid);
-      const tp = await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'ds', count: 1000, concurrency: 100 });
-      const cpuPercent = ((cpuMsOf(serverPid) - cpu0) / (tp.seconds * 1000)) * 100;
-      const abs = { goalApplies: 'ours' };
-      return [
-        figure('devserver_workflow_starts_per_sec', 'starts/s', starts.perSecond, null, null, false, abs),
-        figure('devserver_one_activity_workflows_per_sec', 'workflows/s', tp.perSecond, null, 300, false, abs),
-        figure('devserver_cpu_during_throughput', '% of one core', cpuPercent, null, null, true, abs),
-        figure('devserver_rss', 'MB', rssOf(serverPid) / MB, null, null, true, abs),
-      ];
-    });
-  },
-
-  /** Client latency and start throughput, same official worker behind both clients. */
-  async client({ address }) {
-    return withWorker({ impl: 'official', address, taskQueue: 'cl', workflows: true, activities: true }, async () => {
-      await clientRun({ impl: 'official', address, mode: 'latency', taskQueue: 'cl', count: 20 });
-      const latency = await sideBySide((impl) => clientRun({ impl, address, mode: 'latency', taskQueue: 'cl', count: 200 }));
-      const starts = await sideBySide((impl) => clientRun({ impl, address, mode: 'starts', taskQueue: `cl-starts-${impl}`, count: 1000, concurrency: 100 }));
-      return [
-        figure('client_start_result_latency_p50', 'ms', latency.ours?.p50, latency.official?.p50, 0.8, true, errors(latency)),
-        figure('client_start_result_latency_p99', 'ms', latency.ours?.p99, latency.official?.p99, 0.8, true, errors(latency)),
-        figure('client_starts_per_sec', 'starts/s', starts.ours?.perSecond, starts.official?.perSecond, 1.25, false, errors(starts)),
-      ];
-    });
-  },
-
-  /** Activity throughput of one worker with 200 slots, workflows served by the official worker. */
-  async activities({ address }) {
-    const fanout = 50;
-    const workflows = 100;
-    return withWorker({ impl: 'official', address, taskQueue: 'act', workflows: true, activities: false }, async () => {
-      const measured = await sideBySide((impl) =>
-        withWorker({ impl, address, taskQueue: 'act', workflows: false, activities: true, maxConcurrentActivityTaskExecutions: 200 }, async (role) => {
-          await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'act', workflowType: 'manyActivities', workflowArgs: [fanout], count: 10, concurrency: 10 });
-          const tp = await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'act', workflowType: 'manyActivities', workflowArgs: [fanout], count: workflows, concurrency: 20 });
-          return { perSecond: tp.perSecond * fanout, rss: rssOf(role.child.pid) };
-        }),
-      );
-      return [
-        figure('activities_per_sec', 'activities/s', measured.ours?.perSecond, measured.official?.perSecond, 1.5, false, errors(measured)),
-        figure('activity_worker_rss', 'MB', mb(measured.ours?.rss), mb(measured.official?.rss), 1.0, true, errors(measured)),
-      ];
-    });
-  },
-
-  /** Workflow worker: start-up, throughput, and memory with many cached workflows. */
-  async workflows({ address }) {
-    const measured = await sideBySide((impl) =>
-      withWorker({ impl, address, taskQueue: `wf-${impl}`, workflows: true, activities: true, measureStart: true, maxCachedWorkflows: 2000 }, async (role, ready) => {
-        const tp = await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: `wf-${impl}`, count: 1000, concurrency: 100 });
-        await clientRun({ impl: 'official', address, mode: 'sleepers', taskQueue: `wf-${impl}`, count: 1000, concurrency: 100 });
-        role.send({ gc: true });
-        await role.next('gcDone');
-        return { startMs: ready.startMs, perSecond: tp.perSecond, rss: rssOf(role.child.pid) };
-      }),
-    );
-    return [
-      figure('workflow_worker_start_to_first_workflow', 'ms', measured.ours?.startMs, measured.official?.startMs, 0.2, true, errors(measured)),
-      figure('one_activity_workflows_per_sec', 'workflows/s', measured.ours?.perSecond, measured.official?.perSecond, 1.25, false, errors(measured)),
-      figure('rss_with_1000_cached_sleeping_workflows', 'MB', mb(measured.ours?.rss), mb(measured.official?.rss), 0.5, true, errors(measured)),
-    ];
-  },
-};
+/** Errors of a sideBySide result, as figure fields (`oursError`, `theirsError`). */
+function errors(measured, oursKey = 'ours', theirsKey = 'official') {
+  const out = {};
+  if (measured[`${oursKey}Error`]) out.oursError = measured[`${oursKey}Error`];
+  if (measured[`${theirsKey}Error`]) out.theirsError = measured[`${theirsKey}Error`];
+  return out;
+}
 
 function mb(bytes) {
   return bytes == null ? null : bytes / MB;
 }
 
-function errors(measured) {
-  const out = {};
-  if (measured.oursError) out.oursError = measured.oursError;
-  if (measured.officialError) out.officialError = measured.officialError;
-  return out;
+/** A fresh working directory with an empty node_modules: our worker's bundle and code caches start empty there. */
+function emptyProjectDir(label) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${label}-`));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Files in a folder tree (relative paths), for recording what a cache held. */
+function listFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, f)).isFile());
+}
+
+const suites = {
+  /** Client latency and start throughput, same official worker behind both clients. */
+  async client({ address }) {
+    return withWorker({ impl: 'official', address, taskQueue: 'cl', workflows: true, activities: true }, async () => {
+      await clientRun({ impl: 'official', address, mode: 'latency', taskQueue: 'cl', count: scaled(20) });
+      const latency = await sideBySide((impl) => clientRun({ impl, address, mode: 'latency', taskQueue: 'cl', count: scaled(200, 10) }));
+      const starts = await sideBySide((impl) =>
+        clientRun({ impl, address, mode: 'starts', taskQueue: `cl-starts-${impl}`, count: scaled(1000, 50), concurrency: 100 }),
+      );
+      return [
+        figure('client_start_result_latency_p50', 'ms', latency.ours?.p50, latency.official?.p50, AGAINST.official, 0.8, true, errors(latency)),
+        figure('client_start_result_latency_p99', 'ms', latency.ours?.p99, latency.official?.p99, AGAINST.official, 0.8, true, errors(latency)),
+        figure('client_starts_per_sec', 'starts/s', starts.ours?.perSecond, starts.official?.perSecond, AGAINST.official, 1.25, false, errors(starts)),
+      ];
+    });
+  },
+
+  /**
+   * Activity throughput of one worker with 200 slots, workflows served by the official worker: the
+   * official activity worker, ours on native and ours on neon, in alternating rounds.
+   */
+  async activities({ address }) {
+    const fanout = 50;
+    const workflows = scaled(100, 4);
+    const samples = { official: [], native: [], neon: [] };
+    const rss = { official: [], native: [], neon: [] };
+    const errs = {};
+    await withWorker({ impl: 'official', address, taskQueue: 'act', workflows: true, activities: false }, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const party of round % 2 ? ['neon', 'native', 'official'] : ['official', 'native', 'neon']) {
+          const impl = party === 'official' ? 'official' : 'ours';
+          try {
+            await withWorker(
+              { impl, backend: party === 'official' ? undefined : party, address, taskQueue: 'act', workflows: false, activities: true, maxConcurrentActivityTaskExecutions: 200 },
+              async (role) => {
+                await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'act', workflowType: 'manyActivities', workflowArgs: [fanout], count: 10, concurrency: 10 });
+                const tp = await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'act', workflowType: 'manyActivities', workflowArgs: [fanout], count: workflows, concurrency: 20 });
+                samples[party].push(tp.perSecond * fanout);
+                rss[party].push(rssOf(role.child.pid));
+              },
+            );
+          } catch (err) {
+            errs[party] = err instanceof Error ? err.message : String(err);
+            process.stderr.write(`  ${party} failed: ${errs[party]}\n`);
+          }
+        }
+      }
+    });
+    const detail = (a, b) => ({ samples: { [a]: samples[a], [b]: samples[b] }, rounds: ROUNDS, activitiesPerRound: workflows * fanout });
+    const err = (a, b) => ({ ...(errs[a] && { oursError: errs[a] }), ...(errs[b] && { theirsError: errs[b] }) });
+    return [
+      figure('activities_per_sec', 'activities/s', median(samples.native), median(samples.official), AGAINST.official, 1.5, false, { ...err('native', 'official'), detail: detail('native', 'official') }),
+      figure('activity_worker_rss', 'MB', mb(median(rss.native)), mb(median(rss.official)), AGAINST.official, 1.0, true, err('native', 'official')),
+      figure('native_vs_neon_activities_per_sec', 'activities/s', median(samples.native), median(samples.neon), AGAINST.neon, 1.0, false, { ...err('native', 'neon'), detail: detail('native', 'neon') }),
+    ];
+  },
+
+  /**
+   * Workflow worker: start-up to the first completed workflow, cold (a fresh working directory, so
+   * our bundle and V8 code caches are empty) then warm (a second process in the same directory:
+   * both caches filled by the first); then throughput and memory with many cached workflows.
+   */
+  async workflows({ address }) {
+    const measured = await sideBySide(async (impl) => {
+      const cwd = emptyProjectDir(`wf-${impl}`);
+      const spawnOptions = { cwd, env: { TMPDIR: cwd } };
+      try {
+        const cold = await withWorker({ impl, address, taskQueue: `wf-cold-${impl}`, workflows: true, activities: true, measureStart: true }, async (_, ready) => ready.startMs, spawnOptions);
+        const cached = listFiles(path.join(cwd, 'node_modules', '.cache'));
+        return await withWorker(
+          { impl, address, taskQueue: `wf-${impl}`, workflows: true, activities: true, measureStart: true, maxCachedWorkflows: 2000 },
+          async (role, ready) => {
+            const tp = await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: `wf-${impl}`, count: scaled(1000, 50), concurrency: 100 });
+            await clientRun({ impl: 'official', address, mode: 'sleepers', taskQueue: `wf-${impl}`, count: scaled(1000, 50), concurrency: 100 });
+            role.send({ gc: true });
+            await role.next('gcDone');
+            return { coldMs: cold, warmMs: ready.startMs, cached, perSecond: tp.perSecond, rss: rssOf(role.child.pid) };
+          },
+          spawnOptions,
+        );
+      } finally {
+        fs.rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+    const e = errors(measured);
+    return [
+      figure('workflow_worker_start_to_first_workflow_cold', 'ms', measured.ours?.coldMs, measured.official?.coldMs, AGAINST.official, 0.2, true, e),
+      figure('workflow_worker_start_to_first_workflow_warm', 'ms', measured.ours?.warmMs, measured.official?.warmMs, AGAINST.official, 0.2, true, {
+        ...e,
+        detail: { cacheFilesAfterColdRun: { ours: measured.ours?.cached, official: measured.official?.cached } },
+      }),
+      figure('one_activity_workflows_per_sec', 'workflows/s', measured.ours?.perSecond, measured.official?.perSecond, AGAINST.official, 1.25, false, e),
+      figure(`rss_with_${scaled(1000, 50)}_cached_sleeping_workflows`, 'MB', mb(measured.ours?.rss), mb(measured.official?.rss), AGAINST.official, 0.5, true, e),
+    ];
+  },
+
+  /** Sequential DescribeNamespace calls on one connection: our SDK on native against our SDK on neon. */
+  async rpc({ address }) {
+    const samples = { native: [], neon: [] };
+    const errs = {};
+    for (let round = 0; round < ROUNDS + 1; round++) {
+      for (const backend of round % 2 ? ['neon', 'native'] : ['native', 'neon']) {
+        try {
+          const r = await clientRun({ impl: 'ours', backend, address, mode: 'rpc', count: scaled(3000, 100), warmup: 200 });
+          samples[backend].push(r.perSecond);
+        } catch (err) {
+          errs[backend] = err instanceof Error ? err.message : String(err);
+        }
+      }
+    }
+    return [
+      figure('native_vs_neon_rpc_per_sec', 'calls/s', median(samples.native), median(samples.neon), AGAINST.neon, 1.0, false, {
+        ...(errs.native && { oursError: errs.native }),
+        ...(errs.neon && { theirsError: errs.neon }),
+        detail: { samples, callsPerRound: scaled(3000, 100) },
+      }),
+    ];
+  },
+
+  /** Bytes `npm install` adds to an empty project: our packed tarball against the official client + worker. */
+  async footprint() {
+    const { measureFootprint } = require('./footprint');
+    const m = measureFootprint(OFFICIAL_VERSION);
+    return [
+      figure('install_footprint', 'MB', mb(m.ours.bytes), mb(m.official.bytes), `@temporalio/client + @temporalio/worker ${OFFICIAL_VERSION}`, 0.25, true, {
+        detail: {
+          bytes: { ours: m.ours.bytes, theirs: m.official.bytes },
+          packages: { ours: m.ours.packageCount, theirs: m.official.packageCount },
+          biggestPackagesBytes: { ours: m.ours.biggest, theirs: m.official.biggest },
+          oursTarballBytes: m.ours.tarballBytes,
+        },
+      }),
+    ];
+  },
+
+  /**
+   * The dev server: first the official SDK against our server (what the server itself carries), then
+   * our server against the real Temporal server (the CLI's start-dev), in memory and persisted, with
+   * the same client and worker (ours, on native) against each.
+   */
+  async devserver({ address, serverPid }) {
+    const figures = [];
+    const abs = { goalApplies: 'ours' };
+    const starts = await clientRun({ impl: 'official', address, mode: 'starts', taskQueue: 'ds-starts', count: scaled(1000, 50), concurrency: 100 });
+    await withWorker({ impl: 'official', address, taskQueue: 'ds', workflows: true, activities: true, maxConcurrentActivityTaskExecutions: 200 }, async () => {
+      await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'ds', count: scaled(50, 10), concurrency: 50 });
+      const cpu0 = cpuMsOf(serverPid);
+      const tp = await clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'ds', count: scaled(1000, 50), concurrency: 100 });
+      const cpuPercent = ((cpuMsOf(serverPid) - cpu0) / (tp.seconds * 1000)) * 100;
+      figures.push(
+        figure('devserver_official_sdk_workflow_starts_per_sec', 'starts/s', starts.perSecond, null, AGAINST.none, null, false, abs),
+        figure('devserver_official_sdk_one_activity_workflows_per_sec', 'workflows/s', tp.perSecond, null, AGAINST.none, 300, false, abs),
+        figure('devserver_official_sdk_cpu_during_throughput', '% of one core', cpuPercent, null, AGAINST.none, null, true, abs),
+        figure('devserver_official_sdk_rss', 'MB', rssOf(serverPid) / MB, null, AGAINST.none, null, true, abs),
+      );
+    });
+    figures.push(...(await compareWithCli()));
+    return figures;
+  },
+};
+
+/**
+ * Our dev server against the real one, same client and worker (ours, on native), one server at a
+ * time on this machine, in memory and then persisted (`--db FILE` against `--db-filename FILE`).
+ */
+async function compareWithCli() {
+  const { startServer } = require('./servers');
+  const total = scaled(10_000, 200);
+  const figures = [];
+  // What any Node process pays before running a line of ours: \`node -e 0\`, median of 5.
+  const bareNodeStartMs = median(
+    Array.from({ length: 5 }, () => {
+      const t0 = process.hrtime.bigint();
+      execFileSync(process.execPath, ['-e', '0']);
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    }),
+  );
+  for (const db of [false, true]) {
+    const mode = db ? 'db' : 'mem';
+    const measured = await sideBySide((kind) => serverScenario(startServer, kind, db, total), ['ours', 'cli']);
+    const m = (kind) => measured[kind] ?? {};
+    const e = errors(measured, 'ours', 'cli');
+    const against = `${AGAINST.cli}${db ? ' (--db-filename)' : ' (in memory)'}`;
+    figures.push(
+      figure(`devserver_vs_cli_${mode}_start_to_first_rpc`, 'ms', m('ours').startupMs, m('cli').startupMs, against, 0.1, true, {
+        ...e,
+        detail: {
+          samplesMs: { ours: m('ours').startupSamplesMs, theirs: m('cli').startupSamplesMs },
+          namespaceReadyMs: { ours: m('ours').namespaceReadyMs, theirs: m('cli').namespaceReadyMs },
+          bareNodeStartMs,
+          commandLines: { ours: m('ours').commandLine, theirs: m('cli').commandLine },
+        },
+      }),
+      figure(`devserver_vs_cli_${mode}_rss_idle`, 'MB', mb(m('ours').rssIdle), mb(m('cli').rssIdle), against, 0.5, true, e),
+      figure(`devserver_vs_cli_${mode}_rss_after_${total}_workflows`, 'MB', mb(m('ours').rssAfter), mb(m('cli').rssAfter), against, 0.5, true, {
+        ...e,
+        detail: { dbBytes: db ? { ours: m('ours').dbBytes, theirs: m('cli').dbBytes } : undefined, completedWorkflows: total },
+      }),
+      figure(`devserver_vs_cli_${mode}_workflow_starts_per_sec`, 'starts/s', m('ours').startsPerSecond, m('cli').startsPerSecond, against, 1.0, false, e),
+      figure(`devserver_vs_cli_${mode}_one_activity_workflows_per_sec`, 'workflows/s', m('ours').perSecond, m('cli').perSecond, against, 1.0, false, {
+        ...e,
+        detail: { serverCpuPercentOfOneCore: { ours: m('ours').cpuPercent, theirs: m('cli').cpuPercent } },
+      }),
+      figure(`devserver_vs_cli_${mode}_start_to_result_p50`, 'ms', m('ours').p50, m('cli').p50, against, 1.0, true, e),
+    );
+  }
+  return figures;
+}
+
+/**
+ * One server's run: start-up, idle RSS, starts (no worker polling yet), then our worker drains those
+ * and serves the latency and throughput runs, and more one-activity workflows until `total` have
+ * completed; then RSS again.
+ */
+async function serverScenario(startServer, kind, db, total) {
+  process.stderr.write(`  ${kind} server${db ? ' with a db file' : ' in memory'}...\n`);
+  // Start-up is the median of three launches (each on a fresh db file), the last of which runs the rest.
+  const startups = [];
+  const namespaceReady = [];
+  for (let i = 0; i < 2; i++) {
+    const probe = await startServer(kind, { db });
+    startups.push(probe.startupMs);
+    namespaceReady.push(probe.namespaceReadyMs);
+    await probe.stop();
+  }
+  const server = await startServer(kind, { db });
+  startups.push(server.startupMs);
+  namespaceReady.push(server.namespaceReadyMs);
+  try {
+    await sleep(5000);
+    const rssIdle = server.rss().bytes;
+    const { address } = server;
+    const taskQueue = 'cmp';
+    const starts = await clientRun({ impl: 'ours', address, mode: 'starts', taskQueue, count: scaled(1000, 50), concurrency: 100 });
+    return await withWorker({ impl: 'ours', address, taskQueue, workflows: true, activities: true, maxConcurrentActivityTaskExecutions: 200 }, async () => {
+      let completed = starts.count;
+      await clientRun({ impl: 'ours', address, mode: 'drain', idPrefix: starts.idPrefix, count: starts.count, concurrency: 100 });
+      const warmup = scaled(20, 5);
+      await clientRun({ impl: 'ours', address, mode: 'latency', taskQueue, count: warmup });
+      const latencyCount = scaled(200, 10);
+      const latency = await clientRun({ impl: 'ours', address, mode: 'latency', taskQueue, count: latencyCount });
+      const tpCount = scaled(1000, 50);
+      const cpu0 = cpuMsOf(server.pid);
+      const tp = await clientRun({ impl: 'ours', address, mode: 'throughput', taskQueue, count: tpCount, concurrency: 100 });
+      const cpuPercent = ((cpuMsOf(server.pid) - cpu0) / (tp.seconds * 1000)) * 100;
+      completed += warmup + latencyCount + tpCount;
+      // The rest of the 10,000 are workflows that complete on their first task (as the starts above).
+      if (completed < total) await clientRun({ impl: 'ours', address, mode: 'throughput', taskQueue, workflowType: 'empty', count: total - completed, concurrency: 100 });
+      await sleep(3000);
+      const after = server.rss();
+      return {
+        commandLine: server.commandLine,
+        startupMs: median(startups),
+        startupSamplesMs: startups,
+        namespaceReadyMs: median(namespaceReady),
+        rssIdle,
+        rssAfter: after.bytes,
+        serverProcesses: after.processes,
+        startsPerSecond: starts.perSecond,
+        p50: latency.p50,
+        perSecond: tp.perSecond,
+        cpuPercent,
+        dbBytes: server.dbBytes(),
+      };
+    });
+  } finally {
+    await server.stop();
+  }
 }
 
 function withTimeout(promise, ms, what) {
@@ -146,23 +406,42 @@ function withTimeout(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
-const fmt = (n) => (n == null ? '—' : Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
+/** Per-suite time limits (full scale) in minutes. */
+const SUITE_MINUTES = { client: 4, activities: 5, workflows: 4, rpc: 3, footprint: 5, devserver: 14 };
 
-function markdown(report) {
-  const lines = [
-    `Node ${report.node}, ${report.cpus} CPUs, ${report.date}`,
-    '',
-    '| figure | unit | ours | official | ratio | goal | met |',
-    '| --- | --- | ---: | ---: | ---: | --- | --- |',
-  ];
-  for (const f of report.figures) {
-    const goal = f.goal == null ? '—' : `${f.lowerIsBetter ? '≤' : '≥'} ${f.goal}${f.goalApplies === 'ratio' ? 'x' : ` ${f.unit}`}`;
-    const met = f.met == null ? '—' : f.met ? 'yes' : 'no';
-    lines.push(`| ${f.name} | ${f.unit} | ${fmt(f.ours)} | ${fmt(f.official)} | ${f.ratio == null ? '—' : `${f.ratio.toFixed(2)}x`} | ${goal} | ${met} |`);
+/**
+ * Stops the run unless our SDK can run on `native` with the real core library: the figures are about
+ * the product as shipped, never about a fallback.
+ */
+async function preflight() {
+  const distCore = path.join(REPO, 'dist', 'core', 'index.js');
+  if (!fs.existsSync(distCore)) throw new Error('dist/ is missing: run npm run compile (or npm test) before npm run bench');
+  const core = require(distCore);
+  const { findCoreLibrary } = require(path.join(REPO, 'dist', 'core', 'native'));
+  const library = findCoreLibrary();
+  if (library === undefined) {
+    throw new Error(`the native backend found no libtemporalio_sdk_core_c_bridge (looked at: ${core.coreLibrarySearchDescription()}); run npm run build-core. The benchmarks run on native only.`);
   }
-  const failures = report.figures.filter((f) => f.oursError || f.officialError || f.error);
-  for (const f of failures) lines.push('', `- ${f.name}: ${[f.error, f.oursError && `ours: ${f.oursError}`, f.officialError && `official: ${f.officialError}`].filter(Boolean).join('; ')}`);
-  return lines.join('\n');
+  const libraryBytes = fs.statSync(library).size;
+  if (!fs.readFileSync(library).includes('RUST_BACKTRACE')) throw new Error(`${library} is not the Rust core (the fake core?); run npm run build-core`);
+  const runtime = await core.createRuntime({ backend: 'native' });
+  if (runtime.backend !== 'native') throw new Error(`createRuntime({ backend: 'native' }) started ${runtime.backend}`);
+  await runtime.close();
+  let buildKey;
+  try {
+    buildKey = fs.readFileSync(path.join(path.dirname(library), 'BUILD_KEY'), 'utf8').trim();
+  } catch {
+    // a library given by TEMPORAL_CORE_LIBRARY may have none
+  }
+  return { library, libraryBytes, buildKey };
+}
+
+function git(args) {
+  try {
+    return execFileSync('git', args, { cwd: REPO, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 async function main() {
@@ -170,6 +449,9 @@ async function main() {
   const unknown = wanted.filter((name) => !(name in suites));
   if (unknown.length) throw new TypeError(`unknown benchmark suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
   const names = wanted.length ? wanted : Object.keys(suites);
+  const loadAverageAtStart = os.loadavg();
+  const lib = await preflight();
+  const { cliVersion } = require('./servers');
   const server = startRole('devserver');
   const { address } = await server.ready;
   const started = Date.now();
@@ -177,19 +459,52 @@ async function main() {
   try {
     for (const name of names) {
       process.stderr.write(`bench ${name}...\n`);
+      const t0 = Date.now();
       try {
-        figures.push(...(await withTimeout(suites[name]({ address, serverPid: server.child.pid }), SUITE_TIMEOUT_MS, `suite ${name}`)));
+        const minutes = SUITE_MINUTES[name] * Math.max(1, SCALE);
+        figures.push(...(await withTimeout(suites[name]({ address, serverPid: server.child.pid }), minutes * 60_000, `suite ${name}`)));
       } catch (err) {
-        figures.push({ name, unit: '', ours: null, official: null, ratio: null, goal: null, lowerIsBetter: false, met: false, error: err instanceof Error ? err.message : String(err) });
+        figures.push({ name, unit: '', ours: null, theirs: null, ratio: null, goal: null, lowerIsBetter: false, met: false, error: err instanceof Error ? err.message : String(err) });
       }
+      process.stderr.write(`bench ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
     }
   } finally {
     await server.stop();
   }
-  const report = { node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, figures };
+  const report = {
+    node: process.version,
+    cpus: os.cpus().length,
+    date: new Date().toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    scale: SCALE,
+    rounds: ROUNDS,
+    machine: {
+      cpuModel: os.cpus()[0]?.model,
+      totalMemoryGB: Math.round(os.totalmem() / 1024 ** 3),
+      loadAverageAtStart,
+      loadAverageAtEnd: os.loadavg(),
+      note: 'A 2-core machine shared with other engineers, who may have been running tests during the run: the load average at the start and the end show how busy it was. Every party of a comparison ran on the same machine in the same run, one comparison after the other.',
+    },
+    git: { commit: git(['rev-parse', 'HEAD']), uncommittedFilesUnderLibAndNative: (git(['status', '--porcelain', '--', 'lib', 'native']) ?? '').split('\n').filter(Boolean).length },
+    core: {
+      backend: 'native',
+      coreBridgeVersion: require('@temporalio/core-bridge/package.json').version,
+      library: { path: path.relative(REPO, lib.library).startsWith('..') ? lib.library : path.relative(REPO, lib.library), bytes: lib.libraryBytes, buildKey: lib.buildKey },
+      neonComparisons: 'native_vs_neon_* figures run our SDK on neon (the official prebuilt core in @temporalio/core-bridge) as the other party',
+      observedInOurProcesses: Object.fromEntries(
+        Object.entries(observedCores).map(([backend, o]) => [backend, { processes: o.processes, library: [...o.library], addon: [...o.addon], neon: [...o.neon] }]),
+      ),
+    },
+    officialSdk: OFFICIAL_VERSION,
+    temporalCli: { pinned: require('../scripts/temporal-server.js').cliVersion(), reports: cliVersion() },
+    compression: COMPRESSION,
+    figures,
+  };
   const dir = path.join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, wanted.length ? `latest-${names.join('-')}.json` : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, wanted.length ? `latest-${names.join('-')}.json` : 'latest.json');
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
+  fs.renameSync(`${file}.tmp`, file);
   process.stdout.write(`${markdown(report)}\n`);
 }
 

@@ -3,12 +3,13 @@
 // loading and bundling included) to the first completed workflow.
 const { performance } = require('node:perf_hooks');
 const { args, emit, onMessage, settleWith } = require('../role-io');
-const { loadSdk } = require('../sdks');
+const { assertCore, loadSdk } = require('../sdks');
 
 settleWith(
   (async () => {
-    const sdk = loadSdk(args.impl);
+    const sdk = loadSdk(args.impl, args.backend);
     const { worker, close } = await sdk.createWorker(args.address, args);
+    const core = assertCore(args.impl, args.backend);
     const running = worker.run();
     let startMs;
     if (args.measureStart) {
@@ -17,7 +18,7 @@ settleWith(
       startMs = performance.now();
       await closeClient();
     }
-    emit({ ready: true, startMs });
+    emit({ ready: true, startMs, core });
     onMessage(async (message) => {
       if (message.gc) {
         for (let i = 0; i < 3; i++) global.gc();

@@ -154,6 +154,17 @@ describe('update', () => {
     expect(d.info.lastUpdatedAt).toBeInstanceOf(Date);
   });
 
+  it('update replaces the schedule search attributes', async () => {
+    const handle = await env.client.schedule.create({
+      scheduleId: env.scheduleId('update-sa'),
+      spec: YEARLY,
+      action: action(),
+      typedSearchAttributes: [{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'before' }],
+    });
+    await handle.update((prev) => ({ ...prev, typedSearchAttributes: [{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'after' }], searchAttributes: undefined }));
+    expect((await handle.describe()).typedSearchAttributes).toEqual([{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'after' }]);
+  });
+
   it('a description returned unchanged is a valid update', async () => {
     const handle = await env.client.schedule.create({ scheduleId: env.scheduleId('noop-update'), spec: { cronExpressions: ['0 9 * * *'], skip: [{ dayOfWeek: 'SUNDAY', hour: 9 }], jitter: '1s', timezone: 'Europe/Paris' }, action: action({ memo: { a: 1 }, retry: { maximumAttempts: 2 } }) });
     const before = await handle.describe();

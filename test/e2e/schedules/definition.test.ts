@@ -151,6 +151,36 @@ describe('specs', () => {
     expect(first).toBeLessThanOrEqual(Date.parse('2030-01-01T17:00:30Z'));
   });
 
+  it('skip calendars leave matching times out of the next action times', async () => {
+    const handle = await env.client.schedule.create({
+      scheduleId: env.scheduleId('skip-weekends'),
+      spec: { calendars: [{ hour: 12 }], skip: [{ hour: 12, dayOfWeek: ['SATURDAY', 'SUNDAY'] }] },
+      action: action(),
+    });
+    const { info } = await handle.describe();
+    expect(info.nextActionTimes.length).toBeGreaterThanOrEqual(7);
+    for (const t of info.nextActionTimes) {
+      expect([0, 6]).not.toContain(t.getUTCDay());
+      expect(t.toISOString()).toMatch(/T12:00:00\.000Z$/);
+    }
+  });
+
+  it('startAt and endAt bound the next action times', async () => {
+    const startAt = new Date('2030-06-01T00:00:00Z');
+    const endAt = new Date('2030-06-03T23:59:59Z');
+    const handle = await env.client.schedule.create({
+      scheduleId: env.scheduleId('bounded'),
+      spec: { calendars: [{ hour: 8 }], startAt, endAt },
+      action: action(),
+    });
+    const { info } = await handle.describe();
+    expect(info.nextActionTimes.map((t) => t.toISOString())).toEqual([
+      '2030-06-01T08:00:00.000Z',
+      '2030-06-02T08:00:00.000Z',
+      '2030-06-03T08:00:00.000Z',
+    ]);
+  });
+
   it('next action times follow a DST change in the schedule time zone', async () => {
     // 2030-03-10 is when New York moves from EST (UTC-5) to EDT (UTC-4).
     const handle = await env.client.schedule.create({

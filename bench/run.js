@@ -308,7 +308,7 @@ async function compareWithCli() {
     const measured = await sideBySide((kind) => serverScenario(startServer, kind, db, total), ['ours', 'cli']);
     const m = (kind) => measured[kind] ?? {};
     const e = errors(measured, 'ours', 'cli');
-    const against = `${AGAINST.cli}${db ? ' (--db-filename)' : ' (in memory)'}`;
+    const against = `${AGAINST.cli}${db ? ' (--db-filename, WAL + synchronous=NORMAL)' : ' (in memory)'}`;
     figures.push(
       figure(`devserver_vs_cli_${mode}_start_to_first_rpc`, 'ms', m('ours').startupMs, m('cli').startupMs, against, 0.1, true, {
         ...e,

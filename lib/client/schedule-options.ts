@@ -229,6 +229,32 @@ function isKnownTimeZone(zone: string): boolean {
   }
 }
 
+const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+/**
+ * The shape of a cron line (the server parses the values): an optional `CRON_TZ=`/`TZ=` zone, then a
+ * macro, `@every <interval>[/<phase>]` or 5 to 7 fields, then an optional `# comment`.
+ */
+function checkCronLine(line: unknown, field: string): string {
+  if (typeof line !== 'string' || line.trim() === '') throw new InvalidOptionError(field, `must be a non-empty cron string, got ${describe(line)}`);
+  let rest = line.trim();
+  const zone = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(rest);
+  if (zone) {
+    if (!isKnownTimeZone(zone[1])) throw new InvalidOptionError(field, `names an unknown time zone: '${zone[1]}'`);
+    rest = zone[2];
+  }
+  rest = rest.replace(/#.*$/, '').trim();
+  if (rest.startsWith('@')) {
+    if (CRON_MACROS.includes(rest.toLowerCase()) || /^@every\s+\S+$/.test(rest)) return line;
+    throw new InvalidOptionError(field, `has an unknown macro '${rest}' (known: ${CRON_MACROS.join(', ')}, @every <interval>[/<phase>])`);
+  }
+  const fields = rest.split(/\s+/).filter(Boolean).length;
+  if (fields < 5 || fields > 7) {
+    throw new InvalidOptionError(field, `must have 5 to 7 fields (minute hour day-of-month month day-of-week [year], or second first), got ${fields}: '${line}'`);
+  }
+  return line;
+}
+
 const SPEC_KEYS = ['calendars', 'intervals', 'cronExpressions', 'skip', 'startAt', 'endAt', 'jitter', 'timezone'];
 
 /**
@@ -255,12 +281,7 @@ export function compileScheduleSpec(spec: ScheduleSpec, field = 'spec'): tempora
   if (timezone && !isKnownTimeZone(timezone)) {
     throw new InvalidOptionError(`${field}.timezone`, `is not a known IANA time zone: '${timezone}'`);
   }
-  const cronString = crons?.map((line, i) => {
-    if (typeof line !== 'string' || line.trim() === '') {
-      throw new InvalidOptionError(`${field}.cronExpressions[${i}]`, `must be a non-empty cron string, got ${describe(line)}`);
-    }
-    return line;
-  });
+  const cronString = crons?.map((line, i) => checkCronLine(line, `${field}.cronExpressions[${i}]`));
   const interval = intervals?.map((item, i) => {
     const f = `${field}.intervals[${i}]`;
     const iv = requireObject(item, f);

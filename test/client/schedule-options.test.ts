@@ -55,6 +55,10 @@ describe('schedule options refused, naming the field', () => {
     ['an offset greater than every', { ...base, spec: { intervals: [{ every: '1h', offset: '2h' }] } }, 'spec.intervals[0].offset'],
     ['an unreadable duration', { ...base, spec: { ...base.spec, jitter: 'a bit' } }, 'spec.jitter'],
     ['an empty cron line', { ...base, spec: { cronExpressions: [' '] } }, 'spec.cronExpressions[0]'],
+    ['a cron line with too few fields', { ...base, spec: { cronExpressions: ['0 12 * *'] } }, 'spec.cronExpressions[0]'],
+    ['a cron line with too many fields', { ...base, spec: { cronExpressions: ['@daily', '0 0 12 * * * 2030 x'] } }, 'spec.cronExpressions[1]'],
+    ['an unknown cron macro', { ...base, spec: { cronExpressions: ['@fortnightly'] } }, 'spec.cronExpressions[0]'],
+    ['an unknown CRON_TZ zone', { ...base, spec: { cronExpressions: ['CRON_TZ=Nowhere/Land 0 9 * * *'] } }, 'spec.cronExpressions[0]'],
     ['an unknown time zone', { ...base, spec: { ...base.spec, timezone: 'Mars/Olympus_Mons' } }, 'spec.timezone'],
     ['startAt that is not a Date', { ...base, spec: { ...base.spec, startAt: '2030-01-01' } }, 'spec.startAt'],
     ['endAt before startAt', { ...base, spec: { ...base.spec, startAt: new Date(2000), endAt: new Date(1000) } }, 'spec.endAt'],
@@ -77,6 +81,13 @@ describe('schedule options refused, naming the field', () => {
   ])('%s', (_label, options, field) => {
     expect(refusedField(options)).toBe(field);
   });
+
+  it.each(['0 12 * * MON-FRI', '30 0 12 * * * 2030', 'CRON_TZ=Asia/Tokyo 0 9 * * *', '@hourly', '@every 90m/15m', '0 3 * * * # nightly'])(
+    'the cron line %j is accepted',
+    (line) => {
+      expect(() => compileScheduleOptions({ ...base, spec: { cronExpressions: [line] } })).not.toThrow();
+    },
+  );
 
   it('the message names the field and the unknown key', () => {
     const err = refusal(() => compileScheduleOptions({ ...base, spec: { intervals: [{ every: '1h', ofset: '5m' }] } } as never));

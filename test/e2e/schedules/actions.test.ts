@@ -166,7 +166,7 @@ describe('update', () => {
   });
 
   it('a description returned unchanged is a valid update', async () => {
-    const handle = await env.client.schedule.create({ scheduleId: env.scheduleId('noop-update'), spec: { cronExpressions: ['0 9 * * *'], skip: [{ dayOfWeek: 'SUNDAY', hour: 9 }], jitter: '1s', timezone: 'Europe/Paris' }, action: action({ memo: { a: 1 }, retry: { maximumAttempts: 2 } }) });
+    const handle = await env.client.schedule.create({ scheduleId: env.scheduleId('noop-update'), spec: { cronExpressions: ['0 9 * * *'], skip: [{ dayOfWeek: 'SUNDAY', hour: 9 }], jitter: '1s', timezone: 'Europe/Paris' }, action: action({ memo: { a: 1 }, retry: { maximumAttempts: 2 }, typedSearchAttributes: [{ key: { name: 'ScheduleTier', type: 'INT' }, value: 1 }] }), typedSearchAttributes: [{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'noop' }] });
     const before = await handle.describe();
     await handle.update((prev) => prev);
     const after = await handle.describe();

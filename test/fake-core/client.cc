@@ -19,7 +19,7 @@
 //   EnqueueTask     hand the request bytes to workers on `fake-task-queue` as a `fake-kind` task:
 //                   a WorkflowActivation with a run_id (workflow) or an ActivityTask with a
 //                   task_token (activity); anything else fails the call
-//   Workers         JSON of the live workers on `fake-task-queue` as the core sees them
+//   Workers         JSON of the live workers (replay workers too) on `fake-task-queue`
 //   Log             emit a log line (level `fake-level`, message = request) from a core thread
 //   Configure       `fake-worker-delay-ms`: delay of worker callbacks
 // Every behaviour honours the cancellation token: a cancelled call answers status 0, "Cancelled".

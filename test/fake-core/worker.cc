@@ -422,7 +422,7 @@ std::string WorkersJson(const std::string& task_queue) {
   std::lock_guard<std::mutex> lock(g_live_mutex);
   for (auto& entry : *g_live) {
     TemporalCoreWorker* worker = entry.second;
-    if (worker->replay || worker->task_queue != task_queue) continue;
+    if (worker->task_queue != task_queue) continue;
     std::lock_guard<std::mutex> queue_lock(worker->queue->mutex);
     out << (first ? "" : ",") << "{\"namespace\":\"" << JsonEscape(worker->namespace_) << "\",\"taskQueue\":\""
         << JsonEscape(worker->task_queue) << "\",\"identity\":\"" << JsonEscape(worker->identity)
@@ -434,7 +434,9 @@ std::string WorkersJson(const std::string& task_queue) {
       out << (first_run ? "" : ",") << "\"" << JsonEscape(run.first) << "\"";
       first_run = false;
     }
-    out << "],\"outstandingActivities\":" << worker->activity_tokens.size() << "}";
+    out << "],\"outstandingActivities\":" << worker->activity_tokens.size() << ",\"replay\":"
+        << (worker->replay ? "true" : "false") << ",\"historiesInTransit\":" << worker->replay_in_transit.size()
+        << ",\"historiesInStream\":" << worker->replay_stream.size() << "}";
     first = false;
   }
   out << "]";
@@ -795,7 +797,7 @@ const TemporalCoreByteArray* temporal_core_worker_record_activity_heartbeat(Temp
   if (worker->activity_tokens.count(token) == 0) {
     // The core swallows heartbeat errors with a warning.
     worker->runtime->Log(TemporalCoreForwardedLogLevel_Warn, "Activity heartbeat failed.",
-                         "{\"task_token\":\"" + fake::Base64(token) + "\"}");
+                         "{\"details\":\"UnknownActivity\",\"task_token\":\"" + fake::Base64(token) + "\"}");
     return nullptr;
   }
   fake::counters().heartbeats++;

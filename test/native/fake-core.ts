@@ -186,9 +186,13 @@ export interface FakeWorkerState {
   shutdown: boolean;
   cachedRuns: string[];
   outstandingActivities: number;
+  replay: boolean;
+  /** Replay workers: histories pushed but not yet in the replay stream, and waiting in it. */
+  historiesInTransit: number;
+  historiesInStream: number;
 }
 
-/** The live workers of `taskQueue` as the fake core sees them. */
+/** The live workers (replay workers included) of `taskQueue` as the fake core sees them. */
 export async function workersOn(connection: CoreConnection, taskQueue: string): Promise<FakeWorkerState[]> {
   const bytes = await connection.rpcCall('test', 'Workers', new Uint8Array(), { metadata: { 'fake-task-queue': taskQueue } });
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as FakeWorkerState[];

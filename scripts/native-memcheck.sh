@@ -77,7 +77,8 @@ if [[ -z "$REAL_CORE" || ! -e "$REAL_CORE" ]]; then
   STATUS=1
 else
   echo "native-memcheck: real core library $REAL_CORE"
-  TEMPORAL_CORE_LIBRARY="$REAL_CORE" run_under_asan test/real-core test/contract/core-contract.test.ts test/contract/rpc-with-scripted-server.test.ts
+  TEMPORAL_CORE_LIBRARY="$REAL_CORE" run_under_asan test/real-core test/contract/core-contract.test.ts test/contract/rpc-with-scripted-server.test.ts \
+    test/telemetry/native-metrics.test.ts test/telemetry/prometheus.native.test.ts
   REAL_STATUS=$?
   [[ $STATUS -eq 0 ]] && STATUS=$REAL_STATUS
 fi

@@ -88,6 +88,15 @@ export function prometheusSuite(backend: BackendName): void {
     expect(amounts[0]).toMatch(/ 1250$/);
   });
 
+  it(`${backend}: Runtime.instance().metricMeter records on the same exporter`, async () => {
+    Runtime.instance().metricMeter.withTags({ origin: 'runtime' }).createGauge('telemetry_queue_depth', 'float').set(3.5, { queue: 'q1' });
+    const depth = samples(await scrape(), 'telemetry_queue_depth');
+    expect(depth).toHaveLength(1);
+    expect(depth[0]).toMatch(/origin="runtime"/);
+    expect(depth[0]).toMatch(/queue="q1"/);
+    expect(depth[0]).toMatch(/ 3.5$/);
+  });
+
   it(`${backend}: a workflow replayed by a second worker does not record its metric again`, async () => {
     // The first worker runs the first task (one histogram sample) and stops; the second worker gets
     // the whole history with the signal and replays the histogram call before going on.

@@ -11,8 +11,9 @@
 //     result, command variants); a completion for a run or task token the worker does not track
 //     succeeds with the core's ERROR / WARN log line;
 //   - runs are evicted (RemoveFromCache activations) when lang asks, when an activation failed,
-//     when a workflow finished, and after every activation with max_cached_workflows 0; runs merely
-//     sitting in the cache are not evicted at shutdown;
+//     when a workflow finished, when a new run needs room in a full cache (least recently used
+//     first; the new run waits), and after every activation with max_cached_workflows 0; runs
+//     merely sitting in the cache are not evicted at shutdown;
 //   - after initiate_shutdown no new task is handed out; the workflow poller answers NULL/NULL once
 //     no run has an outstanding activation or a pending eviction; after the graceful shutdown
 //     period every outstanding activity gets a WORKER_SHUTDOWN cancel task, and the activity
@@ -81,6 +82,7 @@ struct Run {
   std::string evict_message;
   int evict_reason = 0;
   uint64_t history_length = 0;
+  uint64_t used = 0;  // recency, for the cache's least-recently-used eviction
 };
 
 // A pushed history, as the replay worker will see it.
@@ -111,6 +113,7 @@ struct TemporalCoreWorker {
   bool registered = false;
   bool workflows_shut_down = false;  // a workflow poll answered NULL/NULL
   std::map<std::string, Run> runs;
+  uint64_t lru_clock = 0;
   std::set<std::string> activity_tokens;  // handed out, not completed
   std::deque<std::string> activity_cancels;
   std::deque<ReplayHistory> replay_in_transit, replay_stream;
@@ -169,6 +172,23 @@ struct TemporalCoreWorker {
     run.evict_pending = true;
     run.evict_message = message;
     run.evict_reason = reason;
+  }
+
+  // Asks for a "Workflow cache full" eviction of the least recently used run, unless an eviction
+  // is already under way. True when one was asked for.
+  bool EvictLeastRecentlyUsed() {
+    const std::string* oldest = nullptr;
+    uint64_t oldest_used = 0;
+    for (auto& entry : runs) {
+      if (entry.second.evict_pending || entry.second.outstanding == Outstanding::kEviction) return false;
+      if (oldest == nullptr || entry.second.used < oldest_used) {
+        oldest = &entry.first;
+        oldest_used = entry.second.used;
+      }
+    }
+    if (oldest == nullptr) return false;
+    RequestEviction(*oldest, "Workflow cache full", kCacheFull);
+    return true;
   }
 
   static std::string EvictionActivation(const std::string& run_id, const Run& run) {
@@ -245,8 +265,16 @@ struct TemporalCoreWorker {
         if (found != runs.end() && (found->second.outstanding != Outstanding::kNone || found->second.evict_pending)) {
           continue;  // one outstanding activation per run; later work waits for it
         }
+        // The cache holds max_cached_workflows runs (one when 0): a new run waits for the least
+        // recently used one to be evicted.
+        size_t capacity = max_cached_workflows > 0 ? max_cached_workflows : 1;
+        if (found == runs.end() && runs.size() >= capacity) {
+          if (EvictLeastRecentlyUsed()) return TryAnswerWorkflow(poll);
+          continue;
+        }
         Run& run = runs[run_id];
         run.outstanding = Outstanding::kWork;
+        run.used = ++lru_clock;
         if (const fake::pb::Value* length = activation.Get(4)) run.history_length = length->varint;
         std::string bytes = std::move(*it);
         tasks.erase(it);
@@ -589,6 +617,7 @@ std::string CompleteWorkflow(TemporalCoreWorker* worker, const fake::pb::Decoded
       break;
     case Outstanding::kWork:
       run.outstanding = Outstanding::kNone;
+      run.used = ++worker->lru_clock;
       if (failed) {
         worker->RequestEviction(run_id, "Workflow activation completion failed: Failure { .. }", kLangFail);
       } else if (finishes) {

@@ -1,8 +1,8 @@
 /**
  * Evictions and the shutdown drain on the fake core follow the real core: an eviction
  * (RemoveFromCache activation) when lang asks for one, when an activation failed, when the
- * workflow finished, and after every activation without a cache; none for runs that merely sit in
- * the cache, at shutdown or otherwise. After initiate_shutdown the workflow poller answers null
+ * workflow finished, when a new run needs room in a full cache, and after every activation without
+ * a cache; none for runs that merely sit in the cache, at shutdown or otherwise. After initiate_shutdown the workflow poller answers null
  * once no activation or eviction is outstanding; every activity task handed out gets a
  * WORKER_SHUTDOWN cancel after the graceful period, and the activity poller answers null only
  * once each was completed.
@@ -94,6 +94,26 @@ describe('evictions and shutdown on the fake core', () => {
       await worker.completeWorkflowActivation(messages.workflowCompletion('run-uncached'));
       expect(await nextEviction(worker)).toEqual({ runId: 'run-uncached', message: 'Workflow cache full', reason: 'CACHE_FULL' });
       await worker.completeWorkflowActivation(messages.workflowCompletion('run-uncached'));
+      worker.initiateShutdown();
+      expect(await worker.pollWorkflowActivation()).toBeNull();
+      await worker.finalizeShutdown();
+    });
+
+    it('evicts the least recently used run before a new run enters a full cache', async () => {
+      const taskQueue = uniqueTaskQueue('full');
+      const worker = connection.createWorker(workerOptions(taskQueue, { taskTypes: workflowsOnly, maxCachedWorkflows: 2 }));
+      for (const runId of ['run-a', 'run-b']) {
+        await enqueueTask(connection, taskQueue, 'workflow', messages.activation(runId));
+        expect(messages.decodeActivation(await worker.pollWorkflowActivation()).runId).toBe(runId);
+        await worker.completeWorkflowActivation(messages.workflowCompletion(runId));
+      }
+      await enqueueTask(connection, taskQueue, 'workflow', messages.activation('run-c'));
+      expect(await nextEviction(worker)).toEqual({ runId: 'run-a', message: 'Workflow cache full', reason: 'CACHE_FULL' });
+      const admitted = worker.pollWorkflowActivation();
+      expect(await pending(admitted)).toBe(true);
+      await worker.completeWorkflowActivation(messages.workflowCompletion('run-a'));
+      expect(messages.decodeActivation(await admitted).runId).toBe('run-c');
+      await worker.completeWorkflowActivation(messages.workflowCompletion('run-c'));
       worker.initiateShutdown();
       expect(await worker.pollWorkflowActivation()).toBeNull();
       await worker.finalizeShutdown();

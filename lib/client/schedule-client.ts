@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Workflow } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
+import type { google, temporal } from '@temporalio/proto';
 import { optionalDurationToMs, optionalTimestampToDate, timestampToMs } from '../common/time';
 import type { LoadedDataConverter } from '../converter/types';
 import { scheduleOverlapPolicy } from './enums';
@@ -91,7 +91,7 @@ export interface ScheduleHandle {
    * Replaces the definition with what `updateFn` returns, given the current description. The update
    * carries the description's conflict token: when the schedule changed in between (another update),
    * the server keeps the other change, and `update` runs `updateFn` again on the new description
-   * (up to 3 times, then it rejects). `updateFn` may be async. Headers set at create time are kept.
+   * (up to 5 times, then it rejects). `updateFn` may be async. Headers set at create time are kept.
    * The schedule's memo cannot be changed (the server ignores it): a different memo is refused.
    *
    * @example
@@ -156,7 +156,7 @@ export interface ScheduleHandle {
   unpause(note?: string): Promise<void>;
 }
 
-const MAX_UPDATE_ATTEMPTS = 3;
+const MAX_UPDATE_ATTEMPTS = 5;
 const DEFAULT_PAUSE_NOTE = 'Paused via temporal-native';
 const DEFAULT_UNPAUSE_NOTE = 'Unpaused via temporal-native';
 
@@ -369,8 +369,9 @@ export class ScheduleClient {
       const headers: Headers = raw.schedule?.action?.startWorkflow?.header?.fields ?? {};
       const action = await encodeScheduleAction(compiled.action, headers, dataConverter);
       // The server accepts an update with a stale conflict token and drops it silently. Whether the
-      // schedule changed while `updateFn` ran is checked here; if it did, run `updateFn` again on
-      // the new description instead of sending an update bound to be dropped.
+      // schedule changed while `updateFn` ran (an update, a pause, a limited action taken) is checked
+      // here; if it did, run `updateFn` again on the new description instead of sending an update
+      // bound to be dropped.
       if (!sameBytes((await this._describeRaw(scheduleId)).conflictToken, raw.conflictToken)) {
         if (attempt >= MAX_UPDATE_ATTEMPTS) throw staleUpdateError(scheduleId);
         continue;
@@ -393,18 +394,20 @@ export class ScheduleClient {
         },
         { scheduleId },
       );
-      // A new token tells that an update went in (ours, unless another landed in the instant
-      // between the check above and ours). If none did, ours was dropped: start over. Sending again
+      // A new update time tells that an update went in (ours, unless another update landed in the
+      // instant between the check above and ours). The token is no proof: taking a limited action
+      // or a pause moves it too. If no update went in, ours was dropped: start over. Sending again
       // cannot apply twice, since a token is stale once an update used it.
-      if (await this.tokenMoved(scheduleId, raw.conflictToken)) return;
+      if (await this.updateTimeMoved(scheduleId, raw.info?.updateTime)) return;
       if (attempt >= MAX_UPDATE_ATTEMPTS) throw staleUpdateError(scheduleId);
     }
   }
 
-  private async tokenMoved(scheduleId: string, token: Uint8Array | null | undefined): Promise<boolean> {
+  private async updateTimeMoved(scheduleId: string, before: google.protobuf.ITimestamp | null | undefined): Promise<boolean> {
+    const beforeMs = before ? timestampToMs(before) : -1;
     for (let i = 0; i < 10; i++) {
-      const after = await this._describeRaw(scheduleId);
-      if (!sameBytes(after.conflictToken, token)) return true;
+      const after = (await this._describeRaw(scheduleId)).info?.updateTime;
+      if ((after ? timestampToMs(after) : -1) !== beforeMs) return true;
       await new Promise((resolve) => setTimeout(resolve, 50 * (i + 1)));
     }
     return false;

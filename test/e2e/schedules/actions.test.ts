@@ -190,6 +190,18 @@ describe('update', () => {
     expect(d.action.args).toEqual(['ours']);
   });
 
+  it('update applies on a schedule busy taking limited actions (which move the conflict token too)', async () => {
+    const handle = await env.client.schedule.create({
+      scheduleId: env.scheduleId('busy-update'),
+      spec: { intervals: [{ every: '1s' }] },
+      action: action(),
+      state: { remainingActions: 100 },
+    });
+    await describeUntil(handle, (d) => d.info.numActionsTaken >= 1, 15_000);
+    await handle.update((prev) => ({ ...prev, state: { ...prev.state, note: 'busy but updated' } }));
+    expect((await handle.describe()).state.note).toBe('busy but updated');
+  });
+
   it('update keeps the headers a create interceptor added', async () => {
     const marker: ScheduleClientInterceptor = {
       create: (input, next) => next({ ...input, headers: { ...input.headers, marker: env.client.dataConverter.payloadConverter.toPayload('kept') } }),

@@ -5,6 +5,7 @@
  * same typed errors (`ScheduleAlreadyRunning`, `ScheduleNotFoundError`, `ServiceError`).
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Workflow } from '@temporalio/common';
 import type { google, temporal } from '@temporalio/proto';
 import { optionalDurationToMs, optionalTimestampToDate, timestampToMs } from '../common/time';
@@ -362,7 +363,7 @@ export class ScheduleClient {
       const raw = await this._describeRaw(scheduleId);
       const previous = await this._decodeDescription(scheduleId, raw);
       const compiled = compileScheduleUpdateOptions(scheduleId, await updateFn(previous));
-      if (compiled.memo !== undefined && !sameJson(compiled.memo, previous.memo)) {
+      if (compiled.memo !== undefined && !sameValue(compiled.memo, previous.memo)) {
         // UpdateSchedule has a memo field, but the server (1.29) ignores it: refuse rather than drop it.
         throw new InvalidOptionError('memo', 'cannot be changed by update (the server keeps the memo given at create)');
       }
@@ -430,8 +431,8 @@ function staleUpdateError(scheduleId: string): Error {
   return new Error(`Schedule '${scheduleId}' kept changing during update; gave up after ${MAX_UPDATE_ATTEMPTS} attempts`);
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
+function sameValue(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(a ?? {}, b ?? {});
 }
 
 function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {

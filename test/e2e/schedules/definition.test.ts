@@ -374,6 +374,23 @@ describe('memo, search attributes and list', () => {
   });
 });
 
+describe('list with built-in attributes', () => {
+  it("list({ query: 'TemporalSchedulePaused = true' }) finds a paused schedule", async () => {
+    const scheduleId = env.scheduleId('paused-listed');
+    await env.client.schedule.create({ scheduleId, spec: YEARLY, action: action(), state: { paused: true, note: 'listed while paused' } });
+    const listed = await eventually(
+      'the paused schedule in visibility',
+      async () => {
+        const out = [];
+        for await (const s of env.client.schedule.list({ query: 'TemporalSchedulePaused = true' })) out.push(s);
+        return out.filter((s) => s.scheduleId === scheduleId);
+      },
+      (out) => out.length === 1,
+    );
+    expect(listed[0].state).toEqual({ paused: true, note: 'listed while paused' });
+  });
+});
+
 describe('errors', () => {
   it('creating an id that exists rejects with ScheduleAlreadyRunning carrying the id', async () => {
     const scheduleId = env.scheduleId('twice');

@@ -431,13 +431,14 @@ std::string EnqueueTask(const std::string& task_queue, const std::string& kind_n
   std::shared_ptr<TaskQueue> queue = QueueFor(task_queue);
   std::lock_guard<std::mutex> lock(queue->mutex);
   queue->tasks[kind].push_back(bytes);
-  // Hand it to the first waiting poll that can take it, whichever worker it belongs to.
+  // Offer it to the waiting polls, whichever worker they belong to; the first that can take it does.
   auto& waiting = queue->waiting[kind];
-  for (size_t i = 0; i < waiting.size(); i++) {
+  for (size_t i = 0; i < waiting.size();) {
     Poll poll = waiting[i];
     if (poll.worker->TryAnswer(kind, poll)) {
       waiting.erase(waiting.begin() + static_cast<long>(i));
-      break;
+    } else {
+      i++;
     }
   }
   return "";

@@ -114,7 +114,7 @@ describe('native replayer on the fake core', () => {
   });
 
   it('delivers what was pushed before the stream closed, then ends the stream and shuts its poller down by itself', async () => {
-    await workerDelay(50);
+    await workerDelay(300);
     try {
       const replayer = runtime.createReplayer({ taskQueue: 'replay-close' });
       await replayer.pushHistory('wf-close-1', history('closing', 'run-close-1'));

@@ -10,7 +10,6 @@ import type { temporal } from '@temporalio/proto';
 import type { Duration } from './duration';
 import type { RetryPolicy } from './retry-policy';
 import type { SearchAttributePair, SearchAttributes, TypedSearchAttributesInput } from './search-attributes';
-import type { WorkflowArgs } from './workflow-handle';
 
 /**
  * What a schedule does when an action is due while an earlier one is still running.
@@ -299,7 +298,8 @@ export interface ScheduleOptionsStartWorkflowAction<W extends Workflow = Workflo
   type: 'startWorkflow';
   workflowType: string | W;
   taskQueue: string;
-  args?: WorkflowArgs<W> | Readonly<WorkflowArgs<W>>;
+  /** Typed after the workflow function when one is given as `workflowType`. */
+  args?: Parameters<W> | Readonly<Parameters<W>>;
   /** Default `<scheduleId>-workflow`. */
   workflowId?: string;
   memo?: Record<string, unknown>;

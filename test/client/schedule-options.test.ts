@@ -6,7 +6,15 @@
  */
 import { temporal } from '@temporalio/proto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Client, Connection, InvalidOptionError, type ScheduleOptions } from '../../lib/client';
+import {
+  Client,
+  Connection,
+  InvalidOptionError,
+  type ScheduleDescription,
+  type ScheduleOptions,
+  type ScheduleOptionsStartWorkflowAction,
+  type ScheduleUpdateOptions,
+} from '../../lib/client';
 import { compileScheduleOptions } from '../../lib/client/schedule-options';
 import type { CoreConnection, CoreRuntime } from '../../lib/core/types';
 
@@ -230,5 +238,23 @@ describe('the client before the wire', () => {
     await expect(client.schedule.getHandle('s').trigger('SOMETIMES' as never)).rejects.toThrow(/overlap/);
     await expect(client.schedule.getHandle('s').pause(5 as never)).rejects.toThrow(/note/);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('types (checked by npm run typecheck)', () => {
+  it('a description can be given back to create, and returned from an update function', () => {
+    const described = { scheduleId: 's' } as ScheduleDescription;
+    const asCreate: ScheduleOptions = { ...described, scheduleId: 'copy' };
+    const asUpdate: ScheduleUpdateOptions = described;
+    expect(asCreate.scheduleId).toBe('copy');
+    expect(asUpdate).toBe(described);
+  });
+
+  it('action args are typed after the workflow function', () => {
+    async function typed(_count: number): Promise<void> {}
+    const ok: ScheduleOptionsStartWorkflowAction<typeof typed> = { type: 'startWorkflow', workflowType: typed, taskQueue: 'q', args: [1] };
+    // @ts-expect-error the args must match the workflow's parameters
+    const bad: ScheduleOptionsStartWorkflowAction<typeof typed> = { type: 'startWorkflow', workflowType: typed, taskQueue: 'q', args: ['one'] };
+    expect([ok.args, bad.args]).toEqual([[1], ['one']]);
   });
 });

@@ -57,6 +57,27 @@ describe('taking actions', () => {
     expect(times.every((t) => t >= '2026-01-01T00:00:00.000Z' && t <= '2026-01-01T00:03:00.000Z')).toBe(true);
   });
 
+  it('jitter delays each action by at most the jitter after its nominal time (named in the workflow id)', async () => {
+    const handle = await env.client.schedule.create({
+      scheduleId: env.scheduleId('jitter'),
+      spec: { intervals: [{ every: '1m' }], jitter: '20s' },
+      action: action(),
+      state: { paused: true },
+    });
+    // Nominal times 00:01 to 00:04; each jittered one is still before the window's end.
+    await handle.backfill({ start: new Date('2026-01-01T00:00:30Z'), end: new Date('2026-01-01T00:04:30Z'), overlap: 'ALLOW_ALL' });
+    const { info } = await describeUntil(handle, (d) => d.info.recentActions.length === 4);
+    const delays = info.recentActions.map((a) => {
+      const nominal = Date.parse(a.action.workflow.workflowId.slice(-20));
+      return a.scheduledAt.getTime() - nominal;
+    });
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThanOrEqual(20_000);
+    }
+    expect(new Set(delays).size).toBeGreaterThan(1);
+  });
+
   it('state.backfill on create backfills right away', async () => {
     const handle = await env.client.schedule.create({
       scheduleId: env.scheduleId('create-backfill'),

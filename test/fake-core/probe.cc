@@ -5,8 +5,11 @@
 //
 //   fake_core_probe <library> worker-options <scenario> [target-url]
 //   fake_core_probe <library> replayer-options <scenario>
+//   fake_core_probe <library> register-again freed|shutdown [target-url]
 //
 // Prints one line: "ok" when the worker was created, else "fail: <the core's message>".
+// register-again creates a worker, frees it (after initiate_shutdown with "shutdown"), then
+// creates the same worker again on the same connection and reports that second creation.
 #include <dlfcn.h>
 
 #include <condition_variable>
@@ -221,6 +224,32 @@ int main(int argc, char** argv) {
   std::string target = argc > 4 ? argv[4] : "http://localhost:7233";
   Options options;
   std::string identity = "probe@test";
+  if (command == "register-again") {
+    if (scenario != "freed" && scenario != "shutdown") {
+      std::fprintf(stderr, "probe: register-again takes freed or shutdown\n");
+      return 2;
+    }
+    TemporalCoreRuntime* runtime = NewRuntime();
+    TemporalCoreConnection* connection = Connect(runtime, target, identity);
+    TemporalCoreWorkerOrFail first = CORE(worker_new)(connection, options.Get());
+    if (first.fail != nullptr) {
+      std::printf("fail: first worker: %s\n", Take(runtime, first.fail).c_str());
+      return 1;
+    }
+    if (scenario == "shutdown") CORE(worker_initiate_shutdown)(first.worker);
+    CORE(worker_free)(first.worker);
+    TemporalCoreWorkerOrFail again = CORE(worker_new)(connection, options.Get());
+    if (again.fail != nullptr) {
+      std::printf("fail: %s\n", Take(runtime, again.fail).c_str());
+    } else {
+      std::printf("ok\n");
+      CORE(worker_free)(again.worker);
+    }
+    std::fflush(stdout);
+    CORE(client_free)(connection);
+    CORE(runtime_free)(runtime);
+    return 0;
+  }
   if (!Apply(scenario, &options, &identity)) {
     std::fprintf(stderr, "probe: unknown scenario %s\n", scenario.c_str());
     return 2;

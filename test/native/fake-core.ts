@@ -201,8 +201,11 @@ export async function workersOn(connection: CoreConnection, taskQueue: string): 
 /** test/fake-core/probe.cc, built next to the fake core: drives the C ABI without the addon. */
 export const PROBE = path.join(path.dirname(FAKE_CORE), 'fake_core_probe');
 
-/** What the core answers to worker (or replayer) options changed as `scenario` says (probe.cc). */
-export function probeOptions(command: 'worker-options' | 'replayer-options', scenario: string): string {
+/**
+ * What the core answers, through probe.cc: to worker (or replayer) options changed as `scenario`
+ * says, or (register-again) to the same worker created again after the first was freed.
+ */
+export function probeOptions(command: 'worker-options' | 'replayer-options' | 'register-again', scenario: string): string {
   const run = spawnSync(PROBE, [FAKE_CORE, command, scenario], { encoding: 'utf8', timeout: 30_000 });
   if (run.status !== 0) throw new Error(`probe ${command} ${scenario} exited ${run.status}: ${run.stderr}${run.stdout}`);
   return run.stdout.trim();

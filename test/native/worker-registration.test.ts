@@ -2,11 +2,12 @@
  * The fake core keeps the real core's per-connection worker registry (temporalio_client's
  * ClientWorkerSet::register): one worker per namespace and task queue with overlapping task
  * types, unless deployment versioning tells them apart; released when the worker initiates
- * shutdown. Each expectation is what the real library did with the same workers.
+ * shutdown, never when it is merely freed. Each expectation is what the real library did with the
+ * same workers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreConnection, CoreRuntime, CoreWorker, WorkerOptions } from '../../lib/core/types';
-import { connectionOptions, fakeRuntime, uniqueTaskQueue, workerOptions, workersOn } from './fake-core';
+import { connectionOptions, fakeRuntime, probeOptions, uniqueTaskQueue, workerOptions, workersOn } from './fake-core';
 
 const activitiesOnly: WorkerOptions['taskTypes'] = { workflows: false, activities: true, localActivities: false, nexus: false };
 const workflowsOnly: WorkerOptions['taskTypes'] = { workflows: true, activities: false, localActivities: false, nexus: false };
@@ -101,6 +102,13 @@ describe('worker registration on the fake core', () => {
     expect(await first.pollActivityTask()).toBeNull();
     await first.finalizeShutdown();
     await shutDown(second);
+  });
+
+  it('keeps the registration of a worker freed without initiate_shutdown, as the real core does (through the C ABI)', () => {
+    expect(probeOptions('register-again', 'freed')).toMatch(
+      /^fail: Worker start failed: Registration of multiple workers with overlapping worker task types/,
+    );
+    expect(probeOptions('register-again', 'shutdown')).toBe('ok');
   });
 
   it('never registers replay workers, so any number share a task queue', async () => {

@@ -3,7 +3,7 @@
  * `@temporalio/worker` (the worker is not what these tests are about), so they use the standard
  * `@temporalio/workflow` API only.
  */
-import { ApplicationFailure, condition, defineSignal, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineSignal, setHandler } from '@temporalio/workflow';
 
 export const release = defineSignal('release');
 
@@ -17,11 +17,6 @@ export async function blockUntilReleased(): Promise<void> {
   let released = false;
   setHandler(release, () => void (released = true));
   await condition(() => released);
-}
-
-/** Sleeps `ms`, then returns. */
-export async function sleepFor(ms: number): Promise<void> {
-  await sleep(ms);
 }
 
 /** Fails without retrying. */

@@ -3,6 +3,7 @@
 #include "call.h"
 #include "errors.h"
 #include "log_forwarder.h"
+#include "runtime.h"
 
 namespace temporal_native {
 
@@ -194,6 +195,8 @@ void EnvContext::Teardown(Napi::Env env) {
     if (completed.empty()) break;  // deadline passed
     for (Call* call : completed) call->Complete(env);
   }
+  // Runtimes being freed in the background (OTLP exporters) finish before the environment is gone.
+  JoinBackgroundRuntimeFrees();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     torn_down_ = true;

@@ -1,5 +1,9 @@
 #include "runtime.h"
 
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include "addon.h"
 #include "byte_array.h"
 #include "connection.h"
@@ -10,8 +14,38 @@
 
 namespace temporal_native {
 
+namespace {
+
+// Never destroyed: a teardown may still join them while statics are being destroyed.
+std::mutex& g_free_mutex = *new std::mutex();
+std::vector<std::thread>& g_free_threads = *new std::vector<std::thread>();
+
+}  // namespace
+
+void JoinBackgroundRuntimeFrees() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(g_free_mutex);
+    threads.swap(g_free_threads);
+  }
+  for (std::thread& thread : threads) thread.join();
+}
+
 RuntimeHandle::~RuntimeHandle() {
   meter.reset();  // metrics and meter first: they belong to this runtime's telemetry
+  if (free_in_background_) {
+    // The log route closes first here: lines the core logs while it shuts down are dropped by the
+    // (static) callback instead of reaching a JS thread that no longer waits for them.
+    if (log_route_ != 0) {
+      LogForwarder::Unregister(log_route_);
+      ctx->ClearLogger(log_route_);
+    }
+    const CoreApi* core = api;
+    TemporalCoreRuntime* runtime = raw;
+    std::lock_guard<std::mutex> lock(g_free_mutex);
+    g_free_threads.emplace_back([core, runtime] { core->runtime_free(runtime); });
+    return;
+  }
   // Free first, then close the log route: lines logged while the runtime shuts down still
   // find a valid (static) callback and are simply dropped after the route is gone.
   api->runtime_free(raw);
@@ -64,7 +98,7 @@ Napi::Value RuntimeObject::Create(const Napi::CallbackInfo& info) {
     }
     throw MakeError(env, "core", "Failed to create the core runtime: " + message);
   }
-  auto* handle = new RuntimeHandle(api, result.runtime, data->ctx, log_route);
+  auto* handle = new RuntimeHandle(api, result.runtime, data->ctx, log_route, options->metrics.opentelemetry != nullptr);
   RefPtr<RuntimeHandle> keep(handle);
   return data->runtime_class.New({Napi::External<RuntimeHandle>::New(env, handle)});
 }

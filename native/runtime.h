@@ -14,8 +14,9 @@ namespace temporal_native {
 
 class RuntimeHandle : public RefCounted {
  public:
-  RuntimeHandle(const CoreApi* api, TemporalCoreRuntime* raw, std::shared_ptr<EnvContext> ctx, uint64_t log_route)
-      : api(api), raw(raw), ctx(std::move(ctx)), log_route_(log_route) {}
+  RuntimeHandle(const CoreApi* api, TemporalCoreRuntime* raw, std::shared_ptr<EnvContext> ctx, uint64_t log_route,
+                bool free_in_background)
+      : api(api), raw(raw), ctx(std::move(ctx)), log_route_(log_route), free_in_background_(free_in_background) {}
   ~RuntimeHandle() override;
 
   const CoreApi* const api;
@@ -27,7 +28,14 @@ class RuntimeHandle : public RefCounted {
 
  private:
   const uint64_t log_route_;  // 0: no logger
+  // runtime_free of a runtime with an OTLP exporter waits for the exporter's shutdown (about 5 s
+  // with a live collector connection): it then runs on a thread of its own, not the JS thread.
+  const bool free_in_background_;
 };
+
+// Waits for every runtime still being freed in the background (environment teardown calls it, so
+// that no core code runs past the process's exit).
+void JoinBackgroundRuntimeFrees();
 
 class RuntimeObject : public Napi::ObjectWrap<RuntimeObject>, public JsOwner {
  public:

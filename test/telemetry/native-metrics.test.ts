@@ -8,6 +8,7 @@ import { CoreError, createRuntime, type CoreRuntime } from '../../lib/core';
 import { FAKE_CORE } from '../native/fake-core';
 import { realCoreLibrary } from '../real-core/real-core';
 import { freePort } from './fixtures/free-port';
+import { startGrpcReceiver } from './fixtures/otlp-receiver';
 
 describe('native SDK metrics on the real core', () => {
   let port: number;
@@ -67,6 +68,28 @@ describe('native SDK metrics on the real core', () => {
     await other.close();
     expect(() => metric.record(1)).not.toThrow();
     expect(other.createMetric!('counter', 'nm_after_close')).toBeUndefined();
+  });
+});
+
+describe('native runtime with an OTLP exporter', () => {
+  it('closing it does not block the JS thread while the exporter shuts down', async () => {
+    const receiver = await startGrpcReceiver();
+    try {
+      const runtime = await createRuntime({
+        backend: 'native',
+        coreLibraryPath: realCoreLibrary(),
+        metrics: { otel: { url: receiver.url, metricsExportIntervalMs: 100 } },
+      });
+      runtime.createMetric!('counter', 'nm_otel')!.record(1);
+      await receiver.waitForNames(['nm_otel']);
+      // The core's runtime_free waits about 5 s for a live OTLP exporter; it runs off the JS thread.
+      const started = Date.now();
+      await runtime.close();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await receiver.stop();
+    }
   });
 });
 

@@ -280,16 +280,24 @@ describe('policies and state', () => {
     expect((await handle.describe()).policies.overlap).toBe(overlap);
   });
 
-  it('catchupWindow and pauseOnFailure are stored; defaults are SKIP, one year and false', async () => {
-    const set = await env.client.schedule.create({
+  it('catchupWindow and pauseOnFailure are stored', async () => {
+    const handle = await env.client.schedule.create({
       scheduleId: env.scheduleId('policies'),
       spec: YEARLY,
       action: action(),
       policies: { catchupWindow: '10 minutes', pauseOnFailure: true },
     });
-    expect((await set.describe()).policies).toEqual({ overlap: 'SKIP', catchupWindow: 600_000, pauseOnFailure: true });
-    const defaults = await env.client.schedule.create({ scheduleId: env.scheduleId('policy-defaults'), spec: YEARLY, action: action() });
-    expect((await defaults.describe()).policies).toEqual({ overlap: 'SKIP', catchupWindow: 365 * 24 * 3600 * 1000, pauseOnFailure: false });
+    expect((await handle.describe()).policies).toEqual({ overlap: 'SKIP', catchupWindow: 600_000, pauseOnFailure: true });
+  });
+
+  it('without policies, describe reports the defaults: SKIP, a one-year catchup window, no pause on failure', async () => {
+    const handle = await env.client.schedule.create({ scheduleId: env.scheduleId('policy-defaults'), spec: YEARLY, action: action() });
+    expect((await handle.describe()).policies).toEqual({ overlap: 'SKIP', catchupWindow: 365 * 24 * 3600 * 1000, pauseOnFailure: false });
+  });
+
+  it('a catchup window under 10 seconds is raised to 10 seconds by the server', async () => {
+    const handle = await env.client.schedule.create({ scheduleId: env.scheduleId('short-catchup'), spec: YEARLY, action: action(), policies: { catchupWindow: '2s' } });
+    expect((await handle.describe()).policies.catchupWindow).toBe(10_000);
   });
 
   it('a schedule created paused, with a note and limited actions, says so', async () => {

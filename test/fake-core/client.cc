@@ -23,7 +23,6 @@
 //   Log             emit a log line (level `fake-level`, message = request) from a core thread
 //   Configure       `fake-worker-delay-ms`: delay of worker callbacks
 // Every behaviour honours the cancellation token: a cancelled call answers status 0, "Cancelled".
-#include <cstring>
 #include <mutex>
 #include <sstream>
 #include <vector>

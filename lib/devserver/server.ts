@@ -19,6 +19,10 @@ import { visibilityHandlers } from './api/visibility';
 import { CallRegistry, implement, serviceDefinition } from './transport';
 import { openStore } from './persistence';
 import { installInlineInflate } from './inline-inflate';
+import { scheduleHandlers } from './api/schedules';
+import { systemClock, type ScheduleClock } from './schedules/clock';
+import { decodeRecord } from './schedules/record';
+import { Schedules } from './schedules/scheduler';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -32,6 +36,11 @@ export interface DevServerOptions {
   namespaces?: string[];
   /** Where unexpected internal errors are reported; default `console.error`. */
   log?: (message: string) => void;
+  /**
+   * The clock schedules run on; default the system clock. Tests pass a `ManualClock` to move
+   * schedule time forward (hours, days, a DST change) without waiting.
+   */
+  scheduleClock?: ScheduleClock;
 }
 
 /** A running dev server. */
@@ -43,6 +52,8 @@ export interface RunningDevServer {
   readonly namespace: string;
   /** The state machine host, for tests and tools that inspect server state. */
   readonly engine: Engine;
+  /** The schedules and their runner, for tests and tools. */
+  readonly schedules: Schedules;
   /** Ends long polls, stops accepting calls, closes the store and releases the port. Idempotent. */
   stop(): Promise<void>;
 }
@@ -76,14 +87,23 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     store,
     log,
   );
+  const schedules = new Schedules(engine, options.scheduleClock ?? systemClock, log);
   try {
-    if (store) recover(engine, store.load());
+    const snapshot = store?.load();
+    if (snapshot) recover(engine, snapshot);
     engine.transact(() => {
       for (const name of [DEFAULT_NAMESPACE, ...(options.namespaces ?? [])]) {
         if (!engine.namespaces.has(name)) engine.addNamespace(newNamespace(name));
       }
     });
+    // After the runs, so a restored schedule sees which of its workflows are still running; it then
+    // catches up on the time it was down, within its catchup window.
+    if (snapshot) {
+      const saved = [...snapshot.records].filter(([key]) => key.startsWith('schedule/')).map(([, json]) => decodeRecord(json));
+      schedules.restore(saved);
+    }
   } catch (err) {
+    schedules.stop();
     engine.stop();
     store?.close();
     throw err;
@@ -111,6 +131,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
         ...taskHandlers(engine),
         ...interactiveHandlers(engine),
         ...visibilityHandlers(engine),
+        ...scheduleHandlers(engine, schedules),
       },
       calls,
       onError,
@@ -127,6 +148,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
       server.bindAsync(`${ip}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
     });
   } catch (err) {
+    schedules.stop();
     engine.stop();
     store?.close();
     throw err;
@@ -139,9 +161,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     port: boundPort,
     namespace: DEFAULT_NAMESPACE,
     engine,
+    schedules,
     stop() {
       stopping ??= (async () => {
         calls.cancelAll();
+        schedules.stop();
         engine.stop();
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {

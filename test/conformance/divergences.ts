@@ -23,9 +23,7 @@ const NOT_IMPLEMENTED_HERE = [
   'OperatorService.ListNexusEndpoints',
   'OperatorService.RemoveRemoteCluster',
   'OperatorService.UpdateNexusEndpoint',
-  'WorkflowService.CreateSchedule',
   'WorkflowService.CreateWorkflowRule',
-  'WorkflowService.DeleteSchedule',
   'WorkflowService.DeleteWorkerDeployment',
   'WorkflowService.DeleteWorkerDeploymentVersion',
   'WorkflowService.DeleteWorkflowExecution',
@@ -33,7 +31,6 @@ const NOT_IMPLEMENTED_HERE = [
   'WorkflowService.DeprecateNamespace',
   'WorkflowService.DescribeBatchOperation',
   'WorkflowService.DescribeDeployment',
-  'WorkflowService.DescribeSchedule',
   'WorkflowService.DescribeTaskQueue',
   'WorkflowService.DescribeWorker',
   'WorkflowService.DescribeWorkerDeployment',
@@ -49,13 +46,10 @@ const NOT_IMPLEMENTED_HERE = [
   'WorkflowService.ListArchivedWorkflowExecutions',
   'WorkflowService.ListBatchOperations',
   'WorkflowService.ListDeployments',
-  'WorkflowService.ListScheduleMatchingTimes',
-  'WorkflowService.ListSchedules',
   'WorkflowService.ListTaskQueuePartitions',
   'WorkflowService.ListWorkerDeployments',
   'WorkflowService.ListWorkers',
   'WorkflowService.ListWorkflowRules',
-  'WorkflowService.PatchSchedule',
   'WorkflowService.PauseActivity',
   'WorkflowService.RecordWorkerHeartbeat',
   'WorkflowService.ResetActivity',
@@ -72,7 +66,6 @@ const NOT_IMPLEMENTED_HERE = [
   'WorkflowService.TriggerWorkflowRule',
   'WorkflowService.UnpauseActivity',
   'WorkflowService.UpdateActivityOptions',
-  'WorkflowService.UpdateSchedule',
   'WorkflowService.UpdateTaskQueueConfig',
   'WorkflowService.UpdateWorkerBuildIdCompatibility',
   'WorkflowService.UpdateWorkerConfig',
@@ -202,12 +195,12 @@ export const DIVERGENCES: Divergence[] = [
     file: 'system',
     scenario: 'RPCs: which methods answer UNIMPLEMENTED',
     aspect: 'unimplemented',
-    embedded: `${NOT_IMPLEMENTED_HERE.length} more RPCs answer UNIMPLEMENTED: schedules, worker versioning and deployments, batch operations, workflow rules, activity pause/reset/options, workflow reset and delete, task queue description and configuration, worker listing and configuration, namespace deprecation and deletion, clusters, Nexus endpoints and tasks, archived visibility, GetSearchAttributes`,
+    embedded: `${NOT_IMPLEMENTED_HERE.length} more RPCs answer UNIMPLEMENTED: worker versioning and deployments, batch operations, workflow rules, activity pause/reset/options, workflow reset and delete, task queue description and configuration, worker listing and configuration, namespace deprecation and deletion, clusters, Nexus endpoints and tasks, archived visibility, GetSearchAttributes`,
     real: 'implements them (it answers UNIMPLEMENTED only for APIs newer than 1.29, as we do)',
     reason:
       'These are operator and platform features outside what the embedded dev server is for: running ' +
       'workflows, activities and their clients in tests and local development. SDKs treat UNIMPLEMENTED as ' +
-      '"not available" where they probe, and the capability flags say so for schedules, versioning and Nexus. ' +
+      '"not available" where they probe, and the capability flags say so for versioning and Nexus. ' +
       'Use the real server (temporal server start-dev) to develop against these features.',
     matches: (e, r) => {
       const ours = e as string[];
@@ -220,14 +213,17 @@ export const DIVERGENCES: Divergence[] = [
     file: 'system',
     scenario: 'capabilities: GetSystemInfo',
     aspect: 'optional',
-    embedded: 'supportsSchedules, buildIdBasedVersioning, eagerWorkflowStart and nexus are false',
+    embedded: 'supportsSchedules is true; buildIdBasedVersioning, eagerWorkflowStart and nexus are false',
     real: 'all four are true',
     reason:
-      'Each reflects a feature our dev server does not implement (schedules, worker versioning, eager ' +
+      'Each false flag reflects a feature our dev server does not implement (worker versioning, eager ' +
       'workflow start, Nexus), and each is advertised truthfully: the capability scenarios check that the ' +
       'behaviour matches what is advertised. With build-id versioning off, the core sends its build id as ' +
       'the binary checksum, which still fills the BuildIds search attribute as on the real server.',
-    matches: (e, r) => Object.values(e as Obj).every((v) => v === false) && Object.values(r as Obj).every((v) => v === true),
+    matches: (e, r) => {
+      const { supportsSchedules, ...rest } = e as Obj;
+      return supportsSchedules === true && Object.values(rest).every((v) => v === false) && Object.values(r as Obj).every((v) => v === true);
+    },
   },
   {
     file: 'system',
@@ -240,15 +236,6 @@ export const DIVERGENCES: Divergence[] = [
   },
   {
     file: 'system',
-    scenario: 'capabilities: DescribeNamespace',
-    aspect: 'supportsSchedules',
-    embedded: 'false',
-    real: 'true',
-    reason: 'Schedules are not implemented: the schedule RPCs answer UNIMPLEMENTED, as advertised.',
-    matches: (e, r) => e === false && r === true,
-  },
-  {
-    file: 'system',
     scenario: 'capability eagerWorkflowStart: a start that asks for the first task',
     aspect: 'eagerTaskReturned',
     embedded: 'no eager task in the start response',
@@ -257,14 +244,5 @@ export const DIVERGENCES: Divergence[] = [
       'Eager start is an optimisation the SDK falls back from transparently: the worker polls the task ' +
       'instead. Our dev server advertises it as off (the consistency aspect of this scenario is equal).',
     matches: (e, r) => e === false && r === true,
-  },
-  {
-    file: 'system',
-    scenario: 'capability supportsSchedules: CreateSchedule',
-    aspect: 'createSchedule',
-    embedded: 'UNIMPLEMENTED',
-    real: 'ok',
-    reason: 'Schedules are not implemented, and supportsSchedules says so; use the real server to test schedules.',
-    matches: (e, r) => e === 'UNIMPLEMENTED' && r === 'ok',
   },
 ];

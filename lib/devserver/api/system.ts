@@ -33,7 +33,7 @@ function describeNamespace(ns: NamespaceRecord): object {
         workerPollCompleteOnShutdown: false,
         pollerAutoscaling: false,
       },
-      supportsSchedules: false,
+      supportsSchedules: true,
     },
     config: {
       workflowExecutionRetentionTtl: msToDuration(ns.retentionDays * 24 * 3600 * 1000),
@@ -60,7 +60,7 @@ export function systemHandlers(engine: Engine): Record<string, Handler> {
           signalAndQueryHeader: true,
           internalErrorDifferentiation: true,
           activityFailureIncludeHeartbeat: true,
-          supportsSchedules: false,
+          supportsSchedules: true,
           encodedFailureAttributes: true,
           buildIdBasedVersioning: false,
           upsertMemo: true,

@@ -278,7 +278,8 @@ export class Schedules {
     rec.actionCount++;
     rec.recent = [
       ...rec.recent,
-      { scheduleTime: start.nominal, actualTime: this.clock.now(), workflowId, runId, status: WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING },
+      // schedule_time is the jittered time (the id carries the nominal one), as on the real server.
+      { scheduleTime: start.actual, actualTime: this.clock.now(), workflowId, runId, status: WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING },
     ].slice(-RECENT_ACTION_COUNT);
     // ALLOW_ALL runs are not tracked as running, so they never block later actions.
     if (nonOverlapping) {

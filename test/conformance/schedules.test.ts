@@ -5,6 +5,7 @@
  * and search attributes. Time-dependent behaviour on a controlled clock is covered by
  * test/peer/schedules.test.ts; here only what needs no waiting is compared.
  */
+import Long from 'long';
 import { conformanceFile, poll, type World } from './support/harness';
 import { outcome } from './support/errors';
 
@@ -97,5 +98,34 @@ f.scenario('schedules: a triggered action, its workflow id and search attributes
     paused: d.state.paused,
     running: d.info.runningActions.length,
     workflowType: wf.type,
+  };
+});
+
+f.scenario('schedules: future times across both DST changes in America/New_York, and ListScheduleMatchingTimes', async (w) => {
+  const make = async (label: string, startAt: string) => {
+    const h = await w.client.schedule.create({
+      scheduleId: w.id(label),
+      spec: { calendars: [{ hour: [{ start: 1, end: 2 }], minute: 30 }], timezone: 'America/New_York', startAt: new Date(startAt) },
+      action: action(w, label),
+      state: { paused: true },
+    });
+    const times = iso((await h.describe()).info.nextActionTimes);
+    return { h, times };
+  };
+  // 2030-03-10: 02:30 does not exist. 2030-11-03: 01:30 happens twice.
+  const spring = await make('spring', '2030-03-09T00:00:00Z');
+  const fall = await make('fall', '2030-11-02T00:00:00Z');
+  const matching = await w.raw.workflow.listScheduleMatchingTimes({
+    namespace: w.namespace,
+    scheduleId: w.id('fall'),
+    startTime: { seconds: Long.fromNumber(Date.parse('2030-11-02T12:00:00Z') / 1000) },
+    endTime: { seconds: Long.fromNumber(Date.parse('2030-11-04T12:00:00Z') / 1000) },
+  });
+  await spring.h.delete();
+  await fall.h.delete();
+  return {
+    spring: spring.times,
+    fall: fall.times,
+    matching: (matching.startTime ?? []).map((t) => new Date(Number(t.seconds) * 1000).toISOString()),
   };
 });

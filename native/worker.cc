@@ -146,8 +146,14 @@ WorkerHandle::WorkerHandle(RefPtr<RuntimeHandle> runtime, RefPtr<ConnectionHandl
 WorkerHandle::~WorkerHandle() {
   ctx()->UntrackWorker(this);
   ReleasePusher();
-  // A worker that never finalized is still freed; one that finalized was freed already.
-  if (raw_ != nullptr) api()->worker_free(raw_);
+  // A worker that never finalized is still freed; one that finalized was freed already. The core
+  // releases a worker's registration on its client only when shutdown is initiated, so a worker
+  // dropped while running is shut down first: otherwise its namespace and task queue stay taken
+  // and every later worker for them on that connection is refused.
+  if (raw_ != nullptr) {
+    if (state_ == WorkerState::kRunning) api()->worker_initiate_shutdown(raw_);
+    api()->worker_free(raw_);
+  }
 }
 
 void WorkerHandle::ClosePusher() {

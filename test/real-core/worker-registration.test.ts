@@ -11,6 +11,7 @@ import { DevServer, type DevServerHandle } from '../../lib/testing';
 import { ConsoleLogger, Worker } from '../../lib/worker';
 import { workflowsPath } from '../e2e/workflows/environment';
 import * as activities from '../e2e/workflows/fixtures/activities';
+import { forceGc } from '../native/gc';
 import { realCoreLibrary } from './real-core';
 
 describe('workers on the real core', () => {
@@ -38,6 +39,26 @@ describe('workers on the real core', () => {
     while ((await first.pollActivityTask()) !== null);
     await new Promise((resolve) => setImmediate(resolve));
     await first.finalizeShutdown();
+  });
+
+  it('frees the queue of a worker dropped without shutdown once it is garbage-collected', async () => {
+    const options = workerOptionsWithDefaults({ namespace: server.namespace, taskQueue: 'dropped', buildId: 'b', taskTypes: { workflows: false, localActivities: false } });
+    // Created and dropped in a scope of its own, so that only the garbage collector can free it.
+    (() => void core.createWorker(options))();
+    let replacement: ReturnType<CoreConnection['createWorker']> | undefined;
+    for (let attempt = 0; attempt < 20 && replacement === undefined; attempt++) {
+      await forceGc();
+      try {
+        replacement = core.createWorker(options);
+      } catch (error) {
+        if (!/multiple workers/.test(String(error))) throw error;
+      }
+    }
+    expect(replacement).toBeDefined();
+    replacement!.initiateShutdown();
+    while ((await replacement!.pollActivityTask()) !== null);
+    await new Promise((resolve) => setImmediate(resolve));
+    await replacement!.finalizeShutdown();
   });
 
   it('runs two SDK workers on one Connection and one task queue', async () => {

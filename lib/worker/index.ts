@@ -30,3 +30,6 @@ export type {
   WorkerInterceptors,
 } from './interceptors';
 export type { ActivityFunction } from './activity/activity-execution';
+export { ActivityPoolFailureType } from './activity/pool/activity-pool';
+export type { ActivityPool, ActivityPoolWorkerState, ActivityPoolWorkerStatus } from './activity/pool/activity-pool';
+export type { ActivityPoolOptions } from './activity/pool/options';

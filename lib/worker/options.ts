@@ -14,6 +14,7 @@ import type { WorkerInterceptors } from './interceptors';
 import type { InjectedSinks } from './workflow/sinks';
 import { installedLogger } from '../runtime/runtime';
 import { ConsoleLogger, isLogger, type Logger } from './logger';
+import { compileActivityPoolOptions, type ActivityPoolOptions, type CompiledActivityPoolOptions } from './activity/pool/options';
 
 /** Anything that holds a core connection: our client `Connection` (its `core`) or a `CoreConnection`. */
 export type WorkerConnection = { readonly core: CoreConnection } | CoreConnection;
@@ -93,6 +94,19 @@ export interface WorkerOptions {
   stickyQueueScheduleToStartTimeout?: Duration;
   /** Default 0.2. */
   nonStickyToStickyPollRatio?: number;
+  /**
+   * Runs the activities exported by `activityPool.modulePath` in a supervised pool of worker threads
+   * or child processes (see {@link ActivityPoolOptions}); `activities` keep running in-process beside
+   * them. With a pool, `maxConcurrentActivityTaskExecutions` defaults to, and may not exceed, what
+   * the pool can hold (max workers + `maxQueueSize`).
+   *
+   * @example
+   * ```ts
+   * await Worker.create({ connection, taskQueue: 'images',
+   *   activityPool: { modulePath: require.resolve('./resize'), isolation: 'thread', numWorkers: 2 } });
+   * ```
+   */
+  activityPool?: ActivityPoolOptions;
 }
 
 /** Workflow-side settings, handed to the workflow activation loop. */
@@ -122,6 +136,8 @@ export interface CompiledWorkerOptions {
   readonly handleSignals: boolean;
   /** `undefined` when the worker runs no workflows. */
   readonly workflows: CompiledWorkflowOptions | undefined;
+  /** `undefined` without `activityPool`. */
+  readonly activityPool: CompiledActivityPoolOptions | undefined;
   /** What the core's worker is created with. */
   readonly core: CoreWorkerOptions;
 }
@@ -133,7 +149,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'buildId', 'interceptors', 'sinks', 'dataConverter', 'logger', 'handleSignals', 'enableNonLocalActivities',
   'workflowsPath', 'workflowBundle', 'maxConcurrentWorkflowTaskExecutions', 'maxConcurrentWorkflowTaskPolls',
   'maxConcurrentLocalActivityExecutions', 'maxCachedWorkflows', 'stickyQueueScheduleToStartTimeout',
-  'nonStickyToStickyPollRatio',
+  'nonStickyToStickyPollRatio', 'activityPool',
 ]);
 
 /**
@@ -162,7 +178,18 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
   const buildId = o.buildId === undefined ? 'temporal-native' : nonEmptyString(o.buildId, 'buildId');
   const logger = o.logger === undefined ? (installedLogger() ?? new ConsoleLogger('INFO')) : checkedLogger(o.logger);
   const activities = compileActivities(o.activities, logger);
-  const maxConcurrentActivityTaskExecutions = positiveInteger(o.maxConcurrentActivityTaskExecutions, 'maxConcurrentActivityTaskExecutions', 100);
+  const activityPool = o.activityPool === undefined ? undefined : compileActivityPoolOptions(o.activityPool);
+  const maxConcurrentActivityTaskExecutions = positiveInteger(
+    o.maxConcurrentActivityTaskExecutions,
+    'maxConcurrentActivityTaskExecutions',
+    activityPool?.capacity ?? 100,
+  );
+  if (activityPool !== undefined && maxConcurrentActivityTaskExecutions > activityPool.capacity) {
+    // Back-pressure: the worker must not take tasks that would wait in our queue beyond its bound.
+    throw new TypeError(
+      `maxConcurrentActivityTaskExecutions (${maxConcurrentActivityTaskExecutions}) may not exceed what activityPool can hold (max workers + maxQueueSize = ${activityPool.capacity})`,
+    );
+  }
   const maxConcurrentActivityTaskPolls = positiveInteger(
     o.maxConcurrentActivityTaskPolls,
     'maxConcurrentActivityTaskPolls',
@@ -195,7 +222,8 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
     throw new TypeError('maxConcurrentWorkflowTaskPolls must be at least 2 when maxCachedWorkflows > 0 (sticky and normal queues are polled side by side)');
   }
 
-  const pollsActivities = enableNonLocalActivities && activities.size > 0;
+  const hasActivities = activities.size > 0 || activityPool !== undefined;
+  const pollsActivities = enableNonLocalActivities && hasActivities;
   if (!runsWorkflows && !pollsActivities) {
     throw new TypeError(
       'activities must register at least one function (or give workflowsPath/workflowBundle): a worker with neither has nothing to poll',
@@ -210,7 +238,7 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
     taskTypes: {
       workflows: runsWorkflows,
       activities: pollsActivities,
-      localActivities: runsWorkflows && activities.size > 0,
+      localActivities: runsWorkflows && hasActivities,
       nexus: false,
     },
     slots: {
@@ -253,6 +281,7 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
           workflowInterceptorModules: interceptors.workflowModules ?? [],
         }
       : undefined,
+    activityPool,
     core,
   };
 }

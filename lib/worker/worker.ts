@@ -5,6 +5,8 @@ import { resolveDataConverter } from '../converter';
 import type { LoadedDataConverter } from '../converter/types';
 import type { CoreWorker } from '../core/types';
 import { ActivityTaskLoop } from './activity/activity-task-loop';
+import type { ActivityFunction } from './activity/activity-execution';
+import { ActivityPoolSupervisor, type ActivityPool } from './activity/pool/activity-pool';
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from './options';
 import { listenForShutdownSignals } from './shutdown-signals';
 import { runtimeMetricMeter } from '../runtime/metric-meter';
@@ -49,19 +51,41 @@ export class Worker {
     const compiled = compileWorkerOptions(options);
     const dataConverter = resolveDataConverter(compiled.dataConverter);
     const bundle = compiled.workflows === undefined ? undefined : await prepareWorkflowBundle(compiled.workflows);
-    const lease = await leaseCoreConnection(compiled);
+    const pool = compiled.activityPool === undefined ? undefined : new ActivityPoolSupervisor(compiled.activityPool, compiled.logger);
+    let activities: ReadonlyMap<string, ActivityFunction> = compiled.activities;
+    if (pool !== undefined) {
+      // The pool loads the module in its workers (never here): its exports are the pooled names.
+      await pool.start();
+      const pooled = pool.activityFunctions();
+      for (const name of pooled.keys()) {
+        if (compiled.activities.has(name)) {
+          await pool.stop();
+          throw new TypeError(`activityPool.modulePath exports ${name}, which activities also registers: give each activity one home`);
+        }
+      }
+      activities = new Map([...compiled.activities, ...pooled]);
+    }
+    let lease: WorkerCoreLease;
     let coreWorker: CoreWorker;
+    try {
+      lease = await leaseCoreConnection(compiled);
+    } catch (error) {
+      await pool?.stop();
+      throw error;
+    }
     try {
       coreWorker = lease.core.createWorker(compiled.core);
     } catch (error) {
+      await pool?.stop();
       await lease.release();
       throw error;
     }
     try {
       await coreWorker.validate();
-      return new Worker(compiled, coreWorker, dataConverter, bundle, lease);
+      return new Worker(compiled, coreWorker, dataConverter, bundle, lease, activities, pool);
     } catch (error) {
       await disposeUnstartedCoreWorker(coreWorker, compiled, error);
+      await pool?.stop();
       await lease.release();
       throw error;
     }
@@ -107,10 +131,24 @@ export class Worker {
     private readonly dataConverter: LoadedDataConverter,
     private readonly workflowBundle: PreparedWorkflowBundle | undefined,
     private readonly coreLease: WorkerCoreLease,
+    private readonly activities: ReadonlyMap<string, ActivityFunction>,
+    private readonly pool: ActivityPoolSupervisor | undefined,
   ) {
     // Built here rather than in run(): a loop that cannot be built must fail Worker.create, while
     // the core worker can still be shut down cleanly.
     this.createLoops();
+  }
+
+  /**
+   * The supervised activity pool (`activityPool` option); `undefined` without one.
+   *
+   * @example
+   * ```ts
+   * console.table(worker.activityPool?.state()); // id, pid/threadId, state, jobsDone, memoryBytes, ageMs
+   * ```
+   */
+  get activityPool(): ActivityPool | undefined {
+    return this.pool;
   }
 
   getState(): WorkerState {
@@ -135,6 +173,8 @@ export class Worker {
       : undefined;
     try {
       await Promise.all(this.loops.map((loop) => loop.run()));
+      // Every pooled attempt has completed: stop the pool's workers before resolving.
+      await this.pool?.stop();
       this.state = 'DRAINED';
       try {
         // The core delivers a poll's or completion's answer before the operation lets go of its
@@ -252,7 +292,7 @@ export class Worker {
       this.loops.push(
         new ActivityTaskLoop({
           coreWorker: this.coreWorker,
-          activities: options.activities,
+          activities: this.activities,
           dataConverter: this.dataConverter,
           interceptors: options.interceptors,
           logger: options.logger,
@@ -278,7 +318,7 @@ export class Worker {
           logger: options.logger,
           namespace: options.namespace,
           taskQueue: options.taskQueue,
-          registeredActivityNames: options.activities.keys(),
+          registeredActivityNames: this.activities.keys(),
           sinks: { ...options.sinks, ...workflowMetricsSink(metricMeter) },
           onFatalError: (error) => this.recordFatalError(error),
           onPollerShutdown: () => this.onPollerShutdown(),

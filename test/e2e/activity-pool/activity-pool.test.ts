@@ -90,3 +90,145 @@ describe.each(['thread', 'process'] as const)('activity pool, isolation %s', (is
     });
   });
 });
+
+describe.each(['thread', 'process'] as const)('activity pool supervision, isolation %s', (isolation) => {
+  it('keeps the main loop responsive and heartbeats on time while a CPU-bound activity runs 5 s', async () => {
+    let maxLag = 0;
+    let last = Date.now();
+    const timer = setInterval(() => {
+      const now = Date.now();
+      maxLag = Math.max(maxLag, now - last - 20);
+      last = now;
+    }, 20);
+    try {
+      await e2e.withWorkers(pool(isolation), async ({ taskQueue }) => {
+        const heavy = e2e.callActivity(taskQueue, { name: 'cpu', args: [5000], options: { startToCloseTimeout: '30s', heartbeatTimeout: '2s', retry: { maximumAttempts: 1 } } });
+        await new Promise((r) => setTimeout(r, 500));
+        const started = Date.now();
+        const quick = await e2e.callActivity(taskQueue, { name: 'echo', args: ['quick'], options: noRetry });
+        expect(quick).toEqual({ status: 'completed', value: 'quick' });
+        expect(Date.now() - started).toBeLessThan(2000);
+        expect(await heavy).toMatchObject({ status: 'completed' });
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(maxLag).toBeLessThan(1000);
+  });
+
+  it('delivers a cancellation to the pooled activity AbortSignal', async () => {
+    const outcome = await e2e.withWorkers(pool(isolation), ({ taskQueue }) =>
+      e2e.officialClient.workflow.execute('cancelActivity', {
+        taskQueue,
+        workflowId: `cancel-${Math.random()}`,
+        args: [{ name: 'waitCancel', args: [], options: { startToCloseTimeout: '30s', heartbeatTimeout: '1s', retry: { maximumAttempts: 1 } } }, 500],
+      }),
+    );
+    expect(outcome).toMatchObject({ status: 'failed', causeClass: 'CancelledFailure' });
+  });
+
+  it('fails a leaking attempt at the hard memory limit and replaces the worker', async () => {
+    await e2e.withWorkers(pool(isolation, { numWorkers: 1, supervisor: { maxWorkerMemoryMb: 48 } }), async ({ taskQueue, worker }) => {
+      const outcome = await e2e.callActivity(taskQueue, { name: 'leak', args: [], options: noRetry });
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        type: isolation === 'thread' ? 'ActivityPoolWorkerOutOfMemory' : 'ActivityPoolWorkerCrashed',
+        nonRetryable: false,
+      });
+      await waitFor(() => worker.activityPool!.state().filter((s) => s.state === 'ready').length === 1);
+    });
+  });
+
+  it('recycles workers after maxJobs, ttlMs and the soft memory limit', async () => {
+    const where = async (taskQueue: string) =>
+      ((await e2e.callActivity(taskQueue, { name: 'whereAmI', args: [], options: noRetry })) as { value: { pid: number; threadId: number } }).value;
+    const id = (w: { pid: number; threadId: number }) => `${w.pid}/${w.threadId}`;
+    await e2e.withWorkers(pool(isolation, { numWorkers: 1, maxJobs: 2 }), async ({ taskQueue, worker }) => {
+      const a = await where(taskQueue);
+      const b = await where(taskQueue);
+      const c = await where(taskQueue);
+      expect(id(a)).toBe(id(b));
+      expect(id(c)).not.toBe(id(b));
+      expect(worker.activityPool!.state()).toHaveLength(1);
+    });
+    await e2e.withWorkers(pool(isolation, { numWorkers: 1, supervisor: { ttlMs: 300, watchTickMs: 50 } }), async ({ taskQueue }) => {
+      const a = await where(taskQueue);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(id(await where(taskQueue))).not.toBe(id(a));
+    });
+    await e2e.withWorkers(pool(isolation, { numWorkers: 1, supervisor: { maxWorkerMemoryMb: 64 } }), async ({ taskQueue, worker }) => {
+      const a = await where(taskQueue);
+      expect(await e2e.callActivity(taskQueue, { name: 'retain', args: [80], options: noRetry })).toMatchObject({ status: 'completed' });
+      expect(id(await where(taskQueue))).not.toBe(id(a));
+      expect(worker.activityPool!.state()[0]!.jobsDone).toBeLessThanOrEqual(1);
+    });
+  });
+
+  it('grows under load up to maxWorkers and shrinks back after idleTimeoutMs', async () => {
+    await e2e.withWorkers(
+      pool(isolation, { numWorkers: 1, maxQueueSize: 6, supervisor: { watchTickMs: 50 }, dynamic: { maxWorkers: 3, spawnRate: 1, idleTimeoutMs: 300 } }),
+      async ({ taskQueue, worker }) => {
+        let peak = 0;
+        const sampler = setInterval(() => (peak = Math.max(peak, worker.activityPool!.state().length)), 20);
+        const outcomes = await e2e.officialClient.workflow.execute('callActivityMany', {
+          taskQueue,
+          workflowId: `grow-${Math.random()}`,
+          args: [{ name: 'slow', args: [600], options: noRetry }, 6],
+        });
+        clearInterval(sampler);
+        expect(outcomes).toHaveLength(6);
+        expect(peak).toBe(3);
+        await waitFor(() => worker.activityPool!.state().length === 1, 5000);
+      },
+    );
+  });
+
+  it('drains pooled activities in flight on shutdown and leaves nothing running', async () => {
+    const worker = await Worker.create(e2e.ourWorkerOptions(e2e.taskQueue, { ...pool(isolation), shutdownGraceTime: '5s' }));
+    const running = worker.run();
+    const handle = await e2e.officialClient.workflow.start('callActivity', {
+      taskQueue: e2e.taskQueue,
+      workflowId: `drain-${Math.random()}`,
+      args: [{ name: 'slow', args: [800], options: noRetry }],
+    });
+    await waitFor(() => worker.activityPool!.state().some((s) => s.state === 'working'));
+    const ids = worker.activityPool!.state().map((s) => s.pid ?? s.threadId);
+    worker.shutdown();
+    await running;
+    expect(worker.activityPool!.state()).toEqual([]);
+    expect(await handle.result()).toEqual({ status: 'completed', value: 'slow done' });
+    if (isolation === 'process') {
+      for (const pid of ids) expect(() => process.kill(pid!, 0)).toThrow();
+    }
+  });
+});
+
+describe('activity pool options', () => {
+  it.each([
+    [{ modulePath: '' }, /activityPool\.modulePath/],
+    [{ modulePath, isolation: 'fiber' }, /activityPool\.isolation/],
+    [{ modulePath, numWorkers: 0 }, /activityPool\.numWorkers/],
+    [{ modulePath, maxJobs: -1 }, /activityPool\.maxJobs/],
+    [{ modulePath, maxQueueSize: 1.5 }, /activityPool\.maxQueueSize/],
+    [{ modulePath, allocateTimeoutMs: 0 }, /activityPool\.allocateTimeoutMs/],
+    [{ modulePath, destroyTimeoutMs: 'x' }, /activityPool\.destroyTimeoutMs/],
+    [{ modulePath, supervisor: { execTtlMs: -5 } }, /activityPool\.supervisor\.execTtlMs/],
+    [{ modulePath, supervisor: { maxMemory: 5 } }, /activityPool\.supervisor\.maxMemory/],
+    [{ modulePath, dynamic: { maxWorkers: 1 }, numWorkers: 2 }, /activityPool\.dynamic\.maxWorkers/],
+    [{ modulePath, dynamic: { spawnRate: 0 } }, /activityPool\.dynamic\.spawnRate/],
+    [{ modulePath, poolSize: 3 }, /activityPool\.poolSize/],
+    ['x', /activityPool must be an object/],
+  ])('refuses %j with a TypeError naming the field', async (activityPool, message) => {
+    await expect(Worker.create(e2e.ourWorkerOptions('q', { activityPool } as never))).rejects.toThrow(TypeError);
+    await expect(Worker.create(e2e.ourWorkerOptions('q', { activityPool } as never))).rejects.toThrow(message);
+  });
+
+  it('refuses more activity slots than the pool can hold, and a module that does not load', async () => {
+    await expect(
+      Worker.create(e2e.ourWorkerOptions('q', { activityPool: { modulePath, numWorkers: 1, maxQueueSize: 1 }, maxConcurrentActivityTaskExecutions: 3 })),
+    ).rejects.toThrow(/maxConcurrentActivityTaskExecutions/);
+    await expect(Worker.create(e2e.ourWorkerOptions('q', { activityPool: { modulePath: '/nonexistent/module.js', numWorkers: 1 } }))).rejects.toThrow(
+      /activityPool\.modulePath/,
+    );
+  });
+});

@@ -81,3 +81,21 @@ export async function slow(ms: number): Promise<string> {
   await new Promise((r) => setTimeout(r, ms));
   return 'slow done';
 }
+
+/** One randomised-test attempt: does what `plan[i]` says. */
+export async function chaos(plan: string[], i: number): Promise<string> {
+  switch (plan[i]) {
+    case 'return':
+      return `ok ${i}`;
+    case 'throw':
+      throw ApplicationFailure.create({ message: `thrown ${i}`, type: 'Chaos', nonRetryable: true });
+    case 'crash':
+      process.exit(9);
+      break;
+    case 'hang':
+      return hang() as never;
+    case 'leak':
+      return leak() as never;
+  }
+  throw new Error(`unknown plan ${plan[i]}`);
+}

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { startDevServer, type RunningDevServer } from '../../lib/devserver';
 import { ManualClock } from '../../lib/devserver/schedules/clock';
+import { startPeerEnv } from './helpers';
 
 const MINUTE = 60_000;
 // A whole minute, so interval times line up with the test's arithmetic.
@@ -338,5 +339,34 @@ describe('schedules survive a restart (--db)', () => {
     await conn.close();
     await s.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('scheduled runs on a worker', () => {
+  it('each run gets the last completed run result as lastResult', async () => {
+    const c = new ManualClock(T0);
+    const env = await startPeerEnv({ scheduleClock: c });
+    const taskQueue = `sched-${randomUUID()}`;
+    const worker = await env.createWorker({ taskQueue });
+    await worker.runUntil(async () => {
+      const id = uid('last-result');
+      const h = await env.client.schedule.create({
+        scheduleId: id,
+        spec: { intervals: [{ every: '1m' }] },
+        action: { type: 'startWorkflow', workflowType: 'countsFromLastResult', taskQueue, workflowId: `${id}-wf`, args: [] },
+      });
+      const results: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        c.advance(MINUTE);
+        const d = await h.describe();
+        const last = d.info.recentActions[d.info.recentActions.length - 1].action as { workflow: { workflowId: string } };
+        results.push(await env.client.workflow.getHandle(last.workflow.workflowId).result());
+        // Let the schedule see the close before the next action is due.
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(results).toEqual([1, 2, 3]);
+      await h.delete();
+    });
+    await env.close();
   });
 });

@@ -10,6 +10,7 @@ import type { BufferedStart } from './buffer';
 
 export type Schedule = temporal.api.schedule.v1.ISchedule;
 const ScheduleMsg = temporal.api.schedule.v1.Schedule;
+const FailureMsg = temporal.api.failure.v1.Failure;
 
 export interface RunningWorkflow {
   workflowId: string;
@@ -42,12 +43,18 @@ export interface ScheduleRecord {
   buffer: BufferedStart[];
   running: RunningWorkflow[];
   recent: RecentAction[];
+  /** Result of the last completed tracked run, handed to the next run (workflowInfo().lastResult). */
+  lastCompletionResult?: temporal.api.common.v1.IPayloads;
+  /** Failure of the last failed tracked run since the last completion (workflowInfo().lastFailure). */
+  continuedFailure?: temporal.api.failure.v1.IFailure;
 }
 
-interface StoredRecord extends Omit<ScheduleRecord, 'schedule' | 'memo' | 'searchAttributes'> {
+interface StoredRecord extends Omit<ScheduleRecord, 'schedule' | 'memo' | 'searchAttributes' | 'lastCompletionResult' | 'continuedFailure'> {
   schedule: string;
   memo?: string;
   searchAttributes?: string;
+  lastCompletionResult?: string;
+  continuedFailure?: string;
 }
 
 export function scheduleStoreKey(namespace: string, scheduleId: string): string {
@@ -63,6 +70,8 @@ export function encodeRecord(rec: ScheduleRecord): string {
       common.SearchAttributes,
       rec.searchAttributes ? common.SearchAttributes.fromObject(rec.searchAttributes as object) : undefined,
     ),
+    lastCompletionResult: optionalToB64(common.Payloads, rec.lastCompletionResult ? common.Payloads.fromObject(rec.lastCompletionResult as object) : undefined),
+    continuedFailure: optionalToB64(FailureMsg, rec.continuedFailure ? FailureMsg.fromObject(rec.continuedFailure as object) : undefined),
   };
   return JSON.stringify(stored);
 }
@@ -74,5 +83,7 @@ export function decodeRecord(json: string): ScheduleRecord {
     schedule: fromB64(ScheduleMsg, stored.schedule),
     memo: optionalFromB64(common.Memo, stored.memo),
     searchAttributes: optionalFromB64(common.SearchAttributes, stored.searchAttributes),
+    lastCompletionResult: optionalFromB64(common.Payloads, stored.lastCompletionResult),
+    continuedFailure: optionalFromB64(FailureMsg, stored.continuedFailure),
   };
 }

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import Long from 'long';
 import { durationToMs } from '../codec';
-import { enums, WorkflowStatus } from '../proto';
+import { enums, WorkflowStatus, type Failure, type Payloads } from '../proto';
 import type { Engine } from '../engine/engine';
 import type { Execution } from '../engine/execution';
 import { requestCancelRun, terminateRun } from '../engine/lifecycle';
@@ -267,6 +267,8 @@ export class Schedules {
           identity: this.identity(rec),
           requestId: randomUUID(),
           userMetadata: action.userMetadata,
+          lastCompletionResult: rec.lastCompletionResult,
+          continuedFailure: rec.continuedFailure,
         }),
       );
       runId = out.exec.rec.runId;
@@ -299,6 +301,15 @@ export class Schedules {
         continue;
       }
       const status = exec?.rec.status ?? WorkflowStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED;
+      // As on the real server, the next run sees the last result, or the failure since it.
+      const close = exec?.events[exec.events.length - 1];
+      if (status === WorkflowStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        // History events are stored with loose (number or Long) integers; payloads and failures hold none that matter here.
+        rec.lastCompletionResult = (close?.workflowExecutionCompletedEventAttributes?.result ?? undefined) as Payloads | undefined;
+        rec.continuedFailure = undefined;
+      } else if (status === WorkflowStatus.WORKFLOW_EXECUTION_STATUS_FAILED) {
+        rec.continuedFailure = (close?.workflowExecutionFailedEventAttributes?.failure ?? undefined) as Failure | undefined;
+      }
       const recent = rec.recent.find((a) => a.workflowId === r.workflowId && a.runId === r.runId);
       if (recent) recent.status = status;
       const state = rec.schedule.state ?? (rec.schedule.state = {});

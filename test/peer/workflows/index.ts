@@ -11,6 +11,7 @@ import {
   proxyLocalActivities,
   setHandler,
   sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 
@@ -108,4 +109,9 @@ export async function runActivity(call: ActivityCall): Promise<unknown> {
     ? proxyLocalActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(call.options as never)
     : proxyActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(call.options);
   return await proxy[call.name](...call.args);
+}
+
+/** One more than the previous scheduled run returned (a schedule hands it over as lastResult). */
+export async function countsFromLastResult(): Promise<number> {
+  return ((workflowInfo().lastResult as number | undefined) ?? 0) + 1;
 }

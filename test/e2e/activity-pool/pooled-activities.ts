@@ -49,16 +49,14 @@ export async function hang(): Promise<void> {
   }
 }
 
-const leaked: Buffer[] = [];
 export const retained: unknown[] = [];
 /** Grows the heap until the hard limit stops it. */
 export async function leak(): Promise<void> {
   for (;;) {
-    retained.push(new Array(100_000).fill({ x: Math.random() }));
-    if (retained.length % 50 === 0) await new Promise((r) => setImmediate(r));
+    retained.push(new Array(1_000_000).fill(retained.length));
+    if (retained.length % 4 === 0) await new Promise((r) => setImmediate(r));
   }
 }
-void leaked;
 
 /** Grows the heap by `mb` and keeps it (a soft-limit leak). */
 export async function retain(mb: number): Promise<number> {

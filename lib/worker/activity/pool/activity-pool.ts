@@ -116,6 +116,7 @@ export class ActivityPoolSupervisor implements ActivityPool {
   private tick: NodeJS.Timeout | undefined;
   private stopping = false;
   private names: string[] = [];
+  private warnedLimit = false;
 
   constructor(private readonly options: CompiledActivityPoolOptions, private readonly logger: Logger) {}
 
@@ -267,6 +268,12 @@ export class ActivityPoolSupervisor implements ActivityPool {
     switch (m.t) {
       case 'ready':
         w.memoryBytes = m.memory;
+        if (this.options.maxWorkerMemoryMb > 0 && m.memory > this.options.maxWorkerMemoryMb * 1024 * 1024 && !this.warnedLimit) {
+          this.warnedLimit = true;
+          this.logger.warn(
+            `activityPool.supervisor.maxWorkerMemoryMb (${this.options.maxWorkerMemoryMb}) is below what a fresh pool worker uses (${Math.round(m.memory / 1048576)} MB): every worker will be recycled after one job`,
+          );
+        }
         w.idleSince = Date.now();
         this.setStatus(w, 'ready');
         ready(m.names);

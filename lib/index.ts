@@ -93,5 +93,10 @@ export {
   type ActivityInboundCallsInterceptorFactory,
   type ActivityExecuteInput,
   type ActivityFunction,
+  ActivityPoolFailureType,
+  type ActivityPool,
+  type ActivityPoolOptions,
+  type ActivityPoolWorkerState,
+  type ActivityPoolWorkerStatus,
 } from './worker';
 export { DeterminismViolationError, ReplayError, historyFromJSON, historyToJSON, type ReplayResult, type ReplayWorkerOptions } from './worker';

@@ -127,6 +127,22 @@ describe.each(['thread', 'process'] as const)('activity pool supervision, isolat
     expect(outcome).toMatchObject({ status: 'failed', causeClass: 'CancelledFailure' });
   });
 
+  it('kills the worker of a CPU-bound activity that cannot see its cancellation within destroyTimeoutMs', async () => {
+    await e2e.withWorkers(pool(isolation, { destroyTimeoutMs: 300 }), async ({ taskQueue, worker }) => {
+      const before = worker.activityPool!.state().map((s) => s.id);
+      const started = Date.now();
+      const outcome = await e2e.officialClient.workflow.execute('cancelActivity', {
+        taskQueue,
+        workflowId: `cancel-cpu-${Math.random()}`,
+        args: [{ name: 'cpu', args: [20_000], options: { startToCloseTimeout: '60s', heartbeatTimeout: '1s', retry: { maximumAttempts: 1 } } }, 500],
+      });
+      expect(outcome).toMatchObject({ status: 'failed', causeClass: 'CancelledFailure' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await waitFor(() => worker.activityPool!.state().filter((s) => s.state === 'ready').length === 2);
+      expect(worker.activityPool!.state().map((s) => s.id)).not.toEqual(before);
+    });
+  });
+
   it('fails a leaking attempt at the hard memory limit and replaces the worker', async () => {
     await e2e.withWorkers(pool(isolation, { numWorkers: 1, supervisor: { maxWorkerMemoryMb: 48 } }), async ({ taskQueue, worker }) => {
       const outcome = await e2e.callActivity(taskQueue, { name: 'leak', args: [], options: noRetry });

@@ -250,8 +250,12 @@ export class ActivityPoolSupervisor implements ActivityPool {
     if (limit > 0) execArgv.push(`--max-old-space-size=${limit * 2}`);
     const child: ChildProcess = spawn(process.execPath, [...execArgv, '-e', processBootstrapSource(), entryPath(), this.options.modulePath], {
       serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // stderr goes through the worker's logger (WARN, with the pid): a process that dies of a V8
+      // fatal error writes its dump there, and it belongs next to the supervisor's own lines.
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => this.logger.warn('Activity pool process stderr', { pid: child.pid, text: text.trimEnd() }));
     child.on('message', (m) => onMessage(m as FromPoolWorker));
     child.on('error', (error) => this.logger.debug('Activity pool process error', { error }));
     child.on('exit', (code, signal) => onExit(code, signal, false));

@@ -1,5 +1,5 @@
 /**
- * Inflates small gzip/deflate request messages synchronously.
+ * Inflates small gzip/deflate request messages synchronously, on our dev server's calls only.
  *
  * The Rust core's gRPC client gzips every request it sends. grpc-js (1.14) inflates each one by
  * building a zlib stream, which runs in the libuv thread pool and takes several event-loop turns per
@@ -9,38 +9,25 @@
  * the event loop never blocks on a big payload. The results, the size limit and the errors stay the same:
  * RESOURCE_EXHAUSTED over `grpc.max_receive_message_length`, INTERNAL for a corrupt message.
  *
- * grpc-js has no public hook for this, so the method of its server call class is replaced once per
- * process. If that class or method is missing (another grpc-js version), nothing is changed.
+ * grpc-js has no public hook for decompression, but its server interceptors receive the base call of
+ * each request before any message is read. The interceptor below replaces `decompressMessage` on
+ * that one call object (an own property), so other grpc-js servers in the process are untouched. If
+ * the call has no such method (another grpc-js version), the call is left as it is.
  */
 import * as zlib from 'node:zlib';
-import { status } from '@grpc/grpc-js';
+import { ServerInterceptingCall, status, type ServerInterceptor } from '@grpc/grpc-js';
 
 /** Compressed messages up to this size are inflated inline; larger ones keep grpc-js's streaming path. */
 const INLINE_LIMIT_BYTES = 64 * 1024;
 
-interface ServerCallPrototype {
-  decompressMessage(this: { maxReceiveMessageSize: number }, message: Buffer, encoding: string): Buffer | Promise<Buffer>;
-  __inlineInflate?: true;
+type Decompress = (this: { maxReceiveMessageSize: number }, message: Buffer, encoding: string) => Buffer | Promise<Buffer>;
+
+interface DecompressingCall {
+  decompressMessage?: Decompress;
 }
 
-function serverCallPrototype(): ServerCallPrototype | null {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('@grpc/grpc-js/build/src/server-interceptors') as { BaseServerInterceptingCall?: { prototype?: unknown } };
-    const proto = mod.BaseServerInterceptingCall?.prototype as ServerCallPrototype | undefined;
-    return proto && typeof proto.decompressMessage === 'function' ? proto : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Installs the synchronous inflate for small messages (idempotent). Returns whether it is active. */
-export function installInlineInflate(): boolean {
-  const proto = serverCallPrototype();
-  if (!proto) return false;
-  if (proto.__inlineInflate) return true;
-  const streaming = proto.decompressMessage;
-  proto.decompressMessage = function (message, encoding) {
+function inlineDecompress(streaming: Decompress): Decompress {
+  return function (message, encoding) {
     // 5 bytes of gRPC framing (compressed flag and length) precede the payload.
     if ((encoding !== 'gzip' && encoding !== 'deflate') || message.length - 5 > INLINE_LIMIT_BYTES) {
       return streaming.call(this, message, encoding);
@@ -58,6 +45,15 @@ export function installInlineInflate(): boolean {
       return Promise.reject({ code: status.INTERNAL, details: 'Failed to decompress message' });
     }
   };
-  proto.__inlineInflate = true;
-  return true;
 }
+
+/**
+ * The server interceptor to list first in our `grpc.Server`'s `interceptors`: it gives that
+ * request's base call the synchronous inflate.
+ */
+export const inlineInflateInterceptor: ServerInterceptor = (_method, call) => {
+  const base = call as DecompressingCall;
+  const streaming = base.decompressMessage;
+  if (typeof streaming === 'function') base.decompressMessage = inlineDecompress(streaming);
+  return new ServerInterceptingCall(call);
+};

@@ -18,7 +18,7 @@ import { taskHandlers } from './api/tasks';
 import { visibilityHandlers } from './api/visibility';
 import { CallRegistry, implement, serviceDefinition } from './transport';
 import { openStore } from './persistence';
-import { installInlineInflate } from './inline-inflate';
+import { inlineInflateInterceptor } from './inline-inflate';
 import { scheduleHandlers } from './api/schedules';
 import { systemClock, type ScheduleClock } from './schedules/clock';
 import { decodeRecord } from './schedules/record';
@@ -109,7 +109,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     throw err;
   }
 
-  installInlineInflate();
   const calls = new CallRegistry();
   const onError = (method: string, err: unknown): void => {
     log(`dev server: ${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -119,6 +118,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     // Channelz bookkeeping costs CPU on every call and nothing here reads it.
     'grpc.enable_channelz': 0,
+    interceptors: [inlineInflateInterceptor],
   });
   const workflowService = serviceDefinition('temporal.api.workflowservice.v1.WorkflowService');
   server.addService(

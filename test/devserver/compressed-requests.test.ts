@@ -9,6 +9,11 @@ import * as grpc from '@grpc/grpc-js';
 import { startDevServer, type RunningDevServer } from '../../lib/devserver';
 import { serviceDefinition } from '../../lib/devserver/transport';
 
+// grpc-js's own server call class, read before our server starts, to check that it is left alone.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const grpcServerCalls = require('@grpc/grpc-js/build/src/server-interceptors') as { BaseServerInterceptingCall: { prototype: { decompressMessage: unknown } } };
+const grpcOwnDecompress = grpcServerCalls.BaseServerInterceptingCall.prototype.decompressMessage;
+
 type Callback = (err: grpc.ServiceError | null, res: Record<string, unknown>) => void;
 type RawService = Record<string, (req: object, cb: Callback) => void> & grpc.Client;
 
@@ -64,5 +69,10 @@ describe('gzip-compressed requests', () => {
     const data = randomBytes(200 * 1024);
     await call('StartWorkflowExecution', startRequest('gz-large', data));
     expect((await storedInput('gz-large')).equals(data)).toBe(true);
+  });
+
+  it('leaves grpc-js itself unchanged, so other gRPC servers in the process keep its own inflate', async () => {
+    await call('StartWorkflowExecution', startRequest('gz-scoped', Buffer.from('x'.repeat(500))));
+    expect(grpcServerCalls.BaseServerInterceptingCall.prototype.decompressMessage).toBe(grpcOwnDecompress);
   });
 });

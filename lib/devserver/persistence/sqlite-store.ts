@@ -1,4 +1,14 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+
+/**
+ * better-sqlite3 is a native module; it is loaded when the first SQLite store opens, so a dev server
+ * without `--db` (and an SDK user who never starts one) never loads it.
+ */
+function openDatabase(path: string): Database.Database {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const open = require('better-sqlite3') as typeof Database;
+  return new open(path);
+}
 import { type DevServerStore, DevServerStoreError, type StoreOp } from './types';
 import { duplicateEntryError, validateOps } from './validate-ops';
 
@@ -33,7 +43,7 @@ export class SqliteStore implements DevServerStore {
   constructor(readonly path: string) {
     let db: Database.Database | undefined;
     try {
-      db = new Database(path);
+      db = openDatabase(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       // Another process (e.g. a server being stopped) may briefly hold the write lock.

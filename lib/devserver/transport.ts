@@ -5,7 +5,8 @@
  * Temporal's typed details.
  */
 import * as grpc from '@grpc/grpc-js';
-import { google } from '@temporalio/proto';
+import { google, type grpc as grpcProto, type temporal } from '@temporalio/proto';
+import type Long from 'long';
 import { ServiceError } from './errors';
 
 interface ReflectedType {
@@ -47,6 +48,55 @@ export interface CallContext {
 }
 
 export type Handler = (request: unknown, ctx: CallContext) => Promise<object>;
+
+/**
+ * A response as a handler builds it: the `I…` interface of the RPC's response message (every field
+ * optional, `number | Long` for 64-bit integers), found by the response type's name in the
+ * namespace object protobufjs generates for the service's package.
+ */
+type ResponseOf<Package, Name> = Name extends keyof Package
+  ? Package[Name] extends { create(properties?: infer Properties): unknown }
+    ? Int64AsNumber<NonNullable<Properties>>
+    : never
+  : never;
+
+/**
+ * The generated types say `Long` for 64-bit integers, but protobufjs's encoder takes plain numbers
+ * there too, and every count, id and size the dev server produces fits in one.
+ */
+type Int64AsNumber<T> = T extends Long
+  ? Long | number
+  : T extends Uint8Array
+    ? T
+    : T extends ReadonlyArray<infer E>
+      ? Array<Int64AsNumber<E>>
+      : T extends object
+        ? { [K in keyof T]: Int64AsNumber<T[K]> }
+        : T;
+
+/**
+ * The handlers of one gRPC service, typed from the service class protobufjs generates: one optional
+ * member per RPC (camelCase, as in the class), taking that RPC's request interface and resolving to
+ * its response interface. Whatever a handler returns is then type-checked against the protocol.
+ */
+export type ServiceHandlers<Service, Package> = {
+  [K in keyof Service as Service[K] extends { readonly path: string } ? K : never]?: Service[K] extends {
+    (request: infer Req): Promise<unknown>;
+    readonly responseType: infer ResName;
+  }
+    ? (request: Req, ctx: CallContext) => Promise<ResponseOf<Package, ResName>>
+    : never;
+};
+
+type WorkflowServicePackage = typeof temporal.api.workflowservice.v1;
+type OperatorServicePackage = typeof temporal.api.operatorservice.v1;
+type TestServicePackage = typeof temporal.api.testservice.v1;
+type HealthPackage = typeof grpcProto.health.v1;
+
+export type WorkflowServiceHandlers = ServiceHandlers<temporal.api.workflowservice.v1.WorkflowService, WorkflowServicePackage>;
+export type OperatorServiceHandlers = ServiceHandlers<temporal.api.operatorservice.v1.OperatorService, OperatorServicePackage>;
+export type TestServiceHandlers = ServiceHandlers<temporal.api.testservice.v1.TestService, TestServicePackage>;
+export type HealthHandlers = ServiceHandlers<grpcProto.health.v1.Health, HealthPackage>;
 
 /** Builds the grpc-js definition of a service from the reflection root. */
 export function serviceDefinition(serviceName: string): grpc.ServiceDefinition {
@@ -122,10 +172,12 @@ export class CallRegistry {
  */
 export function implement(
   definition: grpc.ServiceDefinition,
-  handlers: Record<string, Handler>,
+  typedHandlers: WorkflowServiceHandlers | OperatorServiceHandlers | TestServiceHandlers | HealthHandlers,
   registry: CallRegistry,
   onError: (method: string, err: unknown) => void,
 ): grpc.UntypedServiceImplementation {
+  // grpc-js decodes each request with the method's own type, which is what the typed handler expects.
+  const handlers = typedHandlers as Record<string, Handler | undefined>;
   const impl: grpc.UntypedServiceImplementation = {};
   for (const name of Object.keys(definition)) {
     const handler = handlers[name.charAt(0).toLowerCase() + name.slice(1)];

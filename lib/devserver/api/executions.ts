@@ -12,7 +12,7 @@ import { requestCancelRun, terminateRun } from '../engine/lifecycle';
 import { startWorkflow } from '../engine/start';
 import { displaySearchAttributes } from '../engine/search-attributes';
 import { EventType } from '../proto';
-import type { CallContext, Handler } from '../transport';
+import type { CallContext, WorkflowServiceHandlers } from '../transport';
 
 
 /** History long polls are held at most this long, like the real server (~20 s). */
@@ -41,17 +41,15 @@ function decodePageToken(bytes: Uint8Array | null | undefined): number {
   throw invalidArgument('next_page_token is malformed');
 }
 
-export function executionHandlers(engine: Engine): Record<string, Handler> {
+export function executionHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
-    async startWorkflowExecution(request) {
-      const req = request as temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
+    async startWorkflowExecution(req) {
       const ns = engine.requireNamespace(req.namespace);
       const out = engine.transact(() => startWorkflow(engine, ns.name, req));
       return { runId: out.exec.rec.runId, started: out.started, status: out.exec.rec.status };
     },
 
-    async signalWorkflowExecution(request) {
-      const req = request as temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest;
+    async signalWorkflowExecution(req) {
       const ns = engine.requireNamespace(req.namespace);
       requireString(req.signalName, 'signal_name');
       const exec = engine.findRun(ns.name, req.workflowExecution?.workflowId, req.workflowExecution?.runId);
@@ -72,8 +70,7 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
       return {};
     },
 
-    async signalWithStartWorkflowExecution(request) {
-      const req = request as temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest;
+    async signalWithStartWorkflowExecution(req) {
       const ns = engine.requireNamespace(req.namespace);
       requireString(req.signalName, 'signal_name');
       const signal = { signalName: req.signalName as string, input: req.signalInput, header: req.header, identity: req.identity ?? '' };
@@ -102,8 +99,7 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
       return { runId: out.exec.rec.runId, started: out.started };
     },
 
-    async requestCancelWorkflowExecution(request) {
-      const req = request as temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest;
+    async requestCancelWorkflowExecution(req) {
       const ns = engine.requireNamespace(req.namespace);
       const exec = engine.findRun(ns.name, req.workflowExecution?.workflowId, req.workflowExecution?.runId);
       checkFirstRun(exec, req.firstExecutionRunId);
@@ -113,8 +109,7 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
       return {};
     },
 
-    async terminateWorkflowExecution(request) {
-      const req = request as temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest;
+    async terminateWorkflowExecution(req) {
       const ns = engine.requireNamespace(req.namespace);
       const exec = engine.findRun(ns.name, req.workflowExecution?.workflowId, req.workflowExecution?.runId);
       checkFirstRun(exec, req.firstExecutionRunId);
@@ -123,15 +118,13 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
       return {};
     },
 
-    async describeWorkflowExecution(request) {
-      const req = request as temporal.api.workflowservice.v1.IDescribeWorkflowExecutionRequest;
+    async describeWorkflowExecution(req) {
       const ns = engine.requireNamespace(req.namespace);
       const exec = engine.findRun(ns.name, req.execution?.workflowId, req.execution?.runId);
       return describe(engine, exec);
     },
 
-    async getWorkflowExecutionHistory(request, ctx) {
-      const req = request as temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest;
+    async getWorkflowExecutionHistory(req, ctx) {
       const ns = engine.requireNamespace(req.namespace);
       const exec = engine.findRun(ns.name, req.execution?.workflowId, req.execution?.runId);
       const closeOnly = req.historyEventFilterType === enums.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
@@ -156,8 +149,7 @@ export function executionHandlers(engine: Engine): Record<string, Handler> {
       }
     },
 
-    async getWorkflowExecutionHistoryReverse(request) {
-      const req = request as temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryReverseRequest;
+    async getWorkflowExecutionHistoryReverse(req) {
       const ns = engine.requireNamespace(req.namespace);
       const exec = engine.findRun(ns.name, req.execution?.workflowId, req.execution?.runId);
       return { history: { events: [...exec.events].reverse() } };

@@ -12,7 +12,7 @@ import { submitQuery } from '../engine/queries';
 import { startWorkflow } from '../engine/start';
 import { admitUpdate, updateOutcome } from '../engine/updates';
 import type { UpdateRecord } from '../engine/records';
-import type { CallContext, Handler } from '../transport';
+import type { CallContext, WorkflowServiceHandlers } from '../transport';
 
 
 const Stage = enums.UpdateWorkflowExecutionLifecycleStage;
@@ -87,10 +87,9 @@ async function runUpdate(engine: Engine, namespace: string, req: temporal.api.wo
   return awaitUpdateStage(engine, exec, updateId, target, ctx);
 }
 
-export function interactiveHandlers(engine: Engine): Record<string, Handler> {
+export function interactiveHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
-    async queryWorkflow(request, ctx) {
-      const req = request as temporal.api.workflowservice.v1.IQueryWorkflowRequest;
+    async queryWorkflow(req, ctx) {
       const ns = engine.requireNamespace(req.namespace);
       requireString(req.query?.queryType, 'query.query_type');
       const exec = engine.findRun(ns.name, req.execution?.workflowId, req.execution?.runId);
@@ -111,14 +110,12 @@ export function interactiveHandlers(engine: Engine): Record<string, Handler> {
       return { queryResult: answer.result ?? undefined };
     },
 
-    async updateWorkflowExecution(request, ctx) {
-      const req = request as temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest;
+    async updateWorkflowExecution(req, ctx) {
       const ns = engine.requireNamespace(req.namespace);
       return runUpdate(engine, ns.name, req, ctx);
     },
 
-    async pollWorkflowExecutionUpdate(request, ctx) {
-      const req = request as temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateRequest;
+    async pollWorkflowExecutionUpdate(req, ctx) {
       const ns = engine.requireNamespace(req.namespace);
       const updateId = requireString(req.updateRef?.updateId, 'update_ref.update_id');
       const wf = req.updateRef?.workflowExecution;
@@ -127,8 +124,7 @@ export function interactiveHandlers(engine: Engine): Record<string, Handler> {
       return awaitUpdateStage(engine, exec, updateId, target, ctx);
     },
 
-    async executeMultiOperation(request, ctx) {
-      const req = request as temporal.api.workflowservice.v1.IExecuteMultiOperationRequest;
+    async executeMultiOperation(req, ctx) {
       const ns = engine.requireNamespace(req.namespace);
       const ops = req.operations ?? [];
       const start = ops[0]?.startWorkflow;

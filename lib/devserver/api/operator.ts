@@ -3,7 +3,7 @@ import type { temporal } from '@temporalio/proto';
 import { ServiceError } from '../errors';
 import type { Engine } from '../engine/engine';
 import { SearchAttributeError, type IndexedValueType } from '../visibility';
-import type { Handler } from '../transport';
+import type { OperatorServiceHandlers } from '../transport';
 
 
 function mapErrors<T>(fn: () => T): T {
@@ -15,10 +15,9 @@ function mapErrors<T>(fn: () => T): T {
   }
 }
 
-export function operatorHandlers(engine: Engine): Record<string, Handler> {
+export function operatorHandlers(engine: Engine): OperatorServiceHandlers {
   return {
-    async addSearchAttributes(request) {
-      const req = request as temporal.api.operatorservice.v1.IAddSearchAttributesRequest;
+    async addSearchAttributes(req) {
       const ns = engine.requireNamespace(req.namespace || 'default');
       engine.transact(() => {
         mapErrors(() => engine.registry(ns.name).add((req.searchAttributes ?? {}) as Record<string, IndexedValueType>));
@@ -27,8 +26,7 @@ export function operatorHandlers(engine: Engine): Record<string, Handler> {
       return {};
     },
 
-    async removeSearchAttributes(request) {
-      const req = request as temporal.api.operatorservice.v1.IRemoveSearchAttributesRequest;
+    async removeSearchAttributes(req) {
       const ns = engine.requireNamespace(req.namespace || 'default');
       engine.transact(() => {
         mapErrors(() => engine.registry(ns.name).remove(req.searchAttributes ?? []));
@@ -37,8 +35,7 @@ export function operatorHandlers(engine: Engine): Record<string, Handler> {
       return {};
     },
 
-    async listSearchAttributes(request) {
-      const req = request as temporal.api.operatorservice.v1.IListSearchAttributesRequest;
+    async listSearchAttributes(req) {
       const ns = engine.requireNamespace(req.namespace || 'default');
       const registry = engine.registry(ns.name);
       return { customAttributes: registry.listCustom(), systemAttributes: registry.listSystem(), storageSchema: {} };

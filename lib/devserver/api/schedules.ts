@@ -13,24 +13,17 @@ import { enums, WorkflowStatus } from '../proto';
 import type { Engine } from '../engine/engine';
 import { requireValidSearchAttributes } from '../engine/search-attributes';
 import { decodeSearchAttributes, queryExecutions, VisibilityQueryError, type VisibilityRecord } from '../visibility';
-import type { Handler } from '../transport';
+import type { WorkflowServiceHandlers } from '../transport';
 import type { ScheduleRecord, Schedule } from '../schedules/record';
 import { FUTURE_ACTION_COUNT, Schedules } from '../schedules/scheduler';
 import { compileSpec, SpecError, type CompiledSpec } from '../schedules/spec';
 
-type CreateReq = temporal.api.workflowservice.v1.ICreateScheduleRequest;
 type CreateRes = temporal.api.workflowservice.v1.ICreateScheduleResponse;
-type DescribeReq = temporal.api.workflowservice.v1.IDescribeScheduleRequest;
 type DescribeRes = temporal.api.workflowservice.v1.IDescribeScheduleResponse;
-type UpdateReq = temporal.api.workflowservice.v1.IUpdateScheduleRequest;
 type UpdateRes = temporal.api.workflowservice.v1.IUpdateScheduleResponse;
-type PatchReq = temporal.api.workflowservice.v1.IPatchScheduleRequest;
 type PatchRes = temporal.api.workflowservice.v1.IPatchScheduleResponse;
-type DeleteReq = temporal.api.workflowservice.v1.IDeleteScheduleRequest;
 type DeleteRes = temporal.api.workflowservice.v1.IDeleteScheduleResponse;
-type ListReq = temporal.api.workflowservice.v1.IListSchedulesRequest;
 type ListRes = temporal.api.workflowservice.v1.IListSchedulesResponse;
-type TimesReq = temporal.api.workflowservice.v1.IListScheduleMatchingTimesRequest;
 type TimesRes = temporal.api.workflowservice.v1.IListScheduleMatchingTimesResponse;
 type SchedulePatch = temporal.api.schedule.v1.ISchedulePatch;
 
@@ -164,10 +157,9 @@ function decodeOffset(bytes: Uint8Array | null | undefined): number {
   return n;
 }
 
-export function scheduleHandlers(engine: Engine, schedules: Schedules): Record<string, Handler> {
+export function scheduleHandlers(engine: Engine, schedules: Schedules): WorkflowServiceHandlers {
   return {
-    async createSchedule(request): Promise<CreateRes> {
-      const req = request as CreateReq;
+    async createSchedule(req): Promise<CreateRes> {
       const ns = engine.requireNamespace(req.namespace);
       if (!req.scheduleId) throw invalidArgument('ScheduleId is not set on request.');
       const existing = schedules.get(ns.name, req.scheduleId);
@@ -198,8 +190,7 @@ export function scheduleHandlers(engine: Engine, schedules: Schedules): Record<s
       return { conflictToken: tokenBytes(rec.conflictToken) };
     },
 
-    async describeSchedule(request): Promise<DescribeRes> {
-      const req = request as DescribeReq;
+    async describeSchedule(req): Promise<DescribeRes> {
       const ns = engine.requireNamespace(req.namespace);
       const rec = requireSchedule(schedules, ns.name, req.scheduleId);
       schedules.tick(rec);
@@ -212,8 +203,7 @@ export function scheduleHandlers(engine: Engine, schedules: Schedules): Record<s
       };
     },
 
-    async updateSchedule(request): Promise<UpdateRes> {
-      const req = request as UpdateReq;
+    async updateSchedule(req): Promise<UpdateRes> {
       const ns = engine.requireNamespace(req.namespace);
       const rec = requireSchedule(schedules, ns.name, req.scheduleId);
       const schedule = canonicalSchedule(engine, ns.name, req.schedule);
@@ -231,8 +221,7 @@ export function scheduleHandlers(engine: Engine, schedules: Schedules): Record<s
       return {};
     },
 
-    async patchSchedule(request): Promise<PatchRes> {
-      const req = request as PatchReq;
+    async patchSchedule(req): Promise<PatchRes> {
       const ns = engine.requireNamespace(req.namespace);
       const rec = requireSchedule(schedules, ns.name, req.scheduleId);
       schedules.tick(rec);
@@ -242,15 +231,13 @@ export function scheduleHandlers(engine: Engine, schedules: Schedules): Record<s
       return {};
     },
 
-    async deleteSchedule(request): Promise<DeleteRes> {
-      const req = request as DeleteReq;
+    async deleteSchedule(req): Promise<DeleteRes> {
       const ns = engine.requireNamespace(req.namespace);
       schedules.remove(requireSchedule(schedules, ns.name, req.scheduleId));
       return {};
     },
 
-    async listSchedules(request): Promise<ListRes> {
-      const req = request as ListReq;
+    async listSchedules(req): Promise<ListRes> {
       const ns = engine.requireNamespace(req.namespace);
       const byRecord = new Map<VisibilityRecord, ScheduleRecord>();
       for (const rec of schedules.records.values()) if (rec.namespace === ns.name) byRecord.set(visibilityRecord(engine, schedules, rec), rec);
@@ -289,8 +276,7 @@ export function scheduleHandlers(engine: Engine, schedules: Schedules): Record<s
       };
     },
 
-    async listScheduleMatchingTimes(request): Promise<TimesRes> {
-      const req = request as TimesReq;
+    async listScheduleMatchingTimes(req): Promise<TimesRes> {
       const ns = engine.requireNamespace(req.namespace);
       const rec = requireSchedule(schedules, ns.name, req.scheduleId);
       const end = timestampToMs(req.endTime);

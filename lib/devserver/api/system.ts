@@ -8,7 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import { durationToMs, msToDuration } from '../codec';
 import { invalidArgument, namespaceAlreadyExists, namespaceNotFound, requireString } from '../errors';
 import type { Engine, NamespaceRecord } from '../engine/engine';
-import type { Handler } from '../transport';
+import type { HealthHandlers, WorkflowServiceHandlers } from '../transport';
 
 
 export const SERVER_VERSION = '1.27.0';
@@ -51,7 +51,7 @@ export function newNamespace(name: string, description = '', retentionDays = 1):
   return { name, id: randomUUID(), description, retentionDays, registeredAt: Date.now() };
 }
 
-export function systemHandlers(engine: Engine): Record<string, Handler> {
+export function systemHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
     async getSystemInfo() {
       return {
@@ -84,8 +84,7 @@ export function systemHandlers(engine: Engine): Record<string, Handler> {
       };
     },
 
-    async describeNamespace(request) {
-      const req = request as temporal.api.workflowservice.v1.IDescribeNamespaceRequest;
+    async describeNamespace(req) {
       if (req.id) {
         const ns = [...engine.namespaces.values()].find((n) => n.id === req.id);
         if (!ns) throw namespaceNotFound(req.id);
@@ -98,8 +97,7 @@ export function systemHandlers(engine: Engine): Record<string, Handler> {
       return { namespaces: [...engine.namespaces.values()].map(describeNamespace) };
     },
 
-    async registerNamespace(request) {
-      const req = request as temporal.api.workflowservice.v1.IRegisterNamespaceRequest;
+    async registerNamespace(req) {
       const name = requireString(req.namespace, 'namespace');
       if (engine.namespaces.has(name)) throw namespaceAlreadyExists(name);
       const retentionMs = durationToMs(req.workflowExecutionRetentionPeriod, 'workflow_execution_retention_period');
@@ -110,8 +108,7 @@ export function systemHandlers(engine: Engine): Record<string, Handler> {
       return {};
     },
 
-    async updateNamespace(request) {
-      const req = request as temporal.api.workflowservice.v1.IUpdateNamespaceRequest;
+    async updateNamespace(req) {
       const ns = engine.requireNamespace(req.namespace);
       engine.transact(() => {
         const updated = { ...ns };
@@ -126,7 +123,7 @@ export function systemHandlers(engine: Engine): Record<string, Handler> {
   };
 }
 
-export function healthHandlers(): Record<string, Handler> {
+export function healthHandlers(): HealthHandlers {
   return {
     async check() {
       return { status: 1 };

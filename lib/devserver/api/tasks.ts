@@ -17,7 +17,7 @@ import {
 import type { Engine } from '../engine/engine';
 import { answerLegacyQuery } from '../engine/queries';
 import { completeWorkflowTask, failWorkflowTask, retireStickyQueue } from '../engine/wft';
-import type { CallContext, Handler } from '../transport';
+import type { CallContext, WorkflowServiceHandlers } from '../transport';
 
 
 /** Like the real server, a long poll must carry a deadline (every SDK sets one). */
@@ -31,10 +31,9 @@ function requireApplicationFailure(failure: temporal.api.failure.v1.IFailure | n
   return failure;
 }
 
-export function taskHandlers(engine: Engine): Record<string, Handler> {
+export function taskHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
-    async pollWorkflowTaskQueue(request, ctx) {
-      const req = request as temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest;
+    async pollWorkflowTaskQueue(req, ctx) {
       const ns = engine.requireNamespace(req.namespace);
       requireDeadline(ctx);
       const name = requireString(req.taskQueue?.name, 'task_queue.name');
@@ -42,8 +41,7 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
       return result ?? {};
     },
 
-    async pollActivityTaskQueue(request, ctx) {
-      const req = request as temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest;
+    async pollActivityTaskQueue(req, ctx) {
       const ns = engine.requireNamespace(req.namespace);
       requireDeadline(ctx);
       const name = requireString(req.taskQueue?.name, 'task_queue.name');
@@ -51,8 +49,7 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
       return result ?? {};
     },
 
-    async pollNexusTaskQueue(request, ctx) {
-      const req = request as temporal.api.workflowservice.v1.IPollNexusTaskQueueRequest;
+    async pollNexusTaskQueue(req, ctx) {
       engine.requireNamespace(req.namespace);
       // No Nexus endpoints exist here: hold the poll like an idle queue would, then answer empty.
       const wait = Math.min(60_000, ctx.deadline - Date.now() - 1_000);
@@ -68,17 +65,16 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
       return {};
     },
 
-    async respondWorkflowTaskCompleted(request) {
-      return completeWorkflowTask(engine, request as temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest);
+    async respondWorkflowTaskCompleted(req) {
+      return completeWorkflowTask(engine, req);
     },
 
-    async respondWorkflowTaskFailed(request) {
-      failWorkflowTask(engine, request as temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest);
+    async respondWorkflowTaskFailed(req) {
+      failWorkflowTask(engine, req);
       return {};
     },
 
-    async respondQueryTaskCompleted(request) {
-      const req = request as temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest;
+    async respondQueryTaskCompleted(req) {
       const token = decodeToken(req.taskToken, 'query');
       engine.requireNamespace(token.ns);
       const exec = engine.findRun(token.ns, token.wf, token.run);
@@ -90,31 +86,27 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
       return {};
     },
 
-    async respondActivityTaskCompleted(request) {
-      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest;
+    async respondActivityTaskCompleted(req) {
       const { exec, act } = activityByToken(engine, req.taskToken);
       engine.transact(() => completeActivity(engine, exec, act, req.result, req.identity ?? ''));
       return {};
     },
 
-    async respondActivityTaskCompletedById(request) {
-      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskCompletedByIdRequest;
+    async respondActivityTaskCompletedById(req) {
       const ns = engine.requireNamespace(req.namespace);
       const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
       engine.transact(() => completeActivity(engine, exec, act, req.result, req.identity ?? ''));
       return {};
     },
 
-    async respondActivityTaskFailed(request) {
-      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest;
+    async respondActivityTaskFailed(req) {
       const failure = requireApplicationFailure(req.failure);
       const { exec, act } = activityByToken(engine, req.taskToken);
       engine.transact(() => failActivityAttempt(engine, exec, act, failure, req.lastHeartbeatDetails, req.identity ?? ''));
       return { failures: [] };
     },
 
-    async respondActivityTaskFailedById(request) {
-      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest;
+    async respondActivityTaskFailedById(req) {
       const ns = engine.requireNamespace(req.namespace);
       const failure = requireApplicationFailure(req.failure);
       const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
@@ -129,38 +121,33 @@ export function taskHandlers(engine: Engine): Record<string, Handler> {
       return { failures: [] };
     },
 
-    async respondActivityTaskCanceled(request) {
-      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest;
+    async respondActivityTaskCanceled(req) {
       const { exec, act } = activityByToken(engine, req.taskToken);
       engine.transact(() => cancelActivityDone(engine, exec, act, req.details, req.identity ?? ''));
       return {};
     },
 
-    async respondActivityTaskCanceledById(request) {
-      const req = request as temporal.api.workflowservice.v1.IRespondActivityTaskCanceledByIdRequest;
+    async respondActivityTaskCanceledById(req) {
       const ns = engine.requireNamespace(req.namespace);
       const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
       engine.transact(() => cancelActivityDone(engine, exec, act, req.details, req.identity ?? ''));
       return {};
     },
 
-    async recordActivityTaskHeartbeat(request) {
-      const req = request as temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest;
+    async recordActivityTaskHeartbeat(req) {
       const { exec, act } = activityByToken(engine, req.taskToken);
       const cancelRequested = engine.transact(() => recordHeartbeat(engine, exec, act, req.details));
       return { cancelRequested, activityPaused: false, activityReset: false };
     },
 
-    async recordActivityTaskHeartbeatById(request) {
-      const req = request as temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest;
+    async recordActivityTaskHeartbeatById(req) {
       const ns = engine.requireNamespace(req.namespace);
       const { exec, act } = activityById(engine, ns.name, req.workflowId, req.runId, req.activityId);
       const cancelRequested = engine.transact(() => recordHeartbeat(engine, exec, act, req.details));
       return { cancelRequested, activityPaused: false, activityReset: false };
     },
 
-    async shutdownWorker(request) {
-      const req = request as temporal.api.workflowservice.v1.IShutdownWorkerRequest;
+    async shutdownWorker(req) {
       const ns = engine.requireNamespace(req.namespace);
       retireStickyQueue(engine, ns.name, req.stickyTaskQueue ?? '');
       return {};

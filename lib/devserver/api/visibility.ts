@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine';
 import type { Execution } from '../engine/execution';
 import { decodedSearchAttributes, displaySearchAttributes } from '../engine/search-attributes';
 import { countExecutions, encodeGroupValues, queryExecutions, VisibilityQueryError, type VisibilityRecord } from '../visibility';
-import type { Handler } from '../transport';
+import type { WorkflowServiceHandlers } from '../transport';
 
 
 function toRecord(engine: Engine, exec: Execution): VisibilityRecord {
@@ -90,34 +90,29 @@ function list(engine: Engine, namespace: string, query: string, pageSize: number
   };
 }
 
-export function visibilityHandlers(engine: Engine): Record<string, Handler> {
+export function visibilityHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
-    async listWorkflowExecutions(request) {
-      const req = request as temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest;
+    async listWorkflowExecutions(req) {
       const ns = engine.requireNamespace(req.namespace);
       return list(engine, ns.name, req.query ?? '', req.pageSize ?? 0, req.nextPageToken);
     },
 
-    async scanWorkflowExecutions(request) {
-      const req = request as temporal.api.workflowservice.v1.IScanWorkflowExecutionsRequest;
+    async scanWorkflowExecutions(req) {
       const ns = engine.requireNamespace(req.namespace);
       return list(engine, ns.name, req.query ?? '', req.pageSize ?? 0, req.nextPageToken);
     },
 
-    async listOpenWorkflowExecutions(request) {
-      const req = request as temporal.api.workflowservice.v1.IListOpenWorkflowExecutionsRequest;
+    async listOpenWorkflowExecutions(req) {
       const ns = engine.requireNamespace(req.namespace);
       return list(engine, ns.name, "ExecutionStatus = 'Running'", req.maximumPageSize ?? 0, req.nextPageToken);
     },
 
-    async listClosedWorkflowExecutions(request) {
-      const req = request as temporal.api.workflowservice.v1.IListClosedWorkflowExecutionsRequest;
+    async listClosedWorkflowExecutions(req) {
       const ns = engine.requireNamespace(req.namespace);
       return list(engine, ns.name, "ExecutionStatus != 'Running'", req.maximumPageSize ?? 0, req.nextPageToken);
     },
 
-    async countWorkflowExecutions(request) {
-      const req = request as temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest;
+    async countWorkflowExecutions(req) {
       const ns = engine.requireNamespace(req.namespace);
       const runs = runsOf(engine, ns.name);
       const result = withQueryErrors(() => countExecutions(runs.keys(), req.query ?? '', engine.registry(ns.name)));

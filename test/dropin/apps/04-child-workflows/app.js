@@ -1,0 +1,16 @@
+'use strict';
+const { Client, Connection } = require('@temporalio/client');
+const { NativeConnection, Worker } = require('@temporalio/worker');
+
+exports.run = async function run({ address, namespace, taskQueue }) {
+  const connection = await Connection.connect({ address });
+  const workerConnection = await NativeConnection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace });
+    const worker = await Worker.create({ connection: workerConnection, namespace, taskQueue, workflowsPath: require.resolve('./workflows') });
+    return await worker.runUntil(client.workflow.execute('parent', { taskQueue, workflowId: `${taskQueue}-parent`, args: [[2, 3, 4]] }));
+  } finally {
+    await workerConnection.close();
+    await connection.close();
+  }
+};

@@ -6,6 +6,7 @@ import { ensureTemporalFailure } from '../common/failures';
 import type { LoadedDataConverter } from '../converter/types';
 import { ActivityCancelledError, ActivityPausedError, ActivityResetError, InvalidOptionError } from './errors';
 import type { WorkflowService } from './workflow-service';
+import { resolveClientContext, type BaseClientOptions } from './client-context';
 
 /**
  * Names an activity without its task token.
@@ -32,8 +33,17 @@ export interface FullActivityId {
  */
 export type ActivityRef = Uint8Array | FullActivityId;
 
-/** What the async completion client needs from its `Client`. */
-export interface AsyncCompletionDeps {
+/**
+ * Options of an `AsyncCompletionClient` made on its own (`client.activity` gets them from its `Client`).
+ *
+ * @example
+ * ```ts
+ * const options: AsyncCompletionClientOptions = { connection, namespace: 'default' };
+ * ```
+ */
+export type AsyncCompletionClientOptions = BaseClientOptions;
+
+interface AsyncCompletionDeps {
   service: WorkflowService;
   namespace: string;
   identity: string;
@@ -75,7 +85,20 @@ function isByToken(target: ByToken | ById): target is ByToken {
  * ```
  */
 export class AsyncCompletionClient {
-  constructor(private readonly deps: AsyncCompletionDeps) {}
+  private readonly deps: AsyncCompletionDeps;
+
+  /**
+   * Usually reached as `client.activity`; can also be made on its own, as with the official SDK.
+   *
+   * @example
+   * ```ts
+   * const completions = new AsyncCompletionClient({ connection, namespace: 'default' });
+   * ```
+   */
+  constructor(options: AsyncCompletionClientOptions) {
+    const { service, namespace, identity, dataConverter } = resolveClientContext(options);
+    this.deps = { service, namespace, identity, dataConverter };
+  }
 
   /**
    * Completes the activity with `result`. Rejects with `ActivityNotFoundError` when the activity is

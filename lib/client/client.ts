@@ -2,12 +2,11 @@
  * `Client`: the entry point users hold. Binds a connection, a namespace, a data converter, an
  * identity and interceptors, and exposes `workflow`, `schedule` and `activity`.
  */
-import { resolveDataConverter } from '../converter';
-import type { DataConverter, LoadedDataConverter } from '../converter/types';
+import type { LoadedDataConverter } from '../converter/types';
 import { AsyncCompletionClient } from './async-completion-client';
+import { interceptorList, resolveClientContext, type BaseClientOptions } from './client-context';
 import { Connection } from './connection';
-import { queryRejectCondition, type QueryRejectCondition } from './enums';
-import { InvalidOptionError } from './errors';
+import type { QueryRejectCondition } from './enums';
 import type { ClientInterceptors } from './interceptors';
 import { ScheduleClient } from './schedule-client';
 import { WorkflowClient } from './workflow-client';
@@ -19,13 +18,7 @@ import type { WorkflowService } from './workflow-service';
  * const options: ClientOptions = { connection, namespace: 'payments', identity: 'billing-api' };
  * ```
  */
-export interface ClientOptions {
-  connection: Connection;
-  /** Defaults to `'default'`. */
-  namespace?: string;
-  dataConverter?: DataConverter;
-  /** Defaults to the connection's identity. */
-  identity?: string;
+export interface ClientOptions extends BaseClientOptions {
   interceptors?: ClientInterceptors;
   /** Default `queryRejectCondition` for every query of this client. */
   queryRejectCondition?: QueryRejectCondition | number;
@@ -52,43 +45,20 @@ export class Client {
   readonly activity: AsyncCompletionClient;
 
   constructor(options: ClientOptions) {
-    if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
-    if (!(options.connection instanceof Connection)) {
-      throw new InvalidOptionError('connection', 'must be a Connection (from Connection.connect)');
-    }
-    const namespace = options.namespace ?? 'default';
-    if (typeof namespace !== 'string' || namespace === '') throw new InvalidOptionError('namespace', 'must be a non-empty string');
-    const identity = options.identity ?? options.connection.identity;
-    if (typeof identity !== 'string' || identity === '') throw new InvalidOptionError('identity', 'must be a non-empty string');
-    const workflowInterceptors = options.interceptors?.workflow ?? [];
-    if (!Array.isArray(workflowInterceptors)) throw new InvalidOptionError('interceptors.workflow', 'must be an array');
-    const scheduleInterceptors = options.interceptors?.schedule ?? [];
-    if (!Array.isArray(scheduleInterceptors)) throw new InvalidOptionError('interceptors.schedule', 'must be an array');
-
-    this.connection = options.connection;
-    this.namespace = namespace;
-    this.identity = identity;
-    this.dataConverter = resolveDataConverter(options.dataConverter);
-    const service = this.connection.workflowService;
+    const context = resolveClientContext(options);
+    const interceptors = options.interceptors ?? {};
+    this.connection = context.connection;
+    this.namespace = context.namespace;
+    this.identity = context.identity;
+    this.dataConverter = context.dataConverter;
+    const shared = { connection: this.connection, namespace: this.namespace, identity: this.identity, dataConverter: this.dataConverter };
     this.workflow = new WorkflowClient({
-      service,
-      namespace,
-      identity,
-      dataConverter: this.dataConverter,
-      interceptors: workflowInterceptors,
-      queryRejectCondition:
-        options.queryRejectCondition === undefined
-          ? undefined
-          : queryRejectCondition.encode(options.queryRejectCondition, 'queryRejectCondition'),
+      ...shared,
+      interceptors: [...interceptorList(interceptors.workflow, 'interceptors.workflow')],
+      queryRejectCondition: options.queryRejectCondition,
     });
-    this.schedule = new ScheduleClient({
-      service,
-      namespace,
-      identity,
-      dataConverter: this.dataConverter,
-      interceptors: scheduleInterceptors,
-    });
-    this.activity = new AsyncCompletionClient({ service, namespace, identity, dataConverter: this.dataConverter });
+    this.schedule = new ScheduleClient({ ...shared, interceptors: [...interceptorList(interceptors.schedule, 'interceptors.schedule')] });
+    this.activity = new AsyncCompletionClient(shared);
   }
 
   /** Raw WorkflowService access through this client's connection. */

@@ -13,6 +13,7 @@ export { Connection, type ConnectionOptions, type TLSConfig } from './connection
 export { WorkflowService, type WorkflowServiceRpc, type WorkflowServiceRequest, type WorkflowServiceResponse } from './workflow-service';
 export {
   WorkflowClient,
+  type WorkflowClientOptions,
   WithStartWorkflowOperation,
   type WorkflowStartOptions,
   type WorkflowSignalWithStartOptions,
@@ -28,7 +29,7 @@ export type {
   WorkflowArgs,
 } from './workflow-handle';
 export type { WorkflowUpdateHandle } from './update-handle';
-export { ScheduleClient, type ScheduleHandle, type ListScheduleOptions } from './schedule-client';
+export { ScheduleClient, type ScheduleClientOptions, type ScheduleHandle, type ListScheduleOptions } from './schedule-client';
 export {
   ScheduleOverlapPolicy,
   MONTHS,
@@ -60,7 +61,8 @@ export {
   type Backfill,
 } from './schedule-types';
 export type { CompiledScheduleOptions, CompiledScheduleAction } from './schedule-options';
-export { AsyncCompletionClient, type FullActivityId, type ActivityRef } from './async-completion-client';
+export { AsyncCompletionClient, type AsyncCompletionClientOptions, type FullActivityId, type ActivityRef } from './async-completion-client';
+export type { BaseClientOptions } from './client-context';
 export type { WorkflowOptions, WorkflowUpdateStage, WorkflowTypeOrFunction } from './workflow-options';
 export type { RetryPolicy } from './retry-policy';
 export type { Duration } from './duration';

@@ -36,6 +36,7 @@ import type {
 } from './schedule-types';
 import { decodeSearchAttributes, decodeTypedSearchAttributes } from './search-attributes';
 import type { WorkflowService } from './workflow-service';
+import { interceptorList, resolveClientContext, type BaseClientOptions } from './client-context';
 
 /**
  * `list()` options.
@@ -53,7 +54,19 @@ export interface ListScheduleOptions {
 }
 
 /** What `client.schedule` is built from; supplied by `Client`. */
-export interface ScheduleClientDeps {
+/**
+ * Options of a `ScheduleClient` made on its own (`client.schedule` gets them from its `Client`).
+ *
+ * @example
+ * ```ts
+ * const options: ScheduleClientOptions = { connection, namespace: 'default' };
+ * ```
+ */
+export interface ScheduleClientOptions extends BaseClientOptions {
+  interceptors?: ScheduleClientInterceptor[];
+}
+
+interface ScheduleClientDeps {
   service: WorkflowService;
   namespace: string;
   identity: string;
@@ -174,7 +187,20 @@ const DEFAULT_UNPAUSE_NOTE = 'Unpaused via temporal-native';
  * ```
  */
 export class ScheduleClient {
-  constructor(private readonly deps: ScheduleClientDeps) {}
+  private readonly deps: ScheduleClientDeps;
+
+  /**
+   * Usually reached as `client.schedule`; can also be made on its own, as with the official SDK.
+   *
+   * @example
+   * ```ts
+   * const schedules = new ScheduleClient({ connection, namespace: 'default' });
+   * ```
+   */
+  constructor(options: ScheduleClientOptions) {
+    const { service, namespace, identity, dataConverter } = resolveClientContext(options);
+    this.deps = { service, namespace, identity, dataConverter, interceptors: interceptorList(options.interceptors, 'interceptors') };
+  }
 
   /** The namespace this client works in. */
   get namespace(): string {

@@ -8,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { decodeRetryState } from '../common/enums';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure } from '../common/failures';
 import type { LoadedDataConverter } from '../converter/types';
-import { updateStage, workflowExecutionStatus } from './enums';
+import { queryRejectCondition, updateStage, workflowExecutionStatus, type QueryRejectCondition } from './enums';
 import { InvalidOptionError, QueryRejectedError, WorkflowContinuedAsNewError, WorkflowFailedError } from './errors';
 import { decodeExecutionInfo, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from './execution-info';
 import {
@@ -46,6 +46,7 @@ import {
   type WorkflowUpdateStage,
 } from './workflow-options';
 import type { WorkflowService } from './workflow-service';
+import { interceptorList, resolveClientContext, type BaseClientOptions } from './client-context';
 
 /**
  * Start options with `args` typed after the workflow function.
@@ -99,7 +100,21 @@ export interface CountWorkflowExecution {
 }
 
 /** What `client.workflow` is built from; supplied by `Client`. */
-export interface WorkflowClientDeps {
+/**
+ * Options of a `WorkflowClient` made on its own (`client.workflow` gets them from its `Client`).
+ *
+ * @example
+ * ```ts
+ * const options: WorkflowClientOptions = { connection, namespace: 'default', queryRejectCondition: 'NOT_OPEN' };
+ * ```
+ */
+export interface WorkflowClientOptions extends BaseClientOptions {
+  interceptors?: WorkflowClientInterceptor[];
+  /** Default `queryRejectCondition` for every query of this client. */
+  queryRejectCondition?: QueryRejectCondition | number;
+}
+
+interface WorkflowClientDeps {
   service: WorkflowService;
   namespace: string;
   identity: string;
@@ -168,7 +183,28 @@ export class WithStartWorkflowOperation<T extends Workflow = Workflow> {
  * ```
  */
 export class WorkflowClient {
-  constructor(private readonly deps: WorkflowClientDeps) {}
+  private readonly deps: WorkflowClientDeps;
+
+  /**
+   * Usually reached as `client.workflow`; can also be made on its own, as with the official SDK.
+   *
+   * @example
+   * ```ts
+   * const workflows = new WorkflowClient({ connection, namespace: 'default' });
+   * ```
+   */
+  constructor(options: WorkflowClientOptions) {
+    const { service, namespace, identity, dataConverter } = resolveClientContext(options);
+    this.deps = {
+      service,
+      namespace,
+      identity,
+      dataConverter,
+      interceptors: interceptorList(options.interceptors, 'interceptors'),
+      queryRejectCondition:
+        options.queryRejectCondition === undefined ? undefined : queryRejectCondition.encode(options.queryRejectCondition, 'queryRejectCondition'),
+    };
+  }
 
   /** The namespace this client works in. */
   get namespace(): string {

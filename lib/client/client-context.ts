@@ -1,0 +1,64 @@
+/**
+ * What every client needs from its options: a connection, a namespace, an identity and a loaded data
+ * converter. `Client` and the clients it holds (`WorkflowClient`, `ScheduleClient`,
+ * `AsyncCompletionClient`) all resolve their options here, so each can also be constructed on its
+ * own with the official options shape (`new WorkflowClient({ connection, namespace })`), with the
+ * same checks and the same errors.
+ */
+import { resolveDataConverter } from '../converter';
+import type { DataConverter, LoadedDataConverter } from '../converter/types';
+import { Connection } from './connection';
+import { InvalidOptionError } from './errors';
+import type { WorkflowService } from './workflow-service';
+
+/**
+ * The options every client takes.
+ *
+ * @example
+ * ```ts
+ * const options: BaseClientOptions = { connection, namespace: 'payments', identity: 'billing-api' };
+ * ```
+ */
+export interface BaseClientOptions {
+  connection: Connection;
+  /** Defaults to `'default'`. */
+  namespace?: string;
+  /** A data converter, or one already loaded by another client. */
+  dataConverter?: DataConverter | LoadedDataConverter;
+  /** Defaults to the connection's identity. */
+  identity?: string;
+}
+
+export interface ClientContext {
+  connection: Connection;
+  service: WorkflowService;
+  namespace: string;
+  identity: string;
+  dataConverter: LoadedDataConverter;
+}
+
+/** Validates the shared options; `InvalidOptionError` names the field. */
+export function resolveClientContext(options: BaseClientOptions): ClientContext {
+  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
+  if (!(options.connection instanceof Connection)) {
+    throw new InvalidOptionError('connection', 'must be a Connection (from Connection.connect)');
+  }
+  const namespace = options.namespace ?? 'default';
+  if (typeof namespace !== 'string' || namespace === '') throw new InvalidOptionError('namespace', 'must be a non-empty string');
+  const identity = options.identity ?? options.connection.identity;
+  if (typeof identity !== 'string' || identity === '') throw new InvalidOptionError('identity', 'must be a non-empty string');
+  return {
+    connection: options.connection,
+    service: options.connection.workflowService,
+    namespace,
+    identity,
+    dataConverter: resolveDataConverter(options.dataConverter),
+  };
+}
+
+/** An interceptor list option: absent is empty, anything but an array is refused. */
+export function interceptorList<T>(value: readonly T[] | undefined, field: string): readonly T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InvalidOptionError(field, 'must be an array');
+  return value;
+}

@@ -1,0 +1,2 @@
+'use strict';
+exports.double = async (n) => n * 2;

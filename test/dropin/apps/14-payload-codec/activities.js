@@ -1,0 +1,2 @@
+'use strict';
+exports.shout = async (text) => ({ shouted: text.toUpperCase(), length: text.length });

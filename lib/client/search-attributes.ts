@@ -167,9 +167,12 @@ export function decodeTypedSearchAttributes(fields: Record<string, Payload> | nu
   return pairs;
 }
 
-/** A single search-attribute payload (e.g. a count group value) to a plain value. */
-export function decodeSearchAttributeValue(payload: Payload): unknown {
-  const type = payloadType(payload);
+/**
+ * A count group's value, in the untyped form the official client gives: always an array (of `Date`s
+ * for a `Datetime` attribute), e.g. `['Completed']` for `GROUP BY ExecutionStatus`.
+ */
+export function decodeSearchAttributeValue(payload: Payload): Array<string | number | boolean | Date> {
   const json = payloadJson(payload);
-  return type ? typedValue(type, json) : json;
+  const values = (Array.isArray(json) ? json : [json]) as Array<string | number | boolean>;
+  return payloadType(payload) === 'DATETIME' ? values.map((v) => new Date(String(v))) : values;
 }

@@ -68,7 +68,8 @@ describe('list and count', () => {
       query: "WorkflowType = 'listedWorkflow' GROUP BY ExecutionStatus",
     });
     expect(result.count).toBe(3);
-    expect(result.groups).toEqual([{ count: 3, groupValues: ['Completed'] }]);
+    // Each group value is array-wrapped, as the official client decodes it.
+    expect(result.groups).toEqual([{ count: 3, groupValues: [['Completed']] }]);
   });
 });
 

@@ -1,0 +1,4 @@
+'use strict';
+exports.report = async function report(name) {
+  return `report ${name}`;
+};

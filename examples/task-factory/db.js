@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS activity_runs (
   run_id             TEXT NOT NULL,
   definition_id      TEXT NOT NULL,
   definition_version INTEGER,
-  source             TEXT NOT NULL,              -- schedule | event | manual
+  source             TEXT NOT NULL,              -- schedule | backfill | event | manual
   fire_time          TEXT,                       -- the scheduled (or backfilled) time, for schedule runs
   dedupe_key         TEXT,                       -- for event runs
   status             TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),

@@ -28,6 +28,7 @@ export interface Definition {
   id: string;
   version: number;
   timezone: string;
+  jitter_ms: number;
   context_sources: Array<{ name: string; type: 'static' | 'event' | 'fire_time'; value?: JsonValue; path?: string }>;
   task_templates: TaskTemplate[];
 }
@@ -82,6 +83,9 @@ const work = proxyActivities<TaskActivities>({
   retry: { initialInterval: '200 milliseconds', maximumInterval: '2 seconds' },
 });
 
+/** The schedules' catchup window (schedules.js): a scheduled time older than this never starts late. */
+const CATCHUP_WINDOW_MS = 60_000;
+
 /** The server names a scheduled run `<action workflow id>-<scheduled time, RFC 3339>`. */
 function fireTimeOf(workflowId: string): string | undefined {
   return /-(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))$/.exec(workflowId)?.[1];
@@ -93,7 +97,7 @@ function fireTimeOf(workflowId: string): string | undefined {
  * replayed fan-out finds the children it already started instead of starting them again.
  */
 export async function runDefinition(input: RunInput): Promise<RunSummary> {
-  const { workflowId, runId } = workflowInfo();
+  const { workflowId, runId, startTime } = workflowInfo();
   const fireTime = input.source === 'schedule' ? fireTimeOf(workflowId) : undefined;
   const started = {
     workflow_id: workflowId,
@@ -111,7 +115,10 @@ export async function runDefinition(input: RunInput): Promise<RunSummary> {
     await db.logRunFinished({ workflow_id: workflowId, status: 'failed', tasks_planned: 0, tasks_automated: 0, tasks_human: 0, error: `definition ${input.definitionId} not found` });
     throw err;
   }
-  await db.logRunStarted({ ...started, definition_version: definition.version });
+  // The server starts a due time within the catchup window (plus jitter); a run that started later
+  // than that can only come from a backfill.
+  const late = fireTime !== undefined && startTime.getTime() - Date.parse(fireTime) > CATCHUP_WINDOW_MS + definition.jitter_ms;
+  await db.logRunStarted({ ...started, source: late ? 'backfill' : input.source, definition_version: definition.version });
 
   const context = await db.resolveContext({ definition, source: input.source, fireTime, event: input.event });
   let tasks: PlannedTask[];

@@ -38,7 +38,9 @@ export function appNames(): string[] {
 
 /**
  * The directory to run `app` from for `sdk`. For temporal-native, a copy with rewritten imports.
- * Files named `workflows*.js` are copied unchanged: they import only `@temporalio/workflow`.
+ * Workflow code (files whose name starts with `workflow`: workflows, workflow interceptor modules)
+ * is copied unchanged: it runs in the sandbox, where `@temporalio/workflow` and `@temporalio/common`
+ * are what both SDKs give it.
  */
 export function appDirFor(app: string, sdk: Sdk): string {
   const source = path.join(APPS_DIR, app);
@@ -48,7 +50,7 @@ export function appDirFor(app: string, sdk: Sdk): string {
   fs.mkdirSync(target, { recursive: true });
   for (const file of fs.readdirSync(source)) {
     const text = fs.readFileSync(path.join(source, file), 'utf8');
-    fs.writeFileSync(path.join(target, file), file.startsWith('workflows') ? text : rewriteImports(text));
+    fs.writeFileSync(path.join(target, file), file.startsWith('workflow') ? text : rewriteImports(text));
   }
   return target;
 }

@@ -1,0 +1,4 @@
+'use strict';
+const { Context } = require('@temporalio/activity');
+
+exports.whoAmI = async () => `activity sees tenant ${Context.current().tenant}`;

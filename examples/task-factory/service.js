@@ -16,8 +16,17 @@ async function startService({ address, namespace = 'default', dbPath, app = 'tf'
   const queues = { orchestrator: `${app}-orchestrator`, tasks: `${app}-tasks` };
   const repo = openAppDb(dbPath);
   const cleanup = [() => repo.close()];
+  // Every step runs even if an earlier one fails; the first failure is rethrown at the end.
   const undo = async () => {
-    for (const step of cleanup.reverse()) await step();
+    let first;
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    if (first) throw first;
   };
   try {
     const connection = await Connection.connect({ address });
@@ -31,7 +40,9 @@ async function startService({ address, namespace = 'default', dbPath, app = 'tf'
     cleanup.push(async () => {
       orchestrator.shutdown();
       runner.shutdown();
-      await Promise.allSettled(running);
+      const stopped = await Promise.allSettled(running);
+      const failure = stopped.find((s) => s.status === 'rejected');
+      if (failure) throw failure.reason;
     });
     const sync = new ScheduleSync(client, { app, queues });
     const factory = new TaskFactory({ client, repo, sync, queues, log });
@@ -41,9 +52,15 @@ async function startService({ address, namespace = 'default', dbPath, app = 'tf'
     cleanup.push(() => api.close());
 
     let stopping;
-    // A worker that stops by itself (a fatal error) takes the service down with it, loudly.
-    const failed = Promise.race(running.map((p) => p.then(() => undefined))).then(() => {
-      if (!stopping) throw new Error('a worker stopped unexpectedly');
+    // Rejects when a worker stops by itself (a fatal error), so the caller takes the service down
+    // loudly; resolves once stop() has stopped the workers (whose errors stop() itself throws).
+    const failed = new Promise((resolve, reject) => {
+      for (const p of running) {
+        p.then(
+          () => (stopping ? resolve() : reject(new Error('a worker stopped unexpectedly'))),
+          (err) => (stopping ? resolve() : reject(err)),
+        );
+      }
     });
     return {
       url: api.url,
@@ -54,7 +71,7 @@ async function startService({ address, namespace = 'default', dbPath, app = 'tf'
       stop: () => (stopping ??= undo()),
     };
   } catch (err) {
-    await undo();
+    await undo().catch((cleanupErr) => log(`task-factory: cleaning up after a failed start also failed: ${cleanupErr.message}`));
     throw err;
   }
 }

@@ -13,7 +13,7 @@ import type { EngineStore } from './engine/store';
 import { executionHandlers } from './api/executions';
 import { interactiveHandlers } from './api/interactive';
 import { operatorHandlers } from './api/operator';
-import { healthHandlers, newNamespace, systemHandlers } from './api/system';
+import { DEFAULT_RETENTION_MS, healthHandlers, newNamespace, systemHandlers } from './api/system';
 import { taskHandlers } from './api/tasks';
 import { visibilityHandlers } from './api/visibility';
 import { CallRegistry, implement, serviceDefinition } from './transport';
@@ -41,6 +41,12 @@ export interface DevServerOptions {
    * schedule time forward (hours, days, a DST change) without waiting.
    */
   scheduleClock?: ScheduleClock;
+  /**
+   * How long closed runs are kept (ms) in the namespaces this server creates (`default` and
+   * `namespaces`); default one day, as on the real dev server. After it a closed run is deleted, so
+   * describe says NotFound. Tests pass a short one; RegisterNamespace/UpdateNamespace set their own.
+   */
+  retentionMs?: number;
 }
 
 /** A running dev server. */
@@ -77,6 +83,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in 0..65535, got ${port}`);
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+  if (!Number.isFinite(retentionMs) || retentionMs <= 0) throw new RangeError(`retentionMs must be a positive number of milliseconds, got ${options.retentionMs}`);
   const store: EngineStore | null = options.dbPath ? openStore(options.dbPath) : null;
   const engine = new Engine(
     {
@@ -93,7 +101,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     if (snapshot) recover(engine, snapshot);
     engine.transact(() => {
       for (const name of [DEFAULT_NAMESPACE, ...(options.namespaces ?? [])]) {
-        if (!engine.namespaces.has(name)) engine.addNamespace(newNamespace(name));
+        if (!engine.namespaces.has(name)) engine.addNamespace(newNamespace(name, '', retentionMs));
       }
     });
     // After the runs, so a restored schedule sees which of its workflows are still running; it then

@@ -21,6 +21,11 @@ export interface DevServerStartOptions {
   dbPath?: string;
   /** Namespaces to create besides `default`. */
   namespaces?: string[];
+  /**
+   * How long closed runs are kept, in ms (default one day, as on the real dev server); after it a
+   * closed run is deleted and describing it gives NotFound. Short values keep a long test's memory flat.
+   */
+  retentionMs?: number;
 }
 
 /** A running embedded dev server. */
@@ -50,6 +55,7 @@ export const DevServer = {
       ip: options.ip,
       dbPath: options.dbPath,
       namespaces: options.namespaces,
+      retentionMs: options.retentionMs,
     });
     return { address: server.address, namespace: server.namespace, stop: () => server.stop() };
   },

@@ -8,6 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import { durationToMs, msToDuration } from '../codec';
 import { invalidArgument, namespaceAlreadyExists, namespaceNotFound, requireString } from '../errors';
 import type { Engine, NamespaceRecord } from '../engine/engine';
+import { retentionMsOf } from '../engine/retention';
 import type { HealthHandlers, WorkflowServiceHandlers } from '../transport';
 
 
@@ -36,7 +37,7 @@ function describeNamespace(ns: NamespaceRecord): object {
       supportsSchedules: true,
     },
     config: {
-      workflowExecutionRetentionTtl: msToDuration(ns.retentionDays * 24 * 3600 * 1000),
+      workflowExecutionRetentionTtl: msToDuration(retentionMsOf(ns)),
       // ARCHIVAL_STATE_DISABLED, as on the real dev server: nothing is archived here.
       historyArchivalState: 1,
       visibilityArchivalState: 1,
@@ -47,8 +48,11 @@ function describeNamespace(ns: NamespaceRecord): object {
   };
 }
 
-export function newNamespace(name: string, description = '', retentionDays = 1): NamespaceRecord {
-  return { name, id: randomUUID(), description, retentionDays, registeredAt: Date.now() };
+/** The real dev server's retention for the namespaces it creates: one day. */
+export const DEFAULT_RETENTION_MS = 86_400_000;
+
+export function newNamespace(name: string, description = '', retentionMs = DEFAULT_RETENTION_MS): NamespaceRecord {
+  return { name, id: randomUUID(), description, retentionDays: Math.max(1, Math.round(retentionMs / 86_400_000)), retentionMs, registeredAt: Date.now() };
 }
 
 export function systemHandlers(engine: Engine): WorkflowServiceHandlers {
@@ -103,7 +107,7 @@ export function systemHandlers(engine: Engine): WorkflowServiceHandlers {
       const retentionMs = durationToMs(req.workflowExecutionRetentionPeriod, 'workflow_execution_retention_period');
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw invalidArgument(`namespace ${JSON.stringify(name)} is not a valid name`);
       engine.transact(() => {
-        engine.addNamespace(newNamespace(name, req.description ?? '', Math.max(1, Math.round(retentionMs / 86_400_000))));
+        engine.addNamespace(newNamespace(name, req.description ?? '', retentionMs > 0 ? retentionMs : DEFAULT_RETENTION_MS));
       });
       return {};
     },
@@ -114,7 +118,11 @@ export function systemHandlers(engine: Engine): WorkflowServiceHandlers {
         const updated = { ...ns };
         if (req.updateInfo?.description !== undefined && req.updateInfo.description !== null) updated.description = req.updateInfo.description;
         if (req.config?.workflowExecutionRetentionTtl) {
-          updated.retentionDays = Math.max(1, Math.round(durationToMs(req.config.workflowExecutionRetentionTtl, 'config.workflow_execution_retention_ttl') / 86_400_000));
+          const retentionMs = durationToMs(req.config.workflowExecutionRetentionTtl, 'config.workflow_execution_retention_ttl');
+          if (retentionMs > 0) {
+            updated.retentionMs = retentionMs;
+            updated.retentionDays = Math.max(1, Math.round(retentionMs / 86_400_000));
+          }
         }
         engine.addNamespace(updated);
       });

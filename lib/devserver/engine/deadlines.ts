@@ -9,6 +9,7 @@ import { activityDeadlines, onActivityDeadline } from './activities';
 import type { Engine } from './engine';
 import type { Execution } from './execution';
 import { timeOutRun } from './lifecycle';
+import { retentionDeadline } from './retention';
 import { onWorkflowTaskScheduleToStart, onWorkflowTaskStartToClose } from './wft';
 
 function fire(engine: Engine, exec: Execution, action: () => void): () => void {
@@ -49,7 +50,11 @@ function fireTimer(engine: Engine, exec: Execution, timerId: string, at: number)
 export function runDeadlines(engine: Engine, exec: Execution): Map<string, Deadline> {
   const out = new Map<string, Deadline>();
   const rec = exec.rec;
-  if (!exec.isOpen) return out;
+  if (!exec.isOpen) {
+    const retention = retentionDeadline(engine, exec);
+    if (retention) out.set('retention', retention);
+    return out;
+  }
   const wft = rec.wft;
   if (wft && wft.startedEventId > 0 && wft.startToCloseDeadline > 0) {
     const at = wft.startToCloseDeadline;

@@ -29,7 +29,10 @@ export interface NamespaceRecord {
   name: string;
   id: string;
   description: string;
+  /** Whole days, as the record was first written; `retentionMs` (when present) is what applies. */
   retentionDays: number;
+  /** How long a closed run is kept before it is deleted (see retention.ts). */
+  retentionMs?: number;
   registeredAt: number;
 }
 

@@ -42,8 +42,9 @@ export function recover(engine: Engine, snapshot: StoreSnapshot): number {
     }
   }
   for (const exec of runs) {
-    if (!exec.isOpen) continue;
+    // Closed runs too: their retention deadline deletes them (at once if it passed while down).
     engine.rearm(exec);
+    if (!exec.isOpen) continue;
     engine.queueWorkflowTask(exec);
     requeueActivities(engine, exec);
   }

@@ -6,7 +6,9 @@
 export type StoreOp =
   | { kind: 'put'; key: string; json: string }
   | { kind: 'delete'; key: string }
-  | { kind: 'append'; log: string; seq: number; bytes: Uint8Array };
+  | { kind: 'append'; log: string; seq: number; bytes: Uint8Array }
+  /** Removes a whole log (a run's history once its retention has passed). */
+  | { kind: 'deleteLog'; log: string };
 
 export interface StoreSnapshot {
   records: Map<string, string>;

@@ -52,6 +52,9 @@ export class MemoryStore implements DevServerStore {
         case 'append':
           this.append(op.log, { seq: op.seq, bytes: op.bytes.slice() });
           break;
+        case 'deleteLog':
+          this.logs.delete(op.log);
+          break;
       }
     }
   }

@@ -35,6 +35,7 @@ export class SqliteStore implements DevServerStore {
   private readonly putStmt: Database.Statement<[string, string]>;
   private readonly deleteStmt: Database.Statement<[string]>;
   private readonly appendStmt: Database.Statement<[string, number, Uint8Array]>;
+  private readonly deleteLogStmt: Database.Statement<[string]>;
   private readonly selectRecords: Database.Statement<[], [string, string]>;
   private readonly selectLogs: Database.Statement<[], [string, number, Buffer]>;
   private readonly applyBatch: (ops: StoreOp[]) => void;
@@ -72,6 +73,7 @@ export class SqliteStore implements DevServerStore {
     );
     this.deleteStmt = db.prepare('DELETE FROM records WHERE key = ?');
     this.appendStmt = db.prepare('INSERT INTO logs (log, seq, bytes) VALUES (?, ?, ?)');
+    this.deleteLogStmt = db.prepare('DELETE FROM logs WHERE log = ?');
     this.selectRecords = db.prepare<[], [string, string]>('SELECT key, json FROM records').raw(true);
     this.selectLogs = db.prepare<[], [string, number, Buffer]>('SELECT log, seq, bytes FROM logs ORDER BY log, seq').raw(true);
     this.applyBatch = db.transaction((ops: StoreOp[]) => {
@@ -92,6 +94,9 @@ export class SqliteStore implements DevServerStore {
               }
               throw err;
             }
+            break;
+          case 'deleteLog':
+            this.deleteLogStmt.run(op.log);
             break;
         }
       }

@@ -2,7 +2,9 @@
 export type StoreOp =
   | { kind: 'put'; key: string; json: string }
   | { kind: 'delete'; key: string }
-  | { kind: 'append'; log: string; seq: number; bytes: Uint8Array };
+  | { kind: 'append'; log: string; seq: number; bytes: Uint8Array }
+  /** Removes a whole log (a run's history once its retention has passed). */
+  | { kind: 'deleteLog'; log: string };
 
 /**
  * Durable key/value records plus append-only byte logs (one per history, for instance). The engine

@@ -25,8 +25,11 @@ export function validateOps(ops: unknown): asserts ops is StoreOp[] {
         }
         if (!(o.bytes instanceof Uint8Array)) throw new DevServerStoreError(`${where}.bytes must be a Uint8Array`);
         return;
+      case 'deleteLog':
+        if (typeof o.log !== 'string') throw new DevServerStoreError(`${where}.log must be a string`);
+        return;
       default:
-        throw new DevServerStoreError(`${where}.kind must be 'put', 'delete' or 'append', got ${JSON.stringify(o.kind)}`);
+        throw new DevServerStoreError(`${where}.kind must be 'put', 'delete', 'append' or 'deleteLog', got ${JSON.stringify(o.kind)}`);
     }
   });
 }

@@ -1,0 +1,57 @@
+/**
+ * Retention of closed runs, as on the real server: once a run has been closed for its namespace's
+ * retention period it is deleted (record, history and, if it is still the latest run of its workflow
+ * id, the current-run pointer), so describe/history/list no longer see it and the in-memory server's
+ * memory stays bounded however many workflows pass through it. The period is the one in force when
+ * the deadline is armed (at close, and again after a restart), like the real server's delete task.
+ */
+import type { Deadline } from '../clock';
+import type { Engine, NamespaceRecord } from './engine';
+import type { Execution } from './execution';
+import { workflowKey } from './records';
+
+const DAY_MS = 86_400_000;
+
+/** The namespace's retention in ms (records written before retentionMs existed hold whole days). */
+export function retentionMsOf(ns: NamespaceRecord): number {
+  return ns.retentionMs ?? ns.retentionDays * DAY_MS;
+}
+
+/** The deadline that deletes closed run `exec` once its retention has passed (none while open). */
+export function retentionDeadline(engine: Engine, exec: Execution): Deadline | undefined {
+  if (exec.isOpen || exec.rec.closeTime <= 0) return undefined;
+  const ns = engine.namespaces.get(exec.rec.namespace);
+  if (!ns) return undefined;
+  return {
+    at: exec.rec.closeTime + retentionMsOf(ns),
+    fire: () => {
+      try {
+        deleteClosedRun(engine, exec);
+      } catch (err) {
+        engine.log(`dev server: deleting run ${exec.key} after retention failed: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    },
+  };
+}
+
+/**
+ * Deletes a closed run in one transaction: the store ops are written first, and the in-memory maps
+ * change only after that commit succeeded, so a failed write leaves the run where it was.
+ */
+export function deleteClosedRun(engine: Engine, exec: Execution): void {
+  engine.transact(() => {
+    if (engine.executions.get(exec.key) !== exec || exec.isOpen) return;
+    const { namespace, workflowId, runId } = exec.rec;
+    const current = workflowKey(namespace, workflowId);
+    const isCurrent = engine.currentRuns.get(current) === runId;
+    engine.addStoreOp({ kind: 'delete', key: `run/${exec.key}` });
+    engine.addStoreOp({ kind: 'deleteLog', log: `history/${exec.key}` });
+    if (isCurrent) engine.addStoreOp({ kind: 'delete', key: `current/${current}` });
+    engine.afterCommit(() => {
+      engine.executions.delete(exec.key);
+      if (engine.currentRuns.get(current) === runId) engine.currentRuns.delete(current);
+      engine.scheduler.reconcile(exec.key, new Map());
+      for (const q of exec.queries.splice(0)) q.resolve({ ok: false, message: `workflow run ${runId} was deleted after its retention period` });
+    });
+  });
+}

@@ -152,7 +152,7 @@ describe.each(kinds)('%s', (_name, open) => {
   it('rejects an unknown op kind', () => {
     const store = open();
     expect(storeError(() => store.commit([{ kind: 'upsert' } as unknown as StoreOp])).message).toMatch(
-      /ops\[0\]\.kind must be 'put', 'delete' or 'append', got "upsert"/,
+      /ops\[0\]\.kind must be 'put', 'delete', 'append' or 'deleteLog', got "upsert"/,
     );
     store.close();
   });

@@ -2,23 +2,30 @@
  * The task factory killed (SIGKILL) in the middle of a fan-out and started again on the same app
  * database and Temporal server: the run picks up where it was, and every task exists exactly once.
  */
+import Database from 'better-sqlite3';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection, ScheduleNotFoundError } from '../../lib/client';
 import { startTestServer, type TestServer } from '../support/real-server';
-import { startServiceProcess, tempDir, waitUntil, type RunRow, type ServiceProcess, type TaskRow } from './task-factory-service';
+import { startServiceProcess, tempDir, waitUntil, type DefinitionRow, type RunRow, type ServiceProcess, type TaskRow } from './task-factory-service';
 
 const APP = 'tf-restart';
 const ITEMS = 24;
 
 let server: TestServer;
+let connection: Connection;
+let client: Client;
 const services: ServiceProcess[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
+  connection = await Connection.connect({ address: server.address });
+  client = new Client({ connection, namespace: server.namespace });
 }, 120_000);
 
 afterAll(async () => {
   for (const s of services) await s.stop();
+  await connection?.close();
   await server?.stop();
 });
 
@@ -72,5 +79,56 @@ describe('a restart of the service in the middle of a fan-out', () => {
     // The same event again, to the restarted service: still the one run.
     const again = await second.call<{ results: Array<{ status: string }> }>('POST', '/events', { type: 'bulk.requested', id: 'batch-1', payload: { batch: 'batch-1', items } });
     expect(again.body.results[0].status).toBe('duplicate');
+  }, 240_000);
+});
+
+describe('a start after a crash between the schedule write and the database write', () => {
+  const app = 'tf-repair';
+  const cron = (id: string, timezone = 'UTC') => ({
+    id,
+    trigger: { type: 'cron', cron: '0 3 * * *' },
+    timezone,
+    task_templates: [{ key: 'nightly', kind: 'automated', title: 'Nightly' }],
+  });
+
+  it('brings every schedule back in line with the database', async () => {
+    const dbPath = path.join(tempDir('repair'), 'app.sqlite');
+    const first = await startServiceProcess({ address: server.address, dbPath, app });
+    services.push(first);
+    expect((await first.call('POST', '/definitions', cron('kept'))).status).toBe(201);
+    expect((await first.call('POST', '/definitions', cron('unscheduled'))).status).toBe(201);
+    expect((await first.call('POST', '/definitions', cron('ghost'))).status).toBe(201);
+    expect(await first.stop()).toBe(0);
+
+    // What a crash would leave: a row whose schedule call never happened, a schedule whose row was
+    // never written, and a row that differs from its schedule.
+    await client.schedule.getHandle(`${app}-def-unscheduled`).delete();
+    const db = new Database(dbPath);
+    try {
+      db.prepare('DELETE FROM activity_definitions WHERE id = ?').run('ghost');
+      db.prepare('UPDATE activity_definitions SET timezone = ?, version = version + 1 WHERE id = ?').run('Asia/Tokyo', 'kept');
+    } finally {
+      db.close();
+    }
+    // The start lists schedules to find the orphan; on the real server that list is eventually consistent.
+    await waitUntil(
+      'the orphan schedule is listed',
+      async () => {
+        const ids: string[] = [];
+        for await (const s of client.schedule.list()) ids.push(s.scheduleId);
+        return ids;
+      },
+      (ids) => ids.includes(`${app}-def-ghost`),
+    );
+
+    const second = await startServiceProcess({ address: server.address, dbPath, app });
+    services.push(second);
+    expect(second.output()).toMatch(/2 definitions in step with their schedules, 1 orphan schedules deleted/);
+    const kept = (await second.call<DefinitionRow>('GET', '/definitions/kept')).body;
+    const keptSchedule = await client.schedule.getHandle(`${app}-def-kept`).describe();
+    expect(keptSchedule.spec.timezone).toBe('Asia/Tokyo');
+    expect(keptSchedule.action.args[0]).toMatchObject({ version: kept.version });
+    expect((await client.schedule.getHandle(`${app}-def-unscheduled`).describe()).action.args[0]).toMatchObject({ definitionId: 'unscheduled' });
+    await expect(client.schedule.getHandle(`${app}-def-ghost`).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
   }, 240_000);
 });

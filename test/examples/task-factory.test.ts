@@ -75,7 +75,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('definitions and their schedules', () => {
+describe('definitions and their schedules', { timeout: 150_000 }, () => {
   it('creating a cron definition creates its schedule, with the definition version in the action', async () => {
     const created = await service.call<DefinitionRow>('POST', '/definitions', cronDefinition('sync-create'));
     expect(created.status).toBe(201);
@@ -142,7 +142,7 @@ describe('definitions and their schedules', () => {
   });
 });
 
-describe('bad input', () => {
+describe('bad input', { timeout: 150_000 }, () => {
   const good = cronDefinition('bad-input');
   const cases: Array<[string, unknown, string]> = [
     ['a body that is not JSON', '{"id": ', '(body)'],
@@ -199,7 +199,7 @@ describe('bad input', () => {
   });
 });
 
-describe('runs', () => {
+describe('runs', { timeout: 150_000 }, () => {
   it('a duplicate event starts nothing new: one run, and one row per task', async () => {
     await service.call('POST', '/definitions', orderDefinition('dup-orders', 'dup.placed'));
     const event = { type: 'dup.placed', payload: { orderId: 'D-1', total: 900, items: [{ sku: 'desk' }, { sku: 'lamp' }] } };

@@ -66,7 +66,8 @@ class TaskFactory {
 
   createDefinition(body) {
     return this.serial(async () => {
-      const { definition } = parseDefinition(body);
+      const { definition, expectedVersion } = parseDefinition(body);
+      if (expectedVersion !== undefined) throw new InputError('version', 'is set by the service: 1 on create, one more on each update');
       if (this.repo.getDefinition(definition.id)) throw new ConflictError('id', `definition ${definition.id} already exists`);
       const stamp = new Date().toISOString();
       const def = { ...definition, paused: false, pause_note: undefined, version: 1, created_at: stamp, updated_at: stamp };

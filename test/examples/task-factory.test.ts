@@ -148,6 +148,7 @@ describe('bad input', { timeout: 150_000 }, () => {
     ['a body that is not JSON', '{"id": ', '(body)'],
     ['no id', { ...good, id: undefined }, 'id'],
     ['an unknown field', { ...good, owner: 'me' }, 'owner'],
+    ['a version (the service sets it)', { ...good, version: 3 }, 'version'],
     ['no trigger', { ...good, trigger: undefined }, 'trigger'],
     ['an unknown trigger type', { ...good, trigger: { type: 'webhook' } }, 'trigger.type'],
     ['an unknown time zone', { ...good, timezone: 'Mars/Olympus_Mons' }, 'timezone'],

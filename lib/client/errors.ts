@@ -358,25 +358,5 @@ export class ActivityPausedError extends NamedError {}
  */
 export class ActivityResetError extends NamedError {}
 
-/**
- * A client option was missing or malformed. Raised before any RPC; `field` names the option.
- *
- * @example
- * ```ts
- * await client.workflow.start('greet', { workflowId: 'w' } as never).catch((err) => {
- *   if (err instanceof InvalidOptionError) console.log(err.field); // 'taskQueue'
- * });
- * ```
- */
-export class InvalidOptionError extends TypeError {
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`${field} ${problem}`);
-  }
-
-  override get name(): string {
-    return this.constructor.name;
-  }
-}
+// One option-error hierarchy for the whole SDK (client, connection, worker): see options-validation.ts.
+export { InvalidOptionError, UnknownOptionError, UnsupportedOptionError } from '../common/options-validation';

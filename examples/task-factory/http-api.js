@@ -1,8 +1,9 @@
 'use strict';
 // The admin and ingress HTTP API (JSON in, JSON out) over a TaskFactory. Errors are
 // `{ "error": { "code", "field"?, "message" } }`: 400 bad input (naming the field), 404, 409 when the
-// definition's state forbids the action, 502 when Temporal failed.
+// definition's state forbids the action, 502 when Temporal failed, 500 for anything else.
 const http = require('node:http');
+const { ServiceError } = require('temporal-native');
 const { InputError } = require('./definitions');
 const { NotFoundError, ConflictError } = require('./factory');
 
@@ -46,7 +47,9 @@ function toHttpError(err) {
   if (err instanceof InputError) return new HttpError(400, 'invalid_field', err.message, err.field);
   if (err instanceof NotFoundError) return new HttpError(404, 'not_found', err.message);
   if (err instanceof ConflictError) return new HttpError(409, 'conflict', err.message, err.field);
-  return new HttpError(502, 'upstream_failed', `${err.name ?? 'Error'}: ${err.message}`);
+  if (err instanceof URIError) return new HttpError(400, 'invalid_path', err.message);
+  if (err instanceof ServiceError) return new HttpError(502, 'upstream_failed', `${err.name}: ${err.message}`);
+  return new HttpError(500, 'internal', `${err.name ?? 'Error'}: ${err.message}`);
 }
 
 /** Routes: [method, pattern, handler(params, body, query)]. */
@@ -103,6 +106,7 @@ function startHttpApi(factory, { port = 0, host = '127.0.0.1', log = () => undef
       if (!route) throw matching.length ? new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}`) : new HttpError(404, 'not_found', `no route ${path}`);
       const params = route[1].exec(path).slice(1).map(decodeURIComponent);
       const body = ['POST', 'PUT'].includes(req.method ?? '') ? await readJson(req) : undefined;
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) throw new InputError('(body)', 'must be a JSON object');
       const result = await route[2](params, body, url.searchParams);
       send(result.status, result.body);
     } catch (err) {

@@ -146,6 +146,7 @@ describe('bad input', { timeout: 150_000 }, () => {
   const good = cronDefinition('bad-input');
   const cases: Array<[string, unknown, string]> = [
     ['a body that is not JSON', '{"id": ', '(body)'],
+    ['a body that is not an object', '[1, 2]', '(body)'],
     ['no id', { ...good, id: undefined }, 'id'],
     ['an unknown field', { ...good, owner: 'me' }, 'owner'],
     ['a version (the service sets it)', { ...good, version: 3 }, 'version'],

@@ -87,10 +87,27 @@ void RequireNoNewline(Napi::Env env, const std::string& text, const std::string&
   if (text.find('\n') != std::string::npos) Fail(env, field, "must not contain a newline");
 }
 
-uintptr_t ReadPollerMaximum(Napi::Object obj, const char* key, const std::string& prefix) {
+// `{ simpleMaximum }` or `{ autoscaling: { minimum, maximum, initial } }`; returns true for autoscaling.
+bool ReadPollerBehavior(Napi::Object obj, const char* key, const std::string& prefix,
+                        TemporalCorePollerBehaviorSimpleMaximum* simple,
+                        TemporalCorePollerBehaviorAutoscaling* autoscaling) {
   std::string field = prefix + "." + key;
   Napi::Object behavior = AsObject(obj.Get(key), field);
-  return static_cast<uintptr_t>(ReadNumber(behavior, "simpleMaximum", field, true, 0, 1, 1e6, true));
+  Napi::Value scaling = behavior.Get("autoscaling");
+  if (IsAbsent(scaling)) {
+    simple->simple_maximum = static_cast<uintptr_t>(ReadNumber(behavior, "simpleMaximum", field, true, 0, 1, 1e6, true));
+    return false;
+  }
+  std::string scaling_field = field + ".autoscaling";
+  Napi::Object a = AsObject(scaling, scaling_field);
+  autoscaling->minimum = static_cast<uintptr_t>(ReadNumber(a, "minimum", scaling_field, true, 0, 1, 1e6, true));
+  autoscaling->maximum = static_cast<uintptr_t>(ReadNumber(a, "maximum", scaling_field, true, 0, 1, 1e6, true));
+  autoscaling->initial = static_cast<uintptr_t>(ReadNumber(a, "initial", scaling_field, true, 0, 1, 1e6, true));
+  if (autoscaling->minimum > autoscaling->maximum || autoscaling->initial < autoscaling->minimum ||
+      autoscaling->initial > autoscaling->maximum) {
+    OutOfRange(obj.Env(), scaling_field, "must satisfy minimum <= initial <= maximum");
+  }
+  return true;
 }
 
 TemporalCoreSlotSupplier FixedSlots(uintptr_t slots) {
@@ -100,10 +117,11 @@ TemporalCoreSlotSupplier FixedSlots(uintptr_t slots) {
   return supplier;
 }
 
-TemporalCorePollerBehavior Simple(const TemporalCorePollerBehaviorSimpleMaximum* maximum) {
+TemporalCorePollerBehavior Poller(bool autoscales, const TemporalCorePollerBehaviorSimpleMaximum* maximum,
+                                  const TemporalCorePollerBehaviorAutoscaling* autoscaling) {
   TemporalCorePollerBehavior behavior{};
-  behavior.simple_maximum = maximum;
-  behavior.autoscaling = nullptr;
+  behavior.simple_maximum = autoscales ? nullptr : maximum;
+  behavior.autoscaling = autoscales ? autoscaling : nullptr;
   return behavior;
 }
 
@@ -117,9 +135,11 @@ void FillWorkerStrings(WorkerOptionsHolder* holder) {
   o.identity_override = ByteRef(holder->identity_override);
   o.versioning_strategy.tag = TemporalCoreWorkerVersioningStrategy_None;
   o.versioning_strategy.none.build_id = ByteRef(holder->build_id);
-  o.workflow_task_poller_behavior = Simple(&holder->workflow_pollers);
-  o.activity_task_poller_behavior = Simple(&holder->activity_pollers);
-  o.nexus_task_poller_behavior = Simple(&holder->nexus_pollers);
+  o.workflow_task_poller_behavior =
+      Poller(holder->workflow_autoscales, &holder->workflow_pollers, &holder->workflow_autoscaling);
+  o.activity_task_poller_behavior =
+      Poller(holder->activity_autoscales, &holder->activity_pollers, &holder->activity_autoscaling);
+  o.nexus_task_poller_behavior = Poller(holder->nexus_autoscales, &holder->nexus_pollers, &holder->nexus_autoscaling);
   o.nondeterminism_as_workflow_fail = false;
   o.nondeterminism_as_workflow_fail_for_types = EmptyRefArray();
   o.plugins = EmptyRefArray();
@@ -378,6 +398,24 @@ std::unique_ptr<ConnectOptionsHolder> ToConnectOptions(Napi::Value value) {
     holder->dns_load_balancing.resolution_interval_millis = ReadMillis(d, "resolutionIntervalMs", field, false, 30000);
     o.dns_load_balancing_options = &holder->dns_load_balancing;
   }
+  Napi::Value proxy = obj.Get("proxy");
+  if (!IsAbsent(proxy)) {
+    std::string field = prefix + ".proxy";
+    Napi::Object p = AsObject(proxy, field);
+    holder->proxy_target_host = ReadString(p, "targetHost", field, true);
+    if (holder->proxy_target_host.empty()) Fail(env, field + ".targetHost", "must not be empty");
+    Napi::Value auth = p.Get("basicAuth");
+    if (!IsAbsent(auth)) {
+      Napi::Object a = AsObject(auth, field + ".basicAuth");
+      holder->proxy_username = ReadString(a, "username", field + ".basicAuth", true);
+      holder->proxy_password = ReadString(a, "password", field + ".basicAuth", true);
+    }
+    holder->proxy.target_host = ByteRef(holder->proxy_target_host);
+    // Empty user name and password: the core sends no Proxy-Authorization header.
+    holder->proxy.username = ByteRef(holder->proxy_username);
+    holder->proxy.password = ByteRef(holder->proxy_password);
+    o.http_connect_proxy_options = &holder->proxy;
+  }
   std::string compression = ReadString(obj, "grpcCompression", prefix, false, "gzip");
   if (compression == "gzip") o.grpc_compression = TemporalCoreClientGrpcCompression_Gzip;
   else if (compression == "none") o.grpc_compression = TemporalCoreClientGrpcCompression_None;
@@ -460,10 +498,28 @@ std::unique_ptr<WorkerOptionsHolder> ToWorkerOptions(Napi::Value value) {
   auto slot = [&](const char* key) {
     return static_cast<uintptr_t>(ReadNumber(slots, key, slots_field, true, 0, 1, 1e6, true));
   };
-  o.tuner.workflow_slot_supplier = FixedSlots(slot("workflow"));
-  o.tuner.activity_slot_supplier = FixedSlots(slot("activity"));
-  o.tuner.local_activity_slot_supplier = FixedSlots(slot("localActivity"));
-  o.tuner.nexus_task_slot_supplier = FixedSlots(slot("nexus"));
+  // A kind listed in `resourceBasedSlots` gets the core's resource-based supplier instead.
+  Napi::Value resource_value = obj.Get("resourceBasedSlots");
+  std::string resource_field = prefix + ".resourceBasedSlots";
+  Napi::Object resource = IsAbsent(resource_value) ? Napi::Object::New(env) : AsObject(resource_value, resource_field);
+  auto supplier = [&](const char* key) {
+    Napi::Value spec = resource.Get(key);
+    if (IsAbsent(spec)) return FixedSlots(slot(key));
+    std::string field = resource_field + "." + key;
+    Napi::Object r = AsObject(spec, field);
+    TemporalCoreSlotSupplier s{};
+    s.tag = TemporalCoreSlotSupplier_ResourceBased;
+    s.resource_based.minimum_slots = static_cast<uintptr_t>(ReadNumber(r, "minimumSlots", field, true, 0, 0, 1e6, true));
+    s.resource_based.maximum_slots = static_cast<uintptr_t>(ReadNumber(r, "maximumSlots", field, true, 0, 1, 1e6, true));
+    s.resource_based.ramp_throttle_ms = ReadMillis(r, "rampThrottleMs", field, true);
+    s.resource_based.tuner_options.target_memory_usage = ReadNumber(r, "targetMemoryUsage", field, true, 0, 0, 1, false);
+    s.resource_based.tuner_options.target_cpu_usage = ReadNumber(r, "targetCpuUsage", field, true, 0, 0, 1, false);
+    return s;
+  };
+  o.tuner.workflow_slot_supplier = supplier("workflow");
+  o.tuner.activity_slot_supplier = supplier("activity");
+  o.tuner.local_activity_slot_supplier = supplier("localActivity");
+  o.tuner.nexus_task_slot_supplier = supplier("nexus");
 
   o.max_cached_workflows = ReadU32(obj, "maxCachedWorkflows", prefix, true);
   o.sticky_queue_schedule_to_start_timeout_millis = ReadMillis(obj, "stickyQueueScheduleToStartTimeoutMs", prefix, true);
@@ -473,9 +529,12 @@ std::unique_ptr<WorkerOptionsHolder> ToWorkerOptions(Napi::Value value) {
   o.max_activities_per_second = ReadNumber(obj, "maxActivitiesPerSecond", prefix, true, 0, 0, 1e12, false);
   o.max_task_queue_activities_per_second =
       ReadNumber(obj, "maxTaskQueueActivitiesPerSecond", prefix, true, 0, 0, 1e12, false);
-  holder->workflow_pollers.simple_maximum = ReadPollerMaximum(obj, "workflowTaskPollerBehavior", prefix);
-  holder->activity_pollers.simple_maximum = ReadPollerMaximum(obj, "activityTaskPollerBehavior", prefix);
-  holder->nexus_pollers.simple_maximum = ReadPollerMaximum(obj, "nexusTaskPollerBehavior", prefix);
+  holder->workflow_autoscales = ReadPollerBehavior(obj, "workflowTaskPollerBehavior", prefix,
+                                                   &holder->workflow_pollers, &holder->workflow_autoscaling);
+  holder->activity_autoscales = ReadPollerBehavior(obj, "activityTaskPollerBehavior", prefix,
+                                                   &holder->activity_pollers, &holder->activity_autoscaling);
+  holder->nexus_autoscales =
+      ReadPollerBehavior(obj, "nexusTaskPollerBehavior", prefix, &holder->nexus_pollers, &holder->nexus_autoscaling);
   o.nonsticky_to_sticky_poll_ratio =
       static_cast<float>(ReadNumber(obj, "nonStickyToStickyPollRatio", prefix, true, 0, 0, 1, false));
   o.disable_payload_error_limit = false;

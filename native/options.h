@@ -54,6 +54,8 @@ struct ConnectOptionsHolder {
   TemporalCoreClientRetryOptions retry{};
   TemporalCoreClientKeepAliveOptions keep_alive{};
   TemporalCoreClientDnsLoadBalancingOptions dns_load_balancing{};
+  std::string proxy_target_host, proxy_username, proxy_password;
+  TemporalCoreClientHttpConnectProxyOptions proxy{};
   TemporalCoreConnectionOptions options{};
 };
 std::unique_ptr<ConnectOptionsHolder> ToConnectOptions(Napi::Value value);
@@ -71,6 +73,9 @@ std::unique_ptr<RpcCallHolder> ToRpcCallOptions(Napi::Value service, Napi::Value
 struct WorkerOptionsHolder {
   std::string namespace_, task_queue, identity_override, build_id;
   TemporalCorePollerBehaviorSimpleMaximum workflow_pollers{}, activity_pollers{}, nexus_pollers{};
+  TemporalCorePollerBehaviorAutoscaling workflow_autoscaling{}, activity_autoscaling{}, nexus_autoscaling{};
+  // Which of the two pollers structs above each kind uses (the core reads exactly one).
+  bool workflow_autoscales = false, activity_autoscales = false, nexus_autoscales = false;
   TemporalCoreWorkerOptions options{};
   bool polls_workflows() const { return options.task_types.enable_workflows; }
   bool polls_activities() const {

@@ -7,6 +7,7 @@
  */
 import { normalizeAddress } from './address';
 import { consoleCoreLogger } from './console-logger';
+import { checkOptionKeys, InvalidOptionError, type OptionKeys } from '../common/options-validation';
 import type {
   BackendChoice,
   ConnectionOptions,
@@ -16,6 +17,7 @@ import type {
   CoreMetricKind,
   CoreRuntime,
   DnsLoadBalancingOptions,
+  HttpConnectProxyOptions,
   KeepAliveOptions,
   MetricsOptions,
   PollerBehavior,
@@ -355,6 +357,7 @@ function socketAddress(value: unknown, field: string): string {
  */
 export function validateConnectionOptions(options: unknown): ResolvedConnectionOptions {
   const o = object(options, 'connection options');
+  checkOptionKeys(o, CORE_CONNECTION_KEYS, 'connection options');
   const field = (name: string) => `connection options.${name}`;
 
   const apiKey = optionalHeaderValue(o.apiKey, field('apiKey'));
@@ -391,7 +394,49 @@ export function validateConnectionOptions(options: unknown): ResolvedConnectionO
     keepAlive,
     dnsLoadBalancing,
     grpcCompression,
+    ...(o.proxy === undefined ? {} : { proxy: validateProxy(o.proxy, field('proxy')) }),
   };
+}
+
+const CORE_CONNECTION_KEYS: OptionKeys = {
+  kind: 'core connection option',
+  supported: [
+    'address', 'tls', 'apiKey', 'metadata', 'binaryMetadata', 'identity', 'clientName', 'clientVersion', 'retry',
+    'keepAlive', 'dnsLoadBalancing', 'grpcCompression', 'proxy',
+  ],
+};
+
+const PROXY_HOST = /^(?:http:\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})\/?$/;
+
+/**
+ * Validates an HTTP CONNECT proxy. The core dials `host:port` in plaintext HTTP (an `http://` URL is
+ * reduced to that); credentials travel in a Basic header, which cannot carry `:` in the user name.
+ */
+export function validateProxy(value: unknown, field: string): HttpConnectProxyOptions {
+  const o = object(value, field);
+  checkOptionKeys(o, { kind: 'proxy option', supported: ['type', 'targetHost', 'basicAuth'] }, field);
+  if (o.type !== undefined && o.type !== 'http-connect') {
+    throw new InvalidOptionError(`${field}.type`, `must be 'http-connect' (the only proxy kind the core supports), got ${JSON.stringify(o.type)}`);
+  }
+  const target = nonEmptyString(o.targetHost, `${field}.targetHost`);
+  const match = PROXY_HOST.exec(target);
+  if (match === null || Number(match[2]) === 0 || Number(match[2]) > 65535) {
+    throw new InvalidOptionError(`${field}.targetHost`, `must be 'host:port' or 'http://host:port' with a port, got ${JSON.stringify(target)}`);
+  }
+  const proxy: HttpConnectProxyOptions = { targetHost: `${match[1]}:${match[2]}` };
+  if (o.basicAuth !== undefined) {
+    const auth = object(o.basicAuth, `${field}.basicAuth`);
+    checkOptionKeys(auth, { kind: 'proxy basicAuth option', supported: ['username', 'password'] }, `${field}.basicAuth`);
+    const credential = (name: 'username' | 'password'): string => {
+      const v = nonEmptyString(auth[name], `${field}.basicAuth.${name}`);
+      if (/[:@]/.test(v) || !ASCII_VALUE.test(v)) {
+        throw new InvalidOptionError(`${field}.basicAuth.${name}`, "must be printable ASCII without ':' or '@'");
+      }
+      return v;
+    };
+    proxy.basicAuth = { username: credential('username'), password: credential('password') };
+  }
+  return proxy;
 }
 
 function validateKeepAlive(value: unknown): KeepAliveOptions | false {
@@ -610,9 +655,11 @@ export function validateWorkerOptions(options: unknown): WorkerOptions {
     nexus: integer(s.nexus, field('slots.nexus'), 1),
   };
 
+  const resourceBasedSlots = o.resourceBasedSlots === undefined ? undefined : validateResourceBasedSlots(o.resourceBasedSlots, field('resourceBasedSlots'));
+
   const maxCachedWorkflows = integer(o.maxCachedWorkflows, field('maxCachedWorkflows'), 0);
   const workflowTaskPollerBehavior = pollerBehavior(o.workflowTaskPollerBehavior, field('workflowTaskPollerBehavior'));
-  if (maxCachedWorkflows > 0 && workflowTaskPollerBehavior.simpleMaximum < 2) {
+  if (maxCachedWorkflows > 0 && 'simpleMaximum' in workflowTaskPollerBehavior && workflowTaskPollerBehavior.simpleMaximum < 2) {
     // The core polls the sticky and the normal queue side by side once it caches workflows.
     throw new TypeError(`${field('workflowTaskPollerBehavior.simpleMaximum')} must be at least 2 when maxCachedWorkflows > 0`);
   }
@@ -628,6 +675,7 @@ export function validateWorkerOptions(options: unknown): WorkerOptions {
     buildId: nonEmptyString(o.buildId, field('buildId')),
     taskTypes,
     slots,
+    ...(resourceBasedSlots === undefined ? {} : { resourceBasedSlots }),
     maxCachedWorkflows,
     stickyQueueScheduleToStartTimeoutMs: integer(o.stickyQueueScheduleToStartTimeoutMs, field('stickyQueueScheduleToStartTimeoutMs'), 1),
     maxHeartbeatThrottleIntervalMs: integer(o.maxHeartbeatThrottleIntervalMs, field('maxHeartbeatThrottleIntervalMs'), 0),
@@ -645,7 +693,50 @@ export function validateWorkerOptions(options: unknown): WorkerOptions {
 
 function pollerBehavior(value: unknown, field: string): PollerBehavior {
   const o = object(value, field);
+  if (o.autoscaling !== undefined) {
+    const a = object(o.autoscaling, `${field}.autoscaling`);
+    const minimum = integer(a.minimum, `${field}.autoscaling.minimum`, 1);
+    const maximum = integer(a.maximum, `${field}.autoscaling.maximum`, minimum);
+    const initial = integer(a.initial, `${field}.autoscaling.initial`, minimum);
+    if (initial > maximum) throw new TypeError(`${field}.autoscaling.initial must be between minimum and maximum`);
+    return { autoscaling: { minimum, maximum, initial } };
+  }
   return { simpleMaximum: integer(o.simpleMaximum, `${field}.simpleMaximum`, 1) };
+}
+
+const SLOT_KINDS = ['workflow', 'activity', 'localActivity', 'nexus'] as const;
+
+function validateResourceBasedSlots(value: unknown, field: string): NonNullable<WorkerOptions['resourceBasedSlots']> {
+  const o = object(value, field);
+  const out: NonNullable<WorkerOptions['resourceBasedSlots']> = {};
+  for (const key of Object.keys(o)) {
+    if (!(SLOT_KINDS as readonly string[]).includes(key)) throw new TypeError(`${field}.${key} is not a slot kind (${SLOT_KINDS.join(', ')})`);
+  }
+  for (const kind of SLOT_KINDS) {
+    if (o[kind] === undefined) continue;
+    const k = `${field}.${kind}`;
+    const r = object(o[kind], k);
+    const minimumSlots = integer(r.minimumSlots, `${k}.minimumSlots`, 0);
+    const maximumSlots = integer(r.maximumSlots, `${k}.maximumSlots`, Math.max(1, minimumSlots));
+    const usage = (name: string): number => {
+      const v = finite(r[name], `${k}.${name}`, 0);
+      if (v <= 0 || v > 1) throw new TypeError(`${k}.${name} must be greater than 0 and at most 1`);
+      return v;
+    };
+    out[kind] = {
+      minimumSlots,
+      maximumSlots,
+      rampThrottleMs: integer(r.rampThrottleMs, `${k}.rampThrottleMs`, 0),
+      targetMemoryUsage: usage('targetMemoryUsage'),
+      targetCpuUsage: usage('targetCpuUsage'),
+    };
+  }
+  const targets = new Set(Object.values(out).map((r) => `${r.targetMemoryUsage}/${r.targetCpuUsage}`));
+  if (targets.size > 1) {
+    // The core runs one resource-based tuner per worker, shared by every kind it supplies.
+    throw new TypeError(`${field}: every kind must have the same targetMemoryUsage and targetCpuUsage`);
+  }
+  return out;
 }
 
 /**

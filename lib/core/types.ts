@@ -148,6 +148,16 @@ export interface ConnectionOptions {
   dnsLoadBalancing?: DnsLoadBalancingOptions | false;
   /** Request compression; default `gzip`, the core's and the official SDK's default. */
   grpcCompression?: 'gzip' | 'none';
+  /** Reach the server through an HTTP CONNECT proxy (DNS load balancing is then off, as in the core). */
+  proxy?: HttpConnectProxyOptions;
+}
+
+/** An HTTP CONNECT proxy between the core and the server. */
+export interface HttpConnectProxyOptions {
+  /** `host:port` of the proxy (an `http://host:port` URL is accepted and reduced to that). */
+  targetHost: string;
+  /** Basic credentials for the proxy; neither may contain `:` or `@`. */
+  basicAuth?: { username: string; password: string };
 }
 
 export type ServiceName = 'workflow' | 'operator' | 'cloud' | 'test' | 'health';
@@ -162,7 +172,24 @@ export interface RpcCallOptions {
   signal?: AbortSignal;
 }
 
-export type PollerBehavior = { simpleMaximum: number };
+/**
+ * How many pollers the core runs for one kind of task: a fixed maximum, or autoscaling between
+ * `minimum` and `maximum` from `initial` (the core scales on the server's poller hints).
+ */
+export type PollerBehavior = { simpleMaximum: number } | { autoscaling: { minimum: number; maximum: number; initial: number } };
+
+/**
+ * A slot supplier the core sizes from resource use: between `minimumSlots` and `maximumSlots`,
+ * handing out at most one new slot per `rampThrottleMs`, aiming at the target memory and CPU usage
+ * (fractions of 1, shared by every resource-based supplier of a worker).
+ */
+export interface ResourceBasedSlots {
+  minimumSlots: number;
+  maximumSlots: number;
+  rampThrottleMs: number;
+  targetMemoryUsage: number;
+  targetCpuUsage: number;
+}
 
 export interface WorkerOptions {
   namespace: string;
@@ -170,8 +197,10 @@ export interface WorkerOptions {
   identityOverride?: string;
   buildId: string;
   taskTypes: { workflows: boolean; activities: boolean; localActivities: boolean; nexus: boolean };
-  /** Fixed-size slot counts per task kind. */
+  /** Fixed-size slot counts per task kind; for a kind listed in `resourceBasedSlots`, its maximum. */
   slots: { workflow: number; activity: number; localActivity: number; nexus: number };
+  /** Kinds whose slots the core's resource-based tuner supplies instead of a fixed count. */
+  resourceBasedSlots?: Partial<Record<'workflow' | 'activity' | 'localActivity' | 'nexus', ResourceBasedSlots>>;
   maxCachedWorkflows: number;
   stickyQueueScheduleToStartTimeoutMs: number;
   maxHeartbeatThrottleIntervalMs: number;

@@ -122,7 +122,7 @@ describe('Worker option validation', () => {
   });
 
   it('never polls with more pollers than activity slots', () => {
-    expect(compile({ maxConcurrentActivityTaskExecutions: 3 }).core.activityTaskPollerBehavior.simpleMaximum).toBe(3);
+    expect(compile({ maxConcurrentActivityTaskExecutions: 3 }).core.activityTaskPollerBehavior).toEqual({ simpleMaximum: 3 });
   });
 
   it('registers activities from a module namespace object by name', () => {

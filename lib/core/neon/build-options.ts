@@ -11,7 +11,7 @@ import {
   type ResolvedReplayerOptions,
   type ValidatedRuntimeOptions,
 } from '../options';
-import type { WorkerOptions } from '../types';
+import type { PollerBehavior, WorkerOptions } from '../types';
 import type { NeonClientOptions, NeonMetadataValue, NeonRuntimeOptions, NeonWorkerOptions } from './bridge';
 
 
@@ -99,6 +99,34 @@ export function neonHeaders(
   return headers;
 }
 
+function neonPollerBehavior(behavior: PollerBehavior): NeonWorkerOptions['workflowTaskPollerBehavior'] {
+  if ('autoscaling' in behavior) return { type: 'autoscaling', ...behavior.autoscaling };
+  return { type: 'simple-maximum', maximum: behavior.simpleMaximum };
+}
+
+/**
+ * The addon's tuner: fixed-size suppliers, except for kinds with resource-based slots. The addon
+ * takes one resource target for the whole worker (the core's resource-based tuner is shared by
+ * every kind); validation made sure the kinds agree on it.
+ */
+function neonTuner(options: WorkerOptions): NeonWorkerOptions['tuner'] {
+  const resource = options.resourceBasedSlots ?? {};
+  let target: { targetMemoryUsage: number; targetCpuUsage: number } | undefined;
+  const supplier = (kind: 'workflow' | 'activity' | 'localActivity' | 'nexus'): NeonWorkerOptions['tuner']['workflowTaskSlotSupplier'] => {
+    const r = resource[kind];
+    if (r === undefined) return { type: 'fixed-size', numSlots: options.slots[kind] };
+    target = { targetMemoryUsage: r.targetMemoryUsage, targetCpuUsage: r.targetCpuUsage };
+    return { type: 'resource-based', minimumSlots: r.minimumSlots, maximumSlots: r.maximumSlots, rampThrottle: r.rampThrottleMs };
+  };
+  const tuner = {
+    workflowTaskSlotSupplier: supplier('workflow'),
+    activityTaskSlotSupplier: supplier('activity'),
+    localActivityTaskSlotSupplier: supplier('localActivity'),
+    nexusTaskSlotSupplier: supplier('nexus'),
+  };
+  return { ...tuner, resourceBasedTunerConfig: target === undefined ? null : { type: 'options', ...target } };
+}
+
 /** `WorkerOptions` for `newWorker`. `identity` is the connection's unless the worker overrides it. */
 export function neonWorkerOptions(options: WorkerOptions, connectionIdentity: string): NeonWorkerOptions {
   return {
@@ -108,17 +136,11 @@ export function neonWorkerOptions(options: WorkerOptions, connectionIdentity: st
     workerDeploymentOptions: null,
     taskQueue: options.taskQueue,
     namespace: options.namespace,
-    tuner: {
-      workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: options.slots.workflow },
-      activityTaskSlotSupplier: { type: 'fixed-size', numSlots: options.slots.activity },
-      localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: options.slots.localActivity },
-      nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: options.slots.nexus },
-      resourceBasedTunerConfig: null,
-    },
+    tuner: neonTuner(options),
     nonStickyToStickyPollRatio: options.nonStickyToStickyPollRatio,
-    workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: options.workflowTaskPollerBehavior.simpleMaximum },
-    activityTaskPollerBehavior: { type: 'simple-maximum', maximum: options.activityTaskPollerBehavior.simpleMaximum },
-    nexusTaskPollerBehavior: { type: 'simple-maximum', maximum: options.nexusTaskPollerBehavior.simpleMaximum },
+    workflowTaskPollerBehavior: neonPollerBehavior(options.workflowTaskPollerBehavior),
+    activityTaskPollerBehavior: neonPollerBehavior(options.activityTaskPollerBehavior),
+    nexusTaskPollerBehavior: neonPollerBehavior(options.nexusTaskPollerBehavior),
     taskTypes: {
       enableWorkflows: options.taskTypes.workflows,
       enableLocalActivities: options.taskTypes.localActivities,

@@ -9,7 +9,7 @@ import { workflowExecutionStatus, type WorkflowExecutionStatusName } from './enu
 import {
   decodeSearchAttributes,
   decodeTypedSearchAttributes,
-  type SearchAttributePair,
+  type TypedSearchAttributes,
   type SearchAttributes,
 } from './search-attributes';
 
@@ -37,7 +37,7 @@ export interface WorkflowExecutionInfo {
   closeTime?: Date;
   memo?: Record<string, unknown>;
   searchAttributes: SearchAttributes;
-  typedSearchAttributes: SearchAttributePair[];
+  typedSearchAttributes: TypedSearchAttributes;
   parentExecution?: { workflowId: string; runId: string };
   rootExecution?: { workflowId: string; runId: string };
   raw: temporal.api.workflow.v1.IWorkflowExecutionInfo;

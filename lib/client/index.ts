@@ -72,13 +72,8 @@ export type {
   WorkflowExecutionStatusName,
   QueryRejectCondition,
 } from './enums';
-export type {
-  SearchAttributes,
-  SearchAttributePair,
-  SearchAttributeType,
-  SearchAttributeValue,
-  TypedSearchAttributesInput,
-} from './search-attributes';
+export { SearchAttributeType, TypedSearchAttributes, defineSearchAttributeKey } from './search-attributes';
+export type { SearchAttributes, SearchAttributePair, SearchAttributeValue, TypedSearchAttributesInput } from './search-attributes';
 export type { WorkflowExecutionInfo, WorkflowExecutionDescription } from './execution-info';
 export type {
   ClientInterceptors,

@@ -9,7 +9,7 @@ import type { Workflow } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Duration } from './duration';
 import type { RetryPolicy } from './retry-policy';
-import type { SearchAttributePair, SearchAttributes, TypedSearchAttributesInput } from './search-attributes';
+import type { SearchAttributes, TypedSearchAttributes, TypedSearchAttributesInput } from './search-attributes';
 
 /**
  * What a schedule does when an action is due while an earlier one is still running.
@@ -488,7 +488,7 @@ export interface ScheduleDescriptionStartWorkflowAction {
   args: unknown[];
   memo?: Record<string, unknown>;
   searchAttributes: SearchAttributes;
-  typedSearchAttributes: SearchAttributePair[];
+  typedSearchAttributes: TypedSearchAttributes;
   retry?: RetryPolicy;
   workflowExecutionTimeout?: number;
   workflowRunTimeout?: number;
@@ -521,7 +521,7 @@ export interface ScheduleSummary {
   action?: { type: 'startWorkflow'; workflowType: string };
   memo?: Record<string, unknown>;
   searchAttributes?: SearchAttributes;
-  typedSearchAttributes?: SearchAttributePair[];
+  typedSearchAttributes?: TypedSearchAttributes;
   state: { paused: boolean; note?: string };
   info: { recentActions: ScheduleExecutionResult[]; nextActionTimes: Date[] };
 }
@@ -544,7 +544,7 @@ export interface ScheduleDescription {
   policies: { overlap: ScheduleOverlapPolicy; catchupWindow: number; pauseOnFailure: boolean };
   memo?: Record<string, unknown>;
   searchAttributes: SearchAttributes;
-  typedSearchAttributes: SearchAttributePair[];
+  typedSearchAttributes: TypedSearchAttributes;
   state: { paused: boolean; note?: string; remainingActions?: number };
   info: {
     /** Oldest first; scheduled, triggered and backfilled actions alike. */

@@ -2,20 +2,54 @@
  * Search attributes: always JSON payloads, never passed through the user's converter or codecs, since
  * the server must read them to index them. Typed attributes carry their type in the `type` metadata.
  */
+import { TypedSearchAttributes } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { InvalidOptionError } from './errors';
+
+/**
+ * What `describe()` and schedule descriptions give for typed search attributes: the official
+ * `TypedSearchAttributes` class itself (`get(key)`, `getAll()`, `updateCopy()`), so code written for
+ * the official client reads them unchanged.
+ */
+export { TypedSearchAttributes };
 
 type Payload = temporal.api.common.v1.IPayload;
 
 /**
- * Search attribute value types, in the official SDK's spelling.
+ * Search attribute value types, in the official SDK's spelling, as a value and as a type.
  *
  * @example
  * ```ts
- * const key = { name: 'CustomIntField', type: 'INT' as SearchAttributeType };
+ * const key = defineSearchAttributeKey('CustomIntField', SearchAttributeType.INT);
  * ```
  */
-export type SearchAttributeType = 'TEXT' | 'KEYWORD' | 'INT' | 'DOUBLE' | 'BOOL' | 'DATETIME' | 'KEYWORD_LIST';
+export const SearchAttributeType = {
+  TEXT: 'TEXT',
+  KEYWORD: 'KEYWORD',
+  INT: 'INT',
+  DOUBLE: 'DOUBLE',
+  BOOL: 'BOOL',
+  DATETIME: 'DATETIME',
+  KEYWORD_LIST: 'KEYWORD_LIST',
+} as const;
+export type SearchAttributeType = (typeof SearchAttributeType)[keyof typeof SearchAttributeType];
+
+/**
+ * A typed search attribute's key: its name and type.
+ *
+ * @example
+ * ```ts
+ * const tier = defineSearchAttributeKey('CustomerTier', SearchAttributeType.KEYWORD);
+ * await client.workflow.start(wf, { taskQueue, workflowId, typedSearchAttributes: [{ key: tier, value: 'gold' }] });
+ * ```
+ */
+export function defineSearchAttributeKey<T extends SearchAttributeType>(name: string, type: T): { name: string; type: T } {
+  if (typeof name !== 'string' || name === '') throw new InvalidOptionError('name', 'a search attribute key needs a non-empty name');
+  if (!Object.values(SearchAttributeType).includes(type)) {
+    throw new InvalidOptionError('type', `must be one of ${Object.values(SearchAttributeType).join(', ')}, got ${String(type)}`);
+  }
+  return { name, type };
+}
 
 /**
  * A value of a typed search attribute (a `Date` for `DATETIME`, `string[]` for `KEYWORD_LIST`).
@@ -155,8 +189,12 @@ export function decodeSearchAttributes(fields: Record<string, Payload> | null | 
   return out;
 }
 
-/** Decodes the attributes that carry a type to typed pairs. */
-export function decodeTypedSearchAttributes(fields: Record<string, Payload> | null | undefined): SearchAttributePair[] {
+/** Decodes the attributes that carry a type to the official `TypedSearchAttributes`. */
+export function decodeTypedSearchAttributes(fields: Record<string, Payload> | null | undefined): TypedSearchAttributes {
+  return new TypedSearchAttributes(decodeTypedSearchAttributePairs(fields) as ConstructorParameters<typeof TypedSearchAttributes>[0]);
+}
+
+function decodeTypedSearchAttributePairs(fields: Record<string, Payload> | null | undefined): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [];
   for (const [name, payload] of Object.entries(fields ?? {})) {
     const type = payloadType(payload);

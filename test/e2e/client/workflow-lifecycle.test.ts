@@ -5,11 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApplicationFailure,
+  defineSearchAttributeKey,
   CancelledFailure,
   NamespaceNotFoundError,
+  SearchAttributeType,
   ServiceError,
   TerminatedFailure,
   TimeoutFailure,
+  TypedSearchAttributes,
   WorkflowContinuedAsNewError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
@@ -123,11 +126,24 @@ describe('starting workflows', () => {
     await handle.result();
     const description = await handle.describe();
     expect(description.memo).toEqual({ owner: 'team-a', limits: { max: 3 } });
-    expect(description.typedSearchAttributes).toContainEqual({
+    expect(description.typedSearchAttributes.getAll()).toContainEqual({
       key: { name: 'CustomKeywordField', type: 'KEYWORD' },
       value: 'gold',
     });
     expect(description.searchAttributes.CustomKeywordField).toEqual(['gold']);
+  });
+
+  it('gives typed search attributes as the official TypedSearchAttributes, read by key', async () => {
+    const tier = defineSearchAttributeKey('CustomKeywordField', SearchAttributeType.KEYWORD);
+    const handle = await env.client.workflow.start(greet, {
+      taskQueue: env.taskQueue,
+      workflowId: env.workflowId('typed-sa'),
+      args: ['typed'],
+      typedSearchAttributes: [{ key: tier, value: 'platinum' }],
+    });
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes).toBeInstanceOf(TypedSearchAttributes);
+    expect(description.typedSearchAttributes.get(tier)).toBe('platinum');
   });
 
   it('a start the server refuses for another reason rejects with ServiceError carrying the gRPC code', async () => {

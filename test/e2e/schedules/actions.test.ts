@@ -183,7 +183,7 @@ describe('update', () => {
       typedSearchAttributes: [{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'before' }],
     });
     await handle.update((prev) => ({ ...prev, typedSearchAttributes: [{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'after' }], searchAttributes: undefined }));
-    expect((await handle.describe()).typedSearchAttributes).toEqual([{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'after' }]);
+    expect((await handle.describe()).typedSearchAttributes.getAll()).toEqual([{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'after' }]);
   });
 
   it('a description returned unchanged is a valid update', async () => {

@@ -227,6 +227,7 @@ describe('action', () => {
       },
     });
     const { action: described } = await handle.describe();
+    expect(described.typedSearchAttributes.getAll()).toEqual(expect.arrayContaining([{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'reports' }]));
     expect(described).toEqual({
       type: 'startWorkflow',
       workflowType: 'quick',
@@ -235,7 +236,7 @@ describe('action', () => {
       args: [{ day: 'monday' }, 42],
       memo: { owner: 'finance', nested: { a: [1, 2] } },
       searchAttributes: { ScheduleTier: [3], ScheduleTeam: ['reports'] },
-      typedSearchAttributes: expect.arrayContaining([{ key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'reports' }]),
+      typedSearchAttributes: described.typedSearchAttributes,
       retry: { initialInterval: 2000, backoffCoefficient: 3, maximumInterval: 60_000, maximumAttempts: 4, nonRetryableErrorTypes: ['Fatal'] },
       workflowExecutionTimeout: 3_600_000,
       workflowRunTimeout: 1_800_000,
@@ -340,7 +341,7 @@ describe('memo, search attributes and list', () => {
     });
     const described = await handle.describe();
     expect(described.memo).toEqual({ owner: 'ops' });
-    expect(described.typedSearchAttributes).toEqual(
+    expect(described.typedSearchAttributes.getAll()).toEqual(
       expect.arrayContaining([
         { key: { name: 'ScheduleTeam', type: 'KEYWORD' }, value: 'ops' },
         { key: { name: 'ScheduleTier', type: 'INT' }, value: 2 },

@@ -134,7 +134,7 @@ export function messageObject(type: protobuf.Type, depth = 3): fc.Arbitrary<Reco
     } else {
       value = scalar(field.type);
     }
-    if ((field as protobuf.MapField).map) fields[field.name] = fc.dictionary(fc.constantFrom(...STRING_POOL.slice(0, 6)), value, { maxKeys: 3 });
+    if ((field as unknown as { map?: boolean }).map) fields[field.name] = fc.dictionary(fc.constantFrom(...STRING_POOL.slice(0, 6)), value, { maxKeys: 3 });
     else if (field.repeated) fields[field.name] = fc.array(value, { maxLength: 3 });
     else fields[field.name] = value;
   }

@@ -392,7 +392,9 @@ std::unique_ptr<ConnectOptionsHolder> ToConnectOptions(Napi::Value value) {
     o.keep_alive_options = &holder->keep_alive;
   }
   Napi::Value dns = obj.Get("dnsLoadBalancing");
-  if (!(dns.IsBoolean() && !dns.As<Napi::Boolean>().Value())) {
+  // The core turns DNS load balancing off behind a proxy (with a warning): leave it off here.
+  bool proxied = !IsAbsent(obj.Get("proxy"));
+  if (!proxied && !(dns.IsBoolean() && !dns.As<Napi::Boolean>().Value())) {
     std::string field = prefix + ".dnsLoadBalancing";
     Napi::Object d = IsAbsent(dns) ? Napi::Object::New(env) : AsObject(dns, field);
     holder->dns_load_balancing.resolution_interval_millis = ReadMillis(d, "resolutionIntervalMs", field, false, 30000);

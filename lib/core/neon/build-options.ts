@@ -63,9 +63,13 @@ export function neonClientOptions(options: ResolvedConnectionOptions): NeonClien
     clientName: options.clientName,
     clientVersion: options.clientVersion,
     tls: neonTls(options.tls),
-    httpConnectProxy: null,
+    httpConnectProxy:
+      options.proxy === undefined ? null : { targetHost: options.proxy.targetHost, basicAuth: options.proxy.basicAuth ?? null },
+    // The core turns DNS load balancing off behind a proxy (with a warning): leave it off here.
     dnsLoadBalancingConfig:
-      options.dnsLoadBalancing === false ? null : { resolutionIntervalMillis: options.dnsLoadBalancing.resolutionIntervalMs },
+      options.dnsLoadBalancing === false || options.proxy !== undefined
+        ? null
+        : { resolutionIntervalMillis: options.dnsLoadBalancing.resolutionIntervalMs },
     grpcCompression: { codec: options.grpcCompression },
     headers: neonHeaders(options.metadata ?? {}, options.binaryMetadata ?? {}),
     apiKey: options.apiKey ?? null,

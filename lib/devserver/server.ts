@@ -20,7 +20,11 @@ import { CallRegistry, implement, serviceDefinition } from './transport';
 import { openStore } from './persistence';
 import { inlineInflateInterceptor } from './inline-inflate';
 import { scheduleHandlers } from './api/schedules';
-import { systemClock, type ScheduleClock } from './schedules/clock';
+import type { ScheduleClock } from './schedules/clock';
+import { systemClock, type Clock } from './clock';
+import { TimeSkippingClock } from './time-skipping-clock';
+import { hasWorkInFlight } from './engine/in-flight';
+import { testServiceHandlers } from './api/test-service';
 import { decodeRecord } from './schedules/record';
 import { Schedules } from './schedules/scheduler';
 
@@ -37,8 +41,18 @@ export interface DevServerOptions {
   /** Where unexpected internal errors are reported; default `console.error`. */
   log?: (message: string) => void;
   /**
-   * The clock schedules run on; default the system clock. Tests pass a `ManualClock` to move
-   * schedule time forward (hours, days, a DST change) without waiting.
+   * The server's one clock: event times, timers, timeouts, retries, schedules, visibility times and
+   * retention all read it. Default the system clock.
+   */
+  clock?: Clock;
+  /**
+   * Time skipping, as on the official test server: the server runs on a {@link TimeSkippingClock}
+   * (exposed as `timeSkipping` on the running server) and serves the TestService RPCs. Not with `clock`.
+   */
+  timeSkipping?: boolean;
+  /**
+   * A separate clock for schedules only (default: `clock`). Schedule tests pass a `ManualClock` to
+   * move schedule time forward (hours, days, a DST change) while workflows run in real time.
    */
   scheduleClock?: ScheduleClock;
   /**
@@ -60,6 +74,8 @@ export interface RunningDevServer {
   readonly engine: Engine;
   /** The schedules and their runner, for tests and tools. */
   readonly schedules: Schedules;
+  /** The time-skipping clock when started with `timeSkipping`. */
+  readonly timeSkipping?: TimeSkippingClock;
   /** Ends long polls, stops accepting calls, closes the store and releases the port. Idempotent. */
   stop(): Promise<void>;
 }
@@ -85,6 +101,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in 0..65535, got ${port}`);
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   if (!Number.isFinite(retentionMs) || retentionMs <= 0) throw new RangeError(`retentionMs must be a positive number of milliseconds, got ${options.retentionMs}`);
+  if (options.timeSkipping && options.clock) throw new TypeError('clock and timeSkipping cannot be combined: time skipping brings its own clock');
+  const timeSkipping = options.timeSkipping ? new TimeSkippingClock(log) : undefined;
+  const clock: Clock = timeSkipping ?? options.clock ?? systemClock;
   const store: EngineStore | null = options.dbPath ? openStore(options.dbPath) : null;
   const engine = new Engine(
     {
@@ -94,14 +113,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     },
     store,
     log,
+    clock,
   );
-  const schedules = new Schedules(engine, options.scheduleClock ?? systemClock, log);
+  if (timeSkipping) {
+    timeSkipping.setIdleProbe(() => !hasWorkInFlight(engine));
+    engine.onCommit(() => timeSkipping.stateChanged());
+  }
+  const schedules = new Schedules(engine, options.scheduleClock ?? clock, log);
   try {
     const snapshot = store?.load();
     if (snapshot) recover(engine, snapshot);
     engine.transact(() => {
       for (const name of [DEFAULT_NAMESPACE, ...(options.namespaces ?? [])]) {
-        if (!engine.namespaces.has(name)) engine.addNamespace(newNamespace(name, '', retentionMs));
+        if (!engine.namespaces.has(name)) engine.addNamespace(newNamespace(name, '', retentionMs, clock.now()));
       }
     });
     // After the runs, so a restored schedule sees which of its workflows are still running; it then
@@ -113,6 +137,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   } catch (err) {
     schedules.stop();
     engine.stop();
+    timeSkipping?.stop();
     store?.close();
     throw err;
   }
@@ -147,6 +172,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   );
   const operatorService = serviceDefinition('temporal.api.operatorservice.v1.OperatorService');
   server.addService(operatorService, implement(operatorService, operatorHandlers(engine), calls, onError));
+  if (timeSkipping) {
+    const testService = serviceDefinition('temporal.api.testservice.v1.TestService');
+    server.addService(testService, implement(testService, testServiceHandlers(timeSkipping), calls, onError));
+  }
   const health = serviceDefinition('grpc.health.v1.Health');
   server.addService(health, implement(health, healthHandlers(), calls, onError));
 
@@ -158,6 +187,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   } catch (err) {
     schedules.stop();
     engine.stop();
+    timeSkipping?.stop();
     store?.close();
     throw err;
   }
@@ -170,11 +200,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     namespace: DEFAULT_NAMESPACE,
     engine,
     schedules,
+    timeSkipping,
     stop() {
       stopping ??= (async () => {
         calls.cancelAll();
         schedules.stop();
         engine.stop();
+        timeSkipping?.stop();
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {
             server.forceShutdown();

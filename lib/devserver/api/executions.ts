@@ -78,7 +78,7 @@ export function executionHandlers(engine: Engine): WorkflowServiceHandlers {
         const currentId = engine.currentRunId(ns.name, requireString(req.workflowId, 'workflow_id'));
         const current = currentId ? engine.findRun(ns.name, req.workflowId, currentId) : undefined;
         if (current?.isOpen) {
-          if (!current.rec.wft && current.rec.firstTaskAt > Date.now()) {
+          if (!current.rec.wft && current.rec.firstTaskAt > engine.clock.now()) {
             // The real server skips a pending start delay for SignalWithStart (not for a plain signal):
             // the first workflow task becomes available now. The backoff deadline then finds nothing to do.
             engine.touch(current);

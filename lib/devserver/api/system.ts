@@ -51,8 +51,8 @@ function describeNamespace(ns: NamespaceRecord): object {
 /** The real dev server's retention for the namespaces it creates: one day. */
 export const DEFAULT_RETENTION_MS = 86_400_000;
 
-export function newNamespace(name: string, description = '', retentionMs = DEFAULT_RETENTION_MS): NamespaceRecord {
-  return { name, id: randomUUID(), description, retentionDays: Math.max(1, Math.round(retentionMs / 86_400_000)), retentionMs, registeredAt: Date.now() };
+export function newNamespace(name: string, description = '', retentionMs = DEFAULT_RETENTION_MS, registeredAt = Date.now()): NamespaceRecord {
+  return { name, id: randomUUID(), description, retentionDays: Math.max(1, Math.round(retentionMs / 86_400_000)), retentionMs, registeredAt };
 }
 
 export function systemHandlers(engine: Engine): WorkflowServiceHandlers {
@@ -107,7 +107,7 @@ export function systemHandlers(engine: Engine): WorkflowServiceHandlers {
       const retentionMs = durationToMs(req.workflowExecutionRetentionPeriod, 'workflow_execution_retention_period');
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw invalidArgument(`namespace ${JSON.stringify(name)} is not a valid name`);
       engine.transact(() => {
-        engine.addNamespace(newNamespace(name, req.description ?? '', retentionMs > 0 ? retentionMs : DEFAULT_RETENTION_MS));
+        engine.addNamespace(newNamespace(name, req.description ?? '', retentionMs > 0 ? retentionMs : DEFAULT_RETENTION_MS, engine.clock.now()));
       });
       return {};
     },

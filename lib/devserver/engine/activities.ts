@@ -74,7 +74,7 @@ export function scheduleActivity(ctx: CommandContext, attrs: ScheduleAttrs): voi
       priority: attrs.priority ?? undefined,
     },
   });
-  const now = Date.now();
+  const now = engine.clock.now();
   const act: ActivityRecord = {
     scheduledEventId: event.eventId as number,
     activityId: attrs.activityId,
@@ -125,7 +125,7 @@ export function dispatchActivityTask(engine: Engine, task: TaskRef, poll: PollRe
   if (!act || act.state !== 'queued' || act.attempt !== task.attempt) return null;
   return engine.transact(() => {
     engine.touch(exec);
-    const now = Date.now();
+    const now = engine.clock.now();
     act.state = 'started';
     act.startedTime = now;
     act.startedIdentity = poll.identity ?? '';
@@ -245,7 +245,7 @@ export function failActivityAttempt(
 ): void {
   engine.touch(exec);
   if (heartbeatDetails && (heartbeatDetails.payloads?.length ?? 0) > 0) act.heartbeatDetails = toB64(common.Payloads, heartbeatDetails);
-  const now = Date.now();
+  const now = engine.clock.now();
   const decision = decideRetry(act.retryPolicy, act.attempt, failure, act.scheduleToCloseDeadline, now);
   if (decision.retry) {
     act.state = 'backoff';
@@ -278,7 +278,7 @@ export function failActivityAttempt(
 
 export function recordHeartbeat(engine: Engine, exec: Execution, act: ActivityRecord, details: Payloads | null | undefined): boolean {
   engine.touch(exec);
-  const now = Date.now();
+  const now = engine.clock.now();
   if (details) act.heartbeatDetails = toB64(common.Payloads, details);
   act.lastHeartbeatTime = now;
   if (act.heartbeatMs > 0 && act.state === 'started') act.heartbeatDeadline = now + act.heartbeatMs;
@@ -339,8 +339,8 @@ export function requestCancelActivity(ctx: CommandContext, scheduledEventId: num
 }
 
 /** When several deadlines expire together, the schedule-to-close one (the overall bound) is the one reported. */
-function scheduleToCloseReached(act: ActivityRecord): boolean {
-  return act.scheduleToCloseDeadline > 0 && Date.now() >= act.scheduleToCloseDeadline;
+function scheduleToCloseReached(engine: Engine, act: ActivityRecord): boolean {
+  return act.scheduleToCloseDeadline > 0 && engine.clock.now() >= act.scheduleToCloseDeadline;
 }
 
 type ActivityDeadline = 'scheduleToStart' | 'startToClose' | 'heartbeat' | 'scheduleToClose' | 'retry';
@@ -355,8 +355,8 @@ export function onActivityDeadline(engine: Engine, exec: Execution, scheduledEve
       if (act.state !== 'backoff' || act.backoffUntil !== at) return;
       act.state = 'queued';
       act.backoffUntil = 0;
-      act.currentAttemptScheduledTime = Date.now();
-      act.scheduleToStartDeadline = act.scheduleToStartMs > 0 ? Date.now() + act.scheduleToStartMs : 0;
+      act.currentAttemptScheduledTime = engine.clock.now();
+      act.scheduleToStartDeadline = act.scheduleToStartMs > 0 ? engine.clock.now() + act.scheduleToStartMs : 0;
       queueActivity(engine, exec, act);
       return;
     // Schedule-to-start and schedule-to-close timeouts are never retried; like the real server, the
@@ -385,12 +385,12 @@ export function onActivityDeadline(engine: Engine, exec: Execution, scheduledEve
       return;
     case 'startToClose':
       if (act.state !== 'started' || act.startToCloseDeadline !== at) return;
-      if (scheduleToCloseReached(act)) return onActivityDeadline(engine, exec, scheduledEventId, 'scheduleToClose', act.scheduleToCloseDeadline);
+      if (scheduleToCloseReached(engine, act)) return onActivityDeadline(engine, exec, scheduledEventId, 'scheduleToClose', act.scheduleToCloseDeadline);
       failActivityAttempt(engine, exec, act, timeoutFailure(act, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE), null, act.startedIdentity);
       return;
     case 'heartbeat':
       if (act.state !== 'started' || act.heartbeatDeadline !== at) return;
-      if (scheduleToCloseReached(act)) return onActivityDeadline(engine, exec, scheduledEventId, 'scheduleToClose', act.scheduleToCloseDeadline);
+      if (scheduleToCloseReached(engine, act)) return onActivityDeadline(engine, exec, scheduledEventId, 'scheduleToClose', act.scheduleToCloseDeadline);
       failActivityAttempt(engine, exec, act, timeoutFailure(act, TimeoutType.TIMEOUT_TYPE_HEARTBEAT), null, act.startedIdentity);
       return;
   }

@@ -34,7 +34,7 @@ function fireTimer(engine: Engine, exec: Execution, timerId: string, at: number)
   const timer = exec.rec.timers[timerId];
   if (!exec.isOpen || !timer || timer.fireAt !== at) return;
   engine.touch(exec);
-  const now = Math.max(Date.now(), at);
+  const now = Math.max(engine.clock.now(), at);
   const due = Object.values(exec.rec.timers)
     .filter((t) => t.fireAt <= now)
     .sort((a, b) => a.fireAt - b.fireAt || a.startedEventId - b.startedEventId);

@@ -9,7 +9,7 @@ import type { temporal } from '@temporalio/proto';
 import { msToDuration, msToTimestamp, toB64, fromB64 } from '../codec';
 import { invalidArgument, namespaceNotFound, workflowNotFound } from '../errors';
 import { Matching, queueKey, type TaskRef } from '../matching';
-import { DeadlineScheduler, type Deadline } from '../clock';
+import { DeadlineScheduler, systemClock, type Clock, type Deadline } from '../clock';
 import { EventType, history, enums, type HistoryEvent, type Loose } from '../proto';
 import { Execution } from './execution';
 import { copyExecutionRecord } from './record-copy';
@@ -60,20 +60,24 @@ export class Engine {
   readonly registries = new Map<string, SearchAttributeRegistry>();
   readonly workflowQueues: Matching<PollWftRequest, PollWftResponse>;
   readonly activityQueues: Matching<PollActRequest, PollActResponse>;
-  readonly scheduler = new DeadlineScheduler();
+  readonly scheduler: DeadlineScheduler;
   /** Sticky queues whose worker said ShutdownWorker (`queueKey` form); nothing is dispatched to them. */
   readonly retiredStickyQueues = new Set<string>();
   private tx: Tx | null = null;
   /** True while the unwritten events of a virtual workflow task are being written. */
   private materializing = false;
   private readonly changeWaiters = new Map<string, Set<() => void>>();
+  private readonly commitListeners = new Set<() => void>();
   private stopped = false;
 
   constructor(
     readonly hooks: EngineHooks,
     readonly store: EngineStore | null,
     readonly log: (message: string) => void,
+    /** The server's one clock: event times, deadlines and every "now" below come from it. */
+    readonly clock: Clock = systemClock,
   ) {
+    this.scheduler = new DeadlineScheduler(clock);
     this.workflowQueues = new Matching((task, poll) => this.hooks.dispatchWorkflowTask(this, task, poll));
     this.activityQueues = new Matching((task, poll) => this.hooks.dispatchActivityTask(this, task, poll));
   }
@@ -225,6 +229,16 @@ export class Engine {
       }
     }
     for (const exec of changed) this.notifyChange(exec.key);
+    for (const listener of this.commitListeners) listener();
+  }
+
+  /**
+   * Calls `listener` after every committed transaction (a time-skipping clock re-checks whether the
+   * server is idle); returns the function that unsubscribes it.
+   */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   /** Re-arms the deadlines of `exec` from its record (after commits and after recovery). */
@@ -294,7 +308,7 @@ export class Engine {
     if (exec.rec.wft?.virtual && !this.materializing) this.materializeWorkflowTask(exec);
     const event: HistoryEvent = {
       eventId: exec.rec.nextEventId,
-      eventTime: msToTimestamp(Date.now()),
+      eventTime: msToTimestamp(this.clock.now()),
       eventType,
       ...attributes,
     };
@@ -311,7 +325,7 @@ export class Engine {
     this.touch(exec);
     if (exec.wftStarted) {
       if (exec.rec.wft?.virtual) this.materializeWorkflowTask(exec);
-      const event: HistoryEvent = { eventId: 0, eventTime: msToTimestamp(Date.now()), eventType, ...attributes };
+      const event: HistoryEvent = { eventId: 0, eventTime: msToTimestamp(this.clock.now()), eventType, ...attributes };
       exec.rec.buffered.push({ event: toB64(history.HistoryEvent, event) });
       return;
     }
@@ -347,7 +361,7 @@ export class Engine {
    */
   ensureWorkflowTask(exec: Execution, speculative = false): void {
     if (!exec.isOpen || exec.rec.wft) return;
-    if (exec.rec.firstTaskAt > Date.now()) return;
+    if (exec.rec.firstTaskAt > this.clock.now()) return;
     this.scheduleWorkflowTask(exec, 1, speculative ? 'speculative' : undefined);
   }
 
@@ -393,7 +407,7 @@ export class Engine {
     const dispatchSticky = sticky && !retired;
     const queue = dispatchSticky ? rec.stickyQueue : rec.taskQueue;
     if (retired) rec.stickyQueue = '';
-    const now = Date.now();
+    const now = this.clock.now();
     const virtual = attempt > 1 ? 'transient' : kind;
     const attributes: Partial<HistoryEvent> = {
       workflowTaskScheduledEventAttributes: {

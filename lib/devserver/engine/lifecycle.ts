@@ -69,7 +69,7 @@ export interface NewRunParams {
 
 /** Creates a run, writes its first events and schedules (or holds back) its first workflow task. */
 export function startRun(engine: Engine, p: NewRunParams): Execution {
-  const now = Date.now();
+  const now = engine.clock.now();
   const runId = p.runId ?? randomUUID();
   const executionDeadline = p.executionDeadline ?? (p.executionTimeoutMs > 0 ? now + p.executionTimeoutMs : 0);
   let runTimeout = p.runTimeoutMs;
@@ -222,11 +222,11 @@ function inherit(exec: Execution, overrides: Partial<NewRunParams>): NewRunParam
   };
 }
 
-function cronFollowUp(exec: Execution, overrides: Partial<NewRunParams>): FollowUp | undefined {
+function cronFollowUp(exec: Execution, now: number, overrides: Partial<NewRunParams>): FollowUp | undefined {
   if (!exec.rec.cronSchedule) return undefined;
-  const delay = cronBackoffMs(exec.rec.cronSchedule, Date.now(), exec.rec.startTime);
+  const delay = cronBackoffMs(exec.rec.cronSchedule, now, exec.rec.startTime);
   if (!Number.isFinite(delay)) return undefined;
-  if (exec.rec.executionDeadline > 0 && Date.now() + delay >= exec.rec.executionDeadline) return undefined;
+  if (exec.rec.executionDeadline > 0 && now + delay >= exec.rec.executionDeadline) return undefined;
   return {
     params: inherit(exec, {
       initiator: enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE,
@@ -236,11 +236,11 @@ function cronFollowUp(exec: Execution, overrides: Partial<NewRunParams>): Follow
   };
 }
 
-function retryFollowUp(exec: Execution, failure: Failure): { followUp?: FollowUp; retryState: number } {
+function retryFollowUp(exec: Execution, now: number, failure: Failure): { followUp?: FollowUp; retryState: number } {
   const policyMsg = exec.startedAttributes.retryPolicy;
   if (!policyMsg) return { retryState: RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET };
   const policy = normaliseRetryPolicy(policyMsg, 'retry_policy');
-  const decision = decideRetry(policy, exec.rec.attempt, failure, exec.rec.executionDeadline, Date.now());
+  const decision = decideRetry(policy, exec.rec.attempt, failure, exec.rec.executionDeadline, now);
   if (!decision.retry) return { retryState: decision.retryState };
   return {
     retryState: RetryState.RETRY_STATE_IN_PROGRESS,
@@ -270,7 +270,7 @@ export function closeRun(engine: Engine, exec: Execution, outcome: CloseOutcome)
   let followUp: FollowUp | undefined;
   switch (outcome.kind) {
     case 'completed': {
-      followUp = cronFollowUp(exec, { lastCompletionResult: outcome.result });
+      followUp = cronFollowUp(exec, engine.clock.now(), { lastCompletionResult: outcome.result });
       engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, {
         workflowExecutionCompletedEventAttributes: {
           result: outcome.result ?? undefined,
@@ -281,8 +281,8 @@ export function closeRun(engine: Engine, exec: Execution, outcome: CloseOutcome)
       break;
     }
     case 'failed': {
-      const retry = retryFollowUp(exec, outcome.failure);
-      followUp = retry.followUp ?? cronFollowUp(exec, { continuedFailure: outcome.failure });
+      const retry = retryFollowUp(exec, engine.clock.now(), outcome.failure);
+      followUp = retry.followUp ?? cronFollowUp(exec, engine.clock.now(), { continuedFailure: outcome.failure });
       engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, {
         workflowExecutionFailedEventAttributes: {
           failure: outcome.failure,
@@ -296,9 +296,9 @@ export function closeRun(engine: Engine, exec: Execution, outcome: CloseOutcome)
     case 'timedOut': {
       // Like the real server: once the execution timeout has passed there is no retry and no next
       // cron run, and the retry state says TIMEOUT; a run timeout alone is retried per policy.
-      const expired = rec.executionDeadline > 0 && Date.now() >= rec.executionDeadline;
-      const retry = expired ? { retryState: RetryState.RETRY_STATE_TIMEOUT, followUp: undefined } : retryFollowUp(exec, timeoutFailure());
-      followUp = retry.followUp ?? (expired ? undefined : cronFollowUp(exec, { continuedFailure: timeoutFailure() }));
+      const expired = rec.executionDeadline > 0 && engine.clock.now() >= rec.executionDeadline;
+      const retry = expired ? { retryState: RetryState.RETRY_STATE_TIMEOUT, followUp: undefined } : retryFollowUp(exec, engine.clock.now(), timeoutFailure());
+      followUp = retry.followUp ?? (expired ? undefined : cronFollowUp(exec, engine.clock.now(), { continuedFailure: timeoutFailure() }));
       engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, {
         workflowExecutionTimedOutEventAttributes: {
           retryState: retry.retryState,
@@ -373,7 +373,7 @@ export function closeRun(engine: Engine, exec: Execution, outcome: CloseOutcome)
   }
   const closeEvent = exec.events[exec.events.length - 1];
   rec.status = STATUS_OF[outcome.kind];
-  rec.closeTime = Date.now();
+  rec.closeTime = engine.clock.now();
   rec.closeEventId = closeEvent.eventId as number;
   rec.wft = null;
   rec.activities = {};

@@ -126,7 +126,7 @@ export function startWorkflow(engine: Engine, namespace: string, req: StartReque
     attempt: 1,
     continuedFailure: req.continuedFailure,
     lastCompletionResult: req.lastCompletionResult,
-    firstTaskBackoffMs: durationToMs(req.workflowStartDelay, 'workflow_start_delay') || cronFirstDelay(req.cronSchedule ?? ''),
+    firstTaskBackoffMs: durationToMs(req.workflowStartDelay, 'workflow_start_delay') || cronFirstDelay(req.cronSchedule ?? '', engine.clock.now()),
     // Like the real server, even the first run of a cron workflow says it was started by the schedule.
     initiator: req.cronSchedule ? enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE : undefined,
     signal,
@@ -135,8 +135,8 @@ export function startWorkflow(engine: Engine, namespace: string, req: StartReque
 }
 
 
-function cronFirstDelay(schedule: string): number {
+function cronFirstDelay(schedule: string, now: number): number {
   if (!schedule) return 0;
-  const delay = cronBackoffMs(schedule, Date.now());
+  const delay = cronBackoffMs(schedule, now);
   return Number.isFinite(delay) ? delay : 0;
 }

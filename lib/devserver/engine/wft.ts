@@ -37,7 +37,7 @@ export function dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollRe
   if (!wft || wft.startedEventId > 0 || wft.scheduledEventId !== task.scheduledEventId || wft.attempt !== task.attempt) return null;
   if ((poll.taskQueue?.name ?? '') !== wft.queue) return null;
   return engine.transact(() => {
-    const now = Date.now();
+    const now = engine.clock.now();
     const startedAttributes = {
       workflowTaskStartedEventAttributes: {
         scheduledEventId: wft.scheduledEventId,
@@ -223,7 +223,7 @@ function applyCompletion(engine: Engine, exec: Execution, req: CompleteRequest):
     exec,
     wftCompletedEventId: completed.eventId as number,
     identity: req.identity ?? '',
-    now: Date.now(),
+    now: engine.clock.now(),
     deferred: [],
     closed: false,
   };

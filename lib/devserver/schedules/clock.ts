@@ -1,39 +1,17 @@
+import { systemClock, type Clock } from '../clock';
+
 /**
- * The clock schedules run on. The system clock follows Date.now(); a ManualClock lets a test move
+ * A clock for schedule tests. The system clock follows Date.now(); a ManualClock lets a test move
  * time forward (hours or days in an instant) and fires every schedule wake-up that falls due, so
  * time-dependent schedule behaviour is tested without waiting for wall-clock minutes.
  */
 
-export interface ScheduleClock {
-  now(): number;
-  /** Calls `fire` once at or after instant `at`; the returned function cancels it. */
-  wakeAt(at: number, fire: () => void): () => void;
-}
-
-/** setTimeout cannot wait longer than 2^31-1 ms; longer waits are re-armed. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
-
-export const systemClock: ScheduleClock = {
-  now: () => Date.now(),
-  wakeAt(at, fire) {
-    let timer: NodeJS.Timeout;
-    const arm = (): void => {
-      timer = setTimeout(
-        () => {
-          if (Date.now() < at) arm();
-          else fire();
-        },
-        Math.min(Math.max(0, at - Date.now()), MAX_TIMEOUT_MS),
-      );
-      timer.unref?.();
-    };
-    arm();
-    return () => clearTimeout(timer);
-  },
-};
+/** Schedules run on the dev server's clock (lib/devserver/clock.ts); a ManualClock is one too. */
+export type ScheduleClock = Clock;
+export { systemClock };
 
 /** A clock that only moves when told to. */
-export class ManualClock implements ScheduleClock {
+export class ManualClock implements Clock {
   private readonly waiters = new Set<{ at: number; fire: () => void }>();
 
   constructor(private current: number = Date.now()) {}

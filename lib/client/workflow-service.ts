@@ -4,8 +4,11 @@
  * SDK errors in one place.
  */
 import { temporal } from '@temporalio/proto';
-import type { CoreConnection, RpcCallOptions } from '../core/types';
+import type { CoreConnection } from '../core/types';
+import { createServiceMethods, type CallOptionsProvider, type ServiceMethods } from './proto-service';
 import { toClientError, type RpcErrorContext } from './rpc-errors';
+
+export type { CallOptionsProvider } from './proto-service';
 
 type Messages = typeof temporal.api.workflowservice.v1;
 
@@ -52,21 +55,43 @@ export type WorkflowServiceResponse<N extends WorkflowServiceRpc> = Messages[`${
   ? R
   : never;
 
-/** Per-call settings layered by the caller (metadata, deadline, abort signal). */
-export type CallOptionsProvider = () => RpcCallOptions;
-
 /**
+ * One typed method per WorkflowService RPC, as on the official `connection.workflowService`.
+ *
  * @example
  * ```ts
+ * const methods: WorkflowServiceMethods = connection.workflowService;
+ * ```
+ */
+export type WorkflowServiceMethods = ServiceMethods<temporal.api.workflowservice.v1.WorkflowService>;
+
+// The class gets the RPC methods in its constructor; this declaration types them.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface WorkflowService extends WorkflowServiceMethods {}
+
+/**
+ * `temporal.api.workflowservice.v1.WorkflowService` over the core connection: one typed method per
+ * RPC (`getWorkflowExecutionHistory(request)`, `listWorkflowExecutions(request)`, ...) and
+ * `call(rpcName, request)`.
+ *
+ * @example
+ * ```ts
+ * const { history } = await connection.workflowService.getWorkflowExecutionHistory({
+ *   namespace: 'default',
+ *   execution: { workflowId: 'order-1' },
+ * });
  * const res = await connection.workflowService.call('DescribeNamespace', { namespace: 'default' });
  * console.log(res.namespaceInfo?.state);
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class WorkflowService {
   constructor(
     private readonly core: CoreConnection,
     private readonly callOptions: CallOptionsProvider,
-  ) {}
+  ) {
+    Object.assign(this, createServiceMethods('workflow', temporal.api.workflowservice.v1.WorkflowService, core, callOptions));
+  }
 
   /**
    * Sends one request. Failures reject with the SDK error for them (`ServiceError` or a subclass);

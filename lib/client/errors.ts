@@ -54,6 +54,26 @@ export class ServiceError extends NamedError {
   }
 }
 
+/**
+ * The server answered, but with something that breaks the protocol: a close event of a type no
+ * workflow can close with, a schedule action or calendar range outside the protocol, a search
+ * attribute that is not JSON. Its code is INTERNAL, as grpc-js reports a response it cannot parse.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await handle.result();
+ * } catch (err) {
+ *   if (err instanceof MalformedResponseError) console.error(err.rpc, err.message);
+ * }
+ * ```
+ */
+export class MalformedResponseError extends ServiceError {
+  constructor(rpc: string, problem: string, cause?: unknown) {
+    super(`${rpc}: the server sent a malformed response: ${problem}`, { code: 13, rpc, cause });
+  }
+}
+
 /** What every specialised RPC error is built from. */
 export interface RpcFailure {
   rpc: string;

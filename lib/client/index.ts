@@ -114,6 +114,7 @@ export {
   ActivityResetError,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
+  MalformedResponseError,
   InvalidOptionError,
 } from './errors';
 export { GrpcStatus, type GrpcStatusName, type StatusDetail } from './grpc-status';

@@ -9,7 +9,7 @@ import { int64ToNumber, msToTimestamp, optionalDurationToMs, optionalTimestampTo
 import type { LoadedDataConverter, Payload } from '../converter/types';
 import { optionalDuration } from './duration';
 import { scheduleOverlapPolicy } from './enums';
-import { InvalidOptionError } from './errors';
+import { InvalidOptionError, MalformedResponseError } from './errors';
 import { compileRetryPolicy, decompileRetryPolicy } from './retry-policy';
 import {
   decodeSearchAttributes,
@@ -202,7 +202,7 @@ function decodeRanges<Unit>(ranges: IRange[] | null | undefined, def: CalendarFi
     const start = def.fromNumber(startNum);
     const end = def.fromNumber(endNum);
     if (start === undefined || end === undefined) {
-      throw new RangeError(`Server sent a calendar ${def.name} range out of bounds: ${startNum}-${endNum}`);
+      throw new MalformedResponseError('DescribeSchedule', `a calendar ${def.name} range out of bounds: ${startNum}-${endNum}`);
     }
     return { start, end, step: (r.step ?? 0) > 0 ? (r.step as number) : 1 };
   });
@@ -560,7 +560,7 @@ export async function decodeScheduleAction(
   dataConverter: LoadedDataConverter,
 ): Promise<ScheduleDescriptionAction> {
   const wf = pb?.startWorkflow;
-  if (!wf) throw new TypeError('Server sent a schedule action other than startWorkflow, which this SDK does not know');
+  if (!wf) throw new MalformedResponseError('DescribeSchedule', 'a schedule action other than startWorkflow, which this SDK does not know');
   const priority = wf.priority;
   const action: ScheduleDescriptionAction = {
     type: 'startWorkflow',

@@ -5,6 +5,7 @@
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { InvalidOptionError } from './errors';
+import { PayloadConverterError } from '../common/errors';
 
 /**
  * What `describe()` and schedule descriptions give for typed search attributes: the official
@@ -161,7 +162,12 @@ export function encodeSearchAttributes(
 
 function payloadJson(payload: Payload): unknown {
   if (!payload.data || payload.data.length === 0) return undefined;
-  return JSON.parse(fromUtf8.decode(payload.data));
+  const text = fromUtf8.decode(payload.data);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new PayloadConverterError(`a search attribute value from the server is not JSON: ${JSON.stringify(text.slice(0, 80))}`, err);
+  }
 }
 
 function payloadType(payload: Payload): SearchAttributeType | undefined {

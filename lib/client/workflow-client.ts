@@ -9,7 +9,7 @@ import { decodeRetryState } from '../common/enums';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure } from '../common/failures';
 import type { LoadedDataConverter } from '../converter/types';
 import { queryRejectCondition, updateStage, workflowExecutionStatus, type QueryRejectCondition } from './enums';
-import { InvalidOptionError, QueryRejectedError, WorkflowContinuedAsNewError, WorkflowFailedError } from './errors';
+import { InvalidOptionError, MalformedResponseError, QueryRejectedError, WorkflowContinuedAsNewError, WorkflowFailedError } from './errors';
 import { decodeExecutionInfo, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from './execution-info';
 import {
   composeInterceptors,
@@ -590,12 +590,12 @@ export class WorkflowClient {
       const continued = event.workflowExecutionContinuedAsNewEventAttributes;
       if (continued) {
         const newRunId = continued.newExecutionRunId;
-        if (!newRunId) throw new TypeError('Server sent a ContinuedAsNew event without newExecutionRunId');
+        if (!newRunId) throw new MalformedResponseError('GetWorkflowExecutionHistory', 'a ContinuedAsNew event without newExecutionRunId');
         if (!followRuns) throw new WorkflowContinuedAsNewError('Workflow execution continued as new', newRunId);
         currentRunId = newRunId;
         continue;
       }
-      throw new TypeError(`Server sent a close event of unexpected type ${String(event.eventType)}`);
+      throw new MalformedResponseError('GetWorkflowExecutionHistory', `a close event of unexpected type ${String(event.eventType)}`);
     }
   }
 

@@ -64,7 +64,7 @@ export class Context {
    * Context.current().metricMeter.createCounter('cards_charged').add(1, { currency: 'EUR' });
    * ```
    */
-  readonly metricMeter: MetricMeter;
+  metricMeter: MetricMeter;
 
   constructor(parts: ContextParts) {
     this.metricMeter = parts.metricMeter ?? noopMetricMeter;

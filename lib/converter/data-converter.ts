@@ -2,6 +2,7 @@
  * Resolves a user's {@link DataConverter} into the {@link LoadedDataConverter} the client and the
  * worker use for everything host-side: values → payloads → codecs, and errors → failures → codecs.
  */
+import { resolve as resolvePath } from 'node:path';
 import { ValueError } from '../common/errors';
 import { DefaultFailureConverter } from './failure-converter';
 import { mapFailurePayloads } from './failure-payloads';
@@ -31,18 +32,60 @@ export function resolveDataConverter(dataConverter?: DataConverter | LoadedDataC
   if (dataConverter !== undefined && dataConverter !== null && typeof dataConverter !== 'object') {
     throw new ValueError(`dataConverter must be an object, got ${typeof dataConverter}`);
   }
-  const { payloadConverter, failureConverter, payloadCodecs } = dataConverter ?? {};
-  if (payloadConverter !== undefined) requireMethods(payloadConverter, 'dataConverter.payloadConverter', ['toPayload', 'fromPayload']);
-  if (failureConverter !== undefined) requireMethods(failureConverter, 'dataConverter.failureConverter', ['errorToFailure', 'failureToError']);
+  const given: DataConverter = (dataConverter as DataConverter | null | undefined) ?? {};
+  for (const key of Object.keys(given)) {
+    if (!DATA_CONVERTER_KEYS.has(key)) {
+      throw new ValueError(`dataConverter.${key} is not a data converter option (known: ${[...DATA_CONVERTER_KEYS].join(', ')})`);
+    }
+  }
+  const { payloadCodecs } = given;
+  const payloadConverter = converterFromPathOrObject(given, 'payloadConverter', ['toPayload', 'fromPayload']);
+  const failureConverter = converterFromPathOrObject(given, 'failureConverter', ['errorToFailure', 'failureToError']);
   if (payloadCodecs !== undefined) {
     if (!Array.isArray(payloadCodecs)) throw new ValueError('dataConverter.payloadCodecs must be an array of PayloadCodec');
     payloadCodecs.forEach((codec, i) => requireMethods(codec, `dataConverter.payloadCodecs[${i}]`, ['encode', 'decode']));
   }
   return new DefaultLoadedDataConverter(
-    payloadConverter ?? defaultPayloadConverter,
-    failureConverter ?? new DefaultFailureConverter(),
+    (payloadConverter as PayloadConverter | undefined) ?? defaultPayloadConverter,
+    (failureConverter as FailureConverter | undefined) ?? new DefaultFailureConverter(),
     payloadCodecs ?? [],
   );
+}
+
+const DATA_CONVERTER_KEYS = new Set(['payloadConverter', 'failureConverter', 'payloadConverterPath', 'failureConverterPath', 'payloadCodecs']);
+
+/**
+ * `payloadConverter` / `failureConverter` given as an object, or loaded from `<name>Path` (a module
+ * exporting `<name>`, the official convention, so the same module serves the workflow sandbox).
+ */
+function converterFromPathOrObject(
+  given: DataConverter,
+  name: 'payloadConverter' | 'failureConverter',
+  methods: readonly string[],
+): unknown {
+  const object = given[name];
+  const path = given[`${name}Path`];
+  if (object !== undefined && path !== undefined) {
+    throw new ValueError(`dataConverter.${name} and dataConverter.${name}Path are exclusive: give one of them`);
+  }
+  if (object !== undefined) {
+    requireMethods(object, `dataConverter.${name}`, methods);
+    return object;
+  }
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || path.length === 0) throw new ValueError(`dataConverter.${name}Path must be a non-empty module path`);
+  let loaded: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // Relative paths are the caller's (cwd), as for `bundleWorkflowCode`, not this file's.
+    loaded = require(path.startsWith('.') ? resolvePath(path) : path);
+  } catch (error) {
+    throw new ValueError(`dataConverter.${name}Path: cannot load ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const exported = (loaded as Record<string, unknown> | null)?.[name];
+  if (exported === undefined) throw new ValueError(`dataConverter.${name}Path: ${path} does not export '${name}'`);
+  requireMethods(exported, `dataConverter.${name}Path (${path}) export '${name}'`, methods);
+  return exported;
 }
 
 class DefaultLoadedDataConverter implements LoadedDataConverter {

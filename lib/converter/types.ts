@@ -81,12 +81,24 @@ export interface FailureConverter {
  *
  * @example
  * ```ts
- * const client = new Client({ connection, dataConverter: { payloadCodecs: [new GzipPayloadCodec()] } });
+ * const dataConverter: DataConverter = {
+ *   payloadConverterPath: require.resolve('./payload-converter'), // exports `payloadConverter`
+ *   payloadCodecs: [new ZlibPayloadCodec()],
+ * };
+ * const client = new Client({ connection, dataConverter });
+ * await Worker.create({ connection, taskQueue, workflowsPath, dataConverter });
  * ```
  */
 export interface DataConverter {
   payloadConverter?: PayloadConverter;
   failureConverter?: FailureConverter;
+  /**
+   * A module exporting `payloadConverter`. The only form a worker with workflows accepts: the
+   * module is bundled into the workflow sandbox, and the client and activities load it too.
+   */
+  payloadConverterPath?: string;
+  /** A module exporting `failureConverter`; bundled into the workflow sandbox like `payloadConverterPath`. */
+  failureConverterPath?: string;
   /** Applied in array order on encode and in reverse order on decode. */
   payloadCodecs?: PayloadCodec[];
 }

@@ -74,6 +74,43 @@ export class ConsoleLogger extends LevelLogger {
   }
 }
 
+/** One log line as {@link DefaultLogger} hands it to a custom log function (the official `LogEntry`). */
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  meta?: LogMetadata;
+  /** Nanoseconds since the epoch. */
+  timestampNanos: bigint;
+}
+
+/**
+ * `@temporalio/worker`'s `DefaultLogger`: lines at or above `level` go to `logFunction`, by default
+ * the console as {@link ConsoleLogger} writes them.
+ *
+ * @example
+ * ```ts
+ * const entries: LogEntry[] = [];
+ * Runtime.install({ logger: new DefaultLogger('WARN', (entry) => entries.push(entry)) });
+ * ```
+ */
+export class DefaultLogger extends LevelLogger {
+  private readonly console: ConsoleLogger;
+
+  constructor(
+    readonly level: LogLevel = 'INFO',
+    private readonly logFunction?: (entry: LogEntry) => void,
+  ) {
+    super();
+    this.console = new ConsoleLogger(level);
+  }
+
+  log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (this.logFunction === undefined) return this.console.log(level, message, meta);
+    if (severity[level] < severity[this.level]) return;
+    this.logFunction({ level, message, meta, timestampNanos: BigInt(Date.now()) * 1_000_000n });
+  }
+}
+
 /**
  * A logger that adds fixed attributes to every line before handing it to `parent`; activities log
  * through one so that each line carries the activity's ids.

@@ -9,6 +9,17 @@ import { Connection } from '../client/connection';
 import type { CoreConnection, WorkerOptions as CoreWorkerOptions } from '../core/types';
 import { workerOptionsWithDefaults } from '../core/options';
 import type { DataConverter } from '../converter/types';
+import {
+  InvalidOptionError,
+  UnsupportedOptionError,
+  checkOptionKeys,
+  checkedOptions,
+  optionalFunction,
+  optionsObject,
+} from '../common/options-validation';
+import type * as esbuild from 'esbuild';
+import { WORKER_DEFAULTS, defaultDebugMode } from './defaults';
+import { compilePollerBehavior, compileTuner, type PollerBehavior, type WorkerTuner } from './tuner-options';
 import type { ActivityFunction } from './activity/activity-execution';
 import type { WorkerInterceptors } from './interceptors';
 import type { InjectedSinks } from './workflow/sinks';
@@ -19,8 +30,30 @@ import { compileActivityPoolOptions, type ActivityPoolOptions, type CompiledActi
 /** Anything that holds a core connection: our client `Connection` (its `core`) or a `CoreConnection`. */
 export type WorkerConnection = { readonly core: CoreConnection } | CoreConnection;
 
-/** A bundle made ahead of time (e.g. by `bundleWorkflowCode`): the code, or a file holding it. */
-export type WorkflowBundleOption = { code: string } | { codePath: string };
+/** A bundle made ahead of time (e.g. by `bundleWorkflowCode`): the code (with its source map), or a file holding it. */
+export type WorkflowBundleOption = { code: string; sourceMap?: string } | { codePath: string; sourceMapPath?: string };
+
+/**
+ * How `workflowsPath` is bundled (with esbuild, where the official worker uses webpack).
+ *
+ * @example
+ * ```ts
+ * bundlerOptions: {
+ *   ignoreModules: ['fs'],
+ *   esbuildConfigHook: (config) => ({ ...config, define: { ...config.define, 'process.env.STAGE': '"prod"' } }),
+ * }
+ * ```
+ */
+export interface BundlerOptions {
+  /** Imports present in the workflow code but never run in a workflow; they become empty modules. */
+  ignoreModules?: string[];
+  /**
+   * Called with the esbuild options of the workflow code's build; returns the options to build
+   * with (add `plugins`, `define`, `alias`, `loader`, ...). The equivalent of the official
+   * `webpackConfigHook`. A bundle built with a hook is not cached across processes.
+   */
+  esbuildConfigHook?: (options: esbuild.BuildOptions) => esbuild.BuildOptions;
+}
 
 /**
  * Options of `Worker.create`. Names and defaults follow `@temporalio/worker`.
@@ -61,6 +94,12 @@ export interface WorkerOptions {
    * reason `WORKER_SHUTDOWN`. Default 0 (cancelled at once).
    */
   shutdownGraceTime?: Duration;
+  /**
+   * After shutdown starts, how long `run()` waits for the worker to drain before it rejects with
+   * {@link GracefulShutdownPeriodExpiredError} (tasks still running are then abandoned). Default:
+   * wait as long as it takes.
+   */
+  shutdownForceTime?: Duration;
   /** Default: the connection's identity, else `<pid>@<hostname>`. */
   identity?: string;
   /** Default `temporal-native`. */
@@ -82,6 +121,44 @@ export interface WorkerOptions {
   /** A module exporting the workflow functions; bundled when the worker is created. */
   workflowsPath?: string;
   workflowBundle?: WorkflowBundleOption;
+  /** How `workflowsPath` is bundled; see {@link BundlerOptions}. */
+  bundlerOptions?: BundlerOptions;
+  /**
+   * Slot suppliers per kind of task, fixed-size or resource-based (exclusive with the
+   * `maxConcurrent*Executions` options).
+   */
+  tuner?: WorkerTuner;
+  /** Default `{ type: 'simple-maximum', maximum: maxConcurrentWorkflowTaskPolls }`. */
+  workflowTaskPollerBehavior?: PollerBehavior;
+  /** Default `{ type: 'simple-maximum', maximum: maxConcurrentActivityTaskPolls }`. */
+  activityTaskPollerBehavior?: PollerBehavior;
+  /**
+   * Error class names that fail the workflow *execution* rather than the workflow task (which is
+   * retried), by workflow type; `'*'` applies to every type. `'DeterminismViolationError'` and
+   * `'NondeterminismError'` fail executions on non-determinism.
+   *
+   * @example
+   * ```ts
+   * workflowFailureErrorTypes: { '*': ['ValidationError'], order: ['NondeterminismError'] }
+   * ```
+   */
+  workflowFailureErrorTypes?: Record<string, string[]>;
+  /**
+   * `true` (default): cached workflows share one V8 realm, each with its own module instances.
+   * `false`: a realm per workflow (more memory and CPU, full separation of globals).
+   */
+  reuseV8Context?: boolean;
+  /**
+   * Lifts the limit on how long one call into workflow code may run, so that a debugger can stop
+   * at a breakpoint. Default: on when `TEMPORAL_DEBUG` is set.
+   */
+  debugMode?: boolean;
+  /** Longest one call into workflow code may run before the task fails. Default 5s. */
+  isolateExecutionTimeout?: Duration;
+  /** Include source excerpts in `__enhanced_stack_trace` query answers. Default `false`. */
+  showStackTraceSources?: boolean;
+  /** Activities the core may start eagerly per workflow task. Default 3. */
+  maxEagerActivityReservationsPerWorkflowTask?: number;
   /** Default 40. */
   maxConcurrentWorkflowTaskExecutions?: number;
   /** Default 10. */
@@ -116,6 +193,14 @@ export interface CompiledWorkflowOptions {
   readonly maxCachedWorkflows: number;
   readonly maxConcurrentWorkflowTaskExecutions: number;
   readonly workflowInterceptorModules: readonly string[];
+  readonly payloadConverterPath: string | undefined;
+  readonly failureConverterPath: string | undefined;
+  readonly ignoreModules: readonly string[];
+  readonly esbuildConfigHook: BundlerOptions['esbuildConfigHook'];
+  readonly workflowFailureErrorTypes: Readonly<Record<string, readonly string[]>> | undefined;
+  readonly reuseV8Context: boolean;
+  readonly isolateExecutionTimeoutMs: number;
+  readonly showStackTraceSources: boolean;
 }
 
 /** Options after validation, with every default resolved. */
@@ -129,6 +214,8 @@ export interface CompiledWorkerOptions {
   readonly activities: ReadonlyMap<string, ActivityFunction>;
   readonly maxConcurrentActivityTaskExecutions: number;
   readonly shutdownGraceTimeMs: number;
+  /** `undefined`: `run()` waits for the drain however long it takes. */
+  readonly shutdownForceTimeMs: number | undefined;
   readonly interceptors: WorkerInterceptors;
   readonly sinks: InjectedSinks;
   readonly dataConverter: DataConverter | undefined;
@@ -142,91 +229,150 @@ export interface CompiledWorkerOptions {
   readonly core: CoreWorkerOptions;
 }
 
-const KNOWN_OPTIONS = new Set<string>([
+const SUPPORTED_OPTIONS = [
   'connection', 'namespace', 'taskQueue', 'activities', 'maxConcurrentActivityTaskExecutions',
   'maxConcurrentActivityTaskPolls', 'maxActivitiesPerSecond', 'maxTaskQueueActivitiesPerSecond',
-  'maxHeartbeatThrottleInterval', 'defaultHeartbeatThrottleInterval', 'shutdownGraceTime', 'identity',
+  'maxHeartbeatThrottleInterval', 'defaultHeartbeatThrottleInterval', 'shutdownGraceTime', 'shutdownForceTime', 'identity',
   'buildId', 'interceptors', 'sinks', 'dataConverter', 'logger', 'handleSignals', 'enableNonLocalActivities',
-  'workflowsPath', 'workflowBundle', 'maxConcurrentWorkflowTaskExecutions', 'maxConcurrentWorkflowTaskPolls',
+  'workflowsPath', 'workflowBundle', 'bundlerOptions', 'maxConcurrentWorkflowTaskExecutions', 'maxConcurrentWorkflowTaskPolls',
   'maxConcurrentLocalActivityExecutions', 'maxCachedWorkflows', 'stickyQueueScheduleToStartTimeout',
-  'nonStickyToStickyPollRatio', 'activityPool',
-]);
+  'nonStickyToStickyPollRatio', 'activityPool', 'tuner', 'workflowTaskPollerBehavior', 'activityTaskPollerBehavior',
+  'workflowFailureErrorTypes', 'reuseV8Context', 'debugMode', 'isolateExecutionTimeout', 'showStackTraceSources',
+  'maxEagerActivityReservationsPerWorkflowTask',
+];
+
+const NEXUS = 'Nexus is not supported by this SDK: serve Nexus operations from a worker of an official SDK';
+
+/** Official `Worker.create` options we refuse, each with what to do instead. */
+const UNSUPPORTED_OPTIONS: Record<string, string> = {
+  nexusServices: NEXUS,
+  maxConcurrentNexusTaskExecutions: NEXUS,
+  maxConcurrentNexusTaskPolls: NEXUS,
+  nexusTaskPollerBehavior: NEXUS,
+  webpackConfigHook: 'the workflow bundler is esbuild: use bundlerOptions.esbuildConfigHook',
+  workflowThreadPoolSize: 'workflows run in node:vm realms on the main thread; run more worker processes to use more cores',
+  useVersioning: 'worker versioning is not supported yet: give each deployment its own task queue, and use buildId to tag the worker',
+  workerDeploymentOptions: 'worker deployments are not supported yet: give each deployment its own task queue, and use buildId to tag the worker',
+  enableSDKTracing: 'SDK tracing is gone from the official SDK too (the option is ignored there); remove it',
+  plugins: 'worker plugins are not supported: pass their interceptors, sinks and data converter as Worker options',
+  maxHeapMemory: "the workflow cache is bounded by maxCachedWorkflows and by 70 % of V8's heap limit; set maxCachedWorkflows",
+};
+
+const BUNDLER_KEYS = {
+  kind: 'bundlerOptions option',
+  supported: ['ignoreModules', 'esbuildConfigHook'],
+  unsupported: {
+    webpackConfigHook: 'the workflow bundler is esbuild, not webpack: use bundlerOptions.esbuildConfigHook (it receives and returns esbuild build options)',
+    preloadModules:
+      'each workflow execution gets its own instances of the workflow modules, so there is nothing shared to preload; remove it',
+  },
+};
 
 /**
- * Validates `Worker.create` options and resolves their defaults. Every problem is a `TypeError`
- * whose message starts with the option's name.
+ * Validates `Worker.create` options and resolves their defaults (see `WORKER_DEFAULTS`). Every
+ * problem is an `InvalidOptionError` (a `TypeError`) whose `field` names the option; a misspelled
+ * key is an `UnknownOptionError` suggesting the right one, an official option we do not support an
+ * `UnsupportedOptionError` saying what to use instead.
  *
  * @example
  * ```ts
- * compileWorkerOptions({ connection, taskQueue: '' }); // TypeError: taskQueue must be a non-empty string
+ * compileWorkerOptions({ connection, taskQueue: '' }); // InvalidOptionError: taskQueue must be a non-empty string
+ * compileWorkerOptions({ connection, taskQueue: 'q', activites: {} }); // UnknownOptionError: ... (did you mean 'activities'?)
  * ```
  */
 export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('Worker options must be an object');
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`${key} is not a Worker option`);
-  }
+  const o = optionsObject(options, 'Worker options');
+  checkOptionKeys(o, { kind: 'Worker option', supported: SUPPORTED_OPTIONS, unsupported: UNSUPPORTED_OPTIONS });
 
+  const D = WORKER_DEFAULTS;
   const coreConnection = resolveCoreConnection(o.connection);
-  const namespace = o.namespace === undefined ? 'default' : nonEmptyString(o.namespace, 'namespace');
+  const namespace = o.namespace === undefined ? D.namespace : nonEmptyString(o.namespace, 'namespace');
   const taskQueue = nonEmptyString(o.taskQueue, 'taskQueue');
   const identity =
     o.identity === undefined ? connectionIdentity(o.connection) ?? `${process.pid}@${os.hostname()}` : nonEmptyString(o.identity, 'identity');
-  const buildId = o.buildId === undefined ? 'temporal-native' : nonEmptyString(o.buildId, 'buildId');
+  const buildId = o.buildId === undefined ? D.buildId : nonEmptyString(o.buildId, 'buildId');
   const logger = o.logger === undefined ? (installedLogger() ?? new ConsoleLogger('INFO')) : checkedLogger(o.logger);
   const activities = compileActivities(o.activities, logger);
   const activityPool = o.activityPool === undefined ? undefined : compileActivityPoolOptions(o.activityPool);
-  const maxConcurrentActivityTaskExecutions = positiveInteger(
-    o.maxConcurrentActivityTaskExecutions,
-    'maxConcurrentActivityTaskExecutions',
-    activityPool?.capacity ?? 100,
-  );
+
+  const tuner = o.tuner === undefined ? undefined : compileTuner(o.tuner);
+  if (tuner !== undefined) {
+    for (const key of ['maxConcurrentWorkflowTaskExecutions', 'maxConcurrentActivityTaskExecutions', 'maxConcurrentLocalActivityExecutions']) {
+      if (o[key] !== undefined) throw new InvalidOptionError(key, 'and tuner are exclusive: give the slots in the tuner');
+    }
+  }
+  const maxConcurrentActivityTaskExecutions =
+    tuner?.slots.activity ??
+    positiveInteger(o.maxConcurrentActivityTaskExecutions, 'maxConcurrentActivityTaskExecutions', activityPool?.capacity ?? D.maxConcurrentActivityTaskExecutions);
   if (activityPool !== undefined && maxConcurrentActivityTaskExecutions > activityPool.capacity) {
     // Back-pressure: the worker must not take tasks that would wait in our queue beyond its bound.
-    throw new TypeError(
-      `maxConcurrentActivityTaskExecutions (${maxConcurrentActivityTaskExecutions}) may not exceed what activityPool can hold (max workers + maxQueueSize = ${activityPool.capacity})`,
+    throw new InvalidOptionError(
+      tuner === undefined ? 'maxConcurrentActivityTaskExecutions' : 'tuner.activityTaskSlotSupplier',
+      `(${maxConcurrentActivityTaskExecutions}) may not exceed what activityPool can hold (max workers + maxQueueSize = ${activityPool.capacity})`,
     );
   }
-  const maxConcurrentActivityTaskPolls = positiveInteger(
-    o.maxConcurrentActivityTaskPolls,
+  const activityTaskPollerBehavior = pollerBehavior(
+    o,
+    'activityTaskPollerBehavior',
     'maxConcurrentActivityTaskPolls',
-    Math.min(10, maxConcurrentActivityTaskExecutions),
+    Math.min(D.maxConcurrentActivityTaskPolls, maxConcurrentActivityTaskExecutions),
   );
   const maxActivitiesPerSecond = optionalPositiveNumber(o.maxActivitiesPerSecond, 'maxActivitiesPerSecond');
   const maxTaskQueueActivitiesPerSecond = optionalPositiveNumber(o.maxTaskQueueActivitiesPerSecond, 'maxTaskQueueActivitiesPerSecond');
-  const maxHeartbeatThrottleIntervalMs = duration(o.maxHeartbeatThrottleInterval, 'maxHeartbeatThrottleInterval', 60_000);
-  const defaultHeartbeatThrottleIntervalMs = duration(o.defaultHeartbeatThrottleInterval, 'defaultHeartbeatThrottleInterval', 30_000);
-  const shutdownGraceTimeMs = duration(o.shutdownGraceTime, 'shutdownGraceTime', 0);
+  const maxHeartbeatThrottleIntervalMs = duration(o.maxHeartbeatThrottleInterval, 'maxHeartbeatThrottleInterval', D.maxHeartbeatThrottleIntervalMs);
+  const defaultHeartbeatThrottleIntervalMs = duration(o.defaultHeartbeatThrottleInterval, 'defaultHeartbeatThrottleInterval', D.defaultHeartbeatThrottleIntervalMs);
+  const shutdownGraceTimeMs = duration(o.shutdownGraceTime, 'shutdownGraceTime', D.shutdownGraceTimeMs);
+  const shutdownForceTimeMs = o.shutdownForceTime === undefined ? undefined : duration(o.shutdownForceTime, 'shutdownForceTime', 0);
   const interceptors = compileInterceptors(o.interceptors);
   const sinks = compileSinks(o.sinks);
-  const dataConverter = compileDataConverter(o.dataConverter);
-  const handleSignals = optionalBoolean(o.handleSignals, 'handleSignals') ?? true;
-  const enableNonLocalActivities = optionalBoolean(o.enableNonLocalActivities, 'enableNonLocalActivities') ?? true;
+  const handleSignals = optionalBoolean(o.handleSignals, 'handleSignals') ?? D.handleSignals;
+  const enableNonLocalActivities = optionalBoolean(o.enableNonLocalActivities, 'enableNonLocalActivities') ?? D.enableNonLocalActivities;
 
   const workflowsPath = o.workflowsPath === undefined ? undefined : nonEmptyString(o.workflowsPath, 'workflowsPath');
   const workflowBundle = o.workflowBundle === undefined ? undefined : compileWorkflowBundle(o.workflowBundle);
   if (workflowsPath !== undefined && workflowBundle !== undefined) {
-    throw new TypeError('workflowsPath and workflowBundle are exclusive: give one of them');
+    throw new InvalidOptionError('workflowBundle', 'and workflowsPath are exclusive: give one of them');
   }
   const runsWorkflows = workflowsPath !== undefined || workflowBundle !== undefined;
-  const maxConcurrentWorkflowTaskExecutions = positiveInteger(o.maxConcurrentWorkflowTaskExecutions, 'maxConcurrentWorkflowTaskExecutions', 40);
-  const maxConcurrentWorkflowTaskPolls = positiveInteger(o.maxConcurrentWorkflowTaskPolls, 'maxConcurrentWorkflowTaskPolls', 10);
-  const maxConcurrentLocalActivityExecutions = positiveInteger(o.maxConcurrentLocalActivityExecutions, 'maxConcurrentLocalActivityExecutions', 100);
-  const maxCachedWorkflows = nonNegativeInteger(o.maxCachedWorkflows, 'maxCachedWorkflows', 1000);
-  const stickyQueueScheduleToStartTimeoutMs = duration(o.stickyQueueScheduleToStartTimeout, 'stickyQueueScheduleToStartTimeout', 10_000);
-  const nonStickyToStickyPollRatio = o.nonStickyToStickyPollRatio === undefined ? 0.2 : ratio(o.nonStickyToStickyPollRatio, 'nonStickyToStickyPollRatio');
-  if (runsWorkflows && maxCachedWorkflows > 0 && maxConcurrentWorkflowTaskPolls < 2) {
-    throw new TypeError('maxConcurrentWorkflowTaskPolls must be at least 2 when maxCachedWorkflows > 0 (sticky and normal queues are polled side by side)');
+  const dataConverter = compileDataConverter(o.dataConverter, runsWorkflows);
+  const bundler = compileBundlerOptions(o.bundlerOptions);
+  if (o.bundlerOptions !== undefined && workflowsPath === undefined) {
+    throw new InvalidOptionError('bundlerOptions', 'applies to workflowsPath (a workflowBundle is already bundled): give workflowsPath, or bundle with bundleWorkflowCode');
   }
+  const maxConcurrentWorkflowTaskExecutions =
+    tuner?.slots.workflow ?? positiveInteger(o.maxConcurrentWorkflowTaskExecutions, 'maxConcurrentWorkflowTaskExecutions', D.maxConcurrentWorkflowTaskExecutions);
+  const maxConcurrentLocalActivityExecutions =
+    tuner?.slots.localActivity ??
+    positiveInteger(o.maxConcurrentLocalActivityExecutions, 'maxConcurrentLocalActivityExecutions', D.maxConcurrentLocalActivityExecutions);
+  const maxCachedWorkflows = nonNegativeInteger(o.maxCachedWorkflows, 'maxCachedWorkflows', D.maxCachedWorkflows);
+  const workflowTaskPollerBehavior = pollerBehavior(o, 'workflowTaskPollerBehavior', 'maxConcurrentWorkflowTaskPolls', D.maxConcurrentWorkflowTaskPolls);
+  const stickyQueueScheduleToStartTimeoutMs = duration(o.stickyQueueScheduleToStartTimeout, 'stickyQueueScheduleToStartTimeout', D.stickyQueueScheduleToStartTimeoutMs);
+  const nonStickyToStickyPollRatio = o.nonStickyToStickyPollRatio === undefined ? D.nonStickyToStickyPollRatio : ratio(o.nonStickyToStickyPollRatio, 'nonStickyToStickyPollRatio');
+  if (runsWorkflows && maxCachedWorkflows > 0 && 'simpleMaximum' in workflowTaskPollerBehavior && workflowTaskPollerBehavior.simpleMaximum < 2) {
+    throw new InvalidOptionError(
+      o.workflowTaskPollerBehavior === undefined ? 'maxConcurrentWorkflowTaskPolls' : 'workflowTaskPollerBehavior.maximum',
+      'must be at least 2 when maxCachedWorkflows > 0 (sticky and normal queues are polled side by side)',
+    );
+  }
+  const workflowFailureErrorTypes = compileWorkflowFailureErrorTypes(o.workflowFailureErrorTypes);
+  const reuseV8Context = optionalBoolean(o.reuseV8Context, 'reuseV8Context') ?? D.reuseV8Context;
+  const debugMode = optionalBoolean(o.debugMode, 'debugMode') ?? defaultDebugMode();
+  const isolateExecutionTimeoutMs = debugMode
+    ? // The largest timeout node:vm takes (~49 days): in debug mode a breakpoint may hold a call for as long as the user needs.
+      0xffff_ffff
+    : Math.max(1, Math.round(duration(o.isolateExecutionTimeout, 'isolateExecutionTimeout', D.isolateExecutionTimeoutMs)));
+  const showStackTraceSources = optionalBoolean(o.showStackTraceSources, 'showStackTraceSources') ?? D.showStackTraceSources;
+  const maxEagerActivityReservations =
+    o.maxEagerActivityReservationsPerWorkflowTask === undefined
+      ? undefined
+      : nonNegativeInteger(o.maxEagerActivityReservationsPerWorkflowTask, 'maxEagerActivityReservationsPerWorkflowTask', 0);
 
   const hasActivities = activities.size > 0 || activityPool !== undefined;
   const pollsActivities = enableNonLocalActivities && hasActivities;
   if (!runsWorkflows && !pollsActivities) {
-    throw new TypeError(
-      'activities must register at least one function (or give workflowsPath/workflowBundle): a worker with neither has nothing to poll',
+    throw new InvalidOptionError(
+      'activities',
+      'must register at least one function (or give workflowsPath/workflowBundle): a worker with neither has nothing to poll',
     );
   }
 
@@ -245,7 +391,9 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
       workflow: maxConcurrentWorkflowTaskExecutions,
       activity: maxConcurrentActivityTaskExecutions,
       localActivity: maxConcurrentLocalActivityExecutions,
+      ...(tuner === undefined ? {} : { nexus: tuner.slots.nexus }),
     },
+    resourceBasedSlots: tuner?.resourceBasedSlots,
     maxCachedWorkflows: runsWorkflows ? maxCachedWorkflows : 0,
     stickyQueueScheduleToStartTimeoutMs: Math.max(1, Math.round(stickyQueueScheduleToStartTimeoutMs)),
     maxHeartbeatThrottleIntervalMs: Math.round(maxHeartbeatThrottleIntervalMs),
@@ -253,9 +401,10 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
     gracefulShutdownPeriodMs: Math.round(shutdownGraceTimeMs),
     maxActivitiesPerSecond: maxActivitiesPerSecond ?? 0,
     maxTaskQueueActivitiesPerSecond: maxTaskQueueActivitiesPerSecond ?? 0,
-    workflowTaskPollerBehavior: { simpleMaximum: maxConcurrentWorkflowTaskPolls },
-    activityTaskPollerBehavior: { simpleMaximum: maxConcurrentActivityTaskPolls },
+    workflowTaskPollerBehavior,
+    activityTaskPollerBehavior,
     nonStickyToStickyPollRatio,
+    maxEagerActivityReservations,
   });
 
   return {
@@ -267,6 +416,7 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
     activities,
     maxConcurrentActivityTaskExecutions,
     shutdownGraceTimeMs,
+    shutdownForceTimeMs,
     interceptors,
     sinks,
     dataConverter,
@@ -279,6 +429,14 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
           maxCachedWorkflows,
           maxConcurrentWorkflowTaskExecutions,
           workflowInterceptorModules: interceptors.workflowModules ?? [],
+          payloadConverterPath: dataConverter?.payloadConverterPath,
+          failureConverterPath: dataConverter?.failureConverterPath,
+          ignoreModules: bundler.ignoreModules,
+          esbuildConfigHook: bundler.esbuildConfigHook,
+          workflowFailureErrorTypes,
+          reuseV8Context,
+          isolateExecutionTimeoutMs,
+          showStackTraceSources,
         }
       : undefined,
     activityPool,
@@ -286,23 +444,56 @@ export function compileWorkerOptions(options: unknown): CompiledWorkerOptions {
   };
 }
 
+/**
+ * `<behavior>` in the official shape, or the older `<maxPolls>` count; not both. Without either,
+ * a simple maximum of `fallback`.
+ */
+function pollerBehavior(o: Record<string, unknown>, behaviorKey: string, maxPollsKey: string, fallback: number): ReturnType<typeof compilePollerBehavior> {
+  const maxPolls = positiveInteger(o[maxPollsKey], maxPollsKey, fallback);
+  if (o[behaviorKey] === undefined) return { simpleMaximum: maxPolls };
+  if (o[maxPollsKey] !== undefined) throw new InvalidOptionError(maxPollsKey, `and ${behaviorKey} are exclusive: give the maximum in ${behaviorKey}`);
+  return compilePollerBehavior(o[behaviorKey], behaviorKey, fallback);
+}
+
+function compileWorkflowFailureErrorTypes(value: unknown): Record<string, string[]> | undefined {
+  if (value === undefined) return undefined;
+  const o = optionsObject(value, 'workflowFailureErrorTypes');
+  const out: Record<string, string[]> = {};
+  for (const [type, names] of Object.entries(o)) {
+    const field = `workflowFailureErrorTypes.${type}`;
+    if (!Array.isArray(names)) throw new InvalidOptionError(field, 'must be an array of error class names');
+    out[type] = names.map((name, i) => nonEmptyString(name, `${field}[${i}]`));
+  }
+  return out;
+}
+
+function compileBundlerOptions(value: unknown): { ignoreModules: string[]; esbuildConfigHook: BundlerOptions['esbuildConfigHook'] } {
+  if (value === undefined) return { ignoreModules: [], esbuildConfigHook: undefined };
+  const o = checkedOptions(value, 'bundlerOptions', BUNDLER_KEYS);
+  let ignoreModules: string[] = [];
+  if (o.ignoreModules !== undefined) {
+    if (!Array.isArray(o.ignoreModules)) throw new InvalidOptionError('bundlerOptions.ignoreModules', 'must be an array of module names');
+    ignoreModules = o.ignoreModules.map((m, i) => nonEmptyString(m, `bundlerOptions.ignoreModules[${i}]`));
+  }
+  return { ignoreModules, esbuildConfigHook: optionalFunction<NonNullable<BundlerOptions['esbuildConfigHook']>>(o.esbuildConfigHook, 'bundlerOptions.esbuildConfigHook') };
+}
+
 /** `{ iface: { fn: { fn, callDuringReplay? } } }`, each function checked. */
 function compileSinks(value: unknown): InjectedSinks {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('sinks must be an object');
+  optionsObject(value, 'sinks');
   const out: InjectedSinks = {};
   for (const [iface, fns] of Object.entries(value as Record<string, unknown>)) {
-    if (iface === '__temporal_metrics') throw new TypeError('sinks.__temporal_metrics is reserved for workflow metrics');
-    if (fns === null || typeof fns !== 'object') throw new TypeError(`sinks.${iface} must be an object of sink functions`);
+    if (iface === '__temporal_metrics') throw new InvalidOptionError('sinks.__temporal_metrics', 'is reserved for workflow metrics');
+    optionsObject(fns, `sinks.${iface}`);
     out[iface] = {};
     for (const [name, sink] of Object.entries(fns as Record<string, unknown>)) {
       const s = sink as { fn?: unknown; callDuringReplay?: unknown } | null;
       if (s === null || typeof s !== 'object' || typeof s.fn !== 'function') {
-        throw new TypeError(`sinks.${iface}.${name} must be { fn: (info, ...args) => void, callDuringReplay?: boolean }`);
+        throw new InvalidOptionError(`sinks.${iface}.${name}`, 'must be { fn: (info, ...args) => void, callDuringReplay?: boolean }');
       }
-      if (s.callDuringReplay !== undefined && typeof s.callDuringReplay !== 'boolean') {
-        throw new TypeError(`sinks.${iface}.${name}.callDuringReplay must be a boolean`);
-      }
+      checkOptionKeys(s as Record<string, unknown>, { kind: 'sink option', supported: ['fn', 'callDuringReplay'] }, `sinks.${iface}.${name}`);
+      optionalBoolean(s.callDuringReplay, `sinks.${iface}.${name}.callDuringReplay`);
       out[iface]![name] = sink as InjectedSinks[string][string];
     }
   }
@@ -318,7 +509,7 @@ function resolveCoreConnection(value: unknown): CoreConnection {
   if (value !== null && typeof value === 'object' && isCoreConnection((value as { core?: unknown }).core)) {
     return (value as { core: CoreConnection }).core;
   }
-  throw new TypeError('connection must be a Connection (from Connection.connect) or a core connection');
+  throw new InvalidOptionError('connection', 'must be a Connection (from Connection.connect or NativeConnection.connect)');
 }
 
 function connectionIdentity(value: unknown): string | undefined {
@@ -329,7 +520,7 @@ function connectionIdentity(value: unknown): string | undefined {
 function compileActivities(value: unknown, logger: Logger): Map<string, ActivityFunction> {
   const activities = new Map<string, ActivityFunction>();
   if (value === undefined || value === null) return activities;
-  if (typeof value !== 'object') throw new TypeError('activities must be an object mapping names to functions');
+  if (typeof value !== 'object') throw new InvalidOptionError('activities', 'must be an object mapping names to functions');
   const skipped: string[] = [];
   // Own and inherited enumerable keys: `import * as activities` namespaces and class instances both
   // work. Like the official worker, values that are not functions (constants exported next to the
@@ -347,60 +538,94 @@ function compileActivities(value: unknown, logger: Logger): Map<string, Activity
 
 function compileInterceptors(value: unknown): WorkerInterceptors {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object') throw new TypeError('interceptors must be an object');
-  const o = value as Record<string, unknown>;
+  const o = checkedOptions(value, 'interceptors', {
+    kind: 'worker interceptors option',
+    supported: ['activity', 'activityInbound', 'workflowModules'],
+    unsupported: { nexus: NEXUS },
+  });
   for (const key of ['activity', 'activityInbound'] as const) {
     const list = o[key];
     if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new TypeError(`interceptors.${key} must be an array of factory functions`);
+    if (!Array.isArray(list)) throw new InvalidOptionError(`interceptors.${key}`, 'must be an array of factory functions');
     list.forEach((factory, i) => {
-      if (typeof factory !== 'function') throw new TypeError(`interceptors.${key}[${i}] must be a function, got ${describe(factory)}`);
+      if (typeof factory !== 'function') throw new InvalidOptionError(`interceptors.${key}[${i}]`, `must be a function, got ${describe(factory)}`);
     });
   }
   if (o.workflowModules !== undefined) {
-    if (!Array.isArray(o.workflowModules)) throw new TypeError('interceptors.workflowModules must be an array of module paths');
+    if (!Array.isArray(o.workflowModules)) throw new InvalidOptionError('interceptors.workflowModules', 'must be an array of module paths');
     o.workflowModules.forEach((path, i) => nonEmptyString(path, `interceptors.workflowModules[${i}]`));
   }
   return o as WorkerInterceptors;
 }
 
-function compileDataConverter(value: unknown): DataConverter | undefined {
+const PATH_ONLY_IN_WORKFLOWS =
+  'workflows run in a sandbox that cannot share objects with the worker, so a worker that runs workflows takes the converter by module path';
+
+/**
+ * Checks the shape; the converters themselves are loaded by `resolveDataConverter`. With workflows,
+ * converter objects are refused: only a module path can reach the sandbox.
+ */
+function compileDataConverter(value: unknown, runsWorkflows: boolean): DataConverter | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object') throw new TypeError('dataConverter must be an object');
-  const o = value as Record<string, unknown>;
-  if (o.payloadCodecs !== undefined && !Array.isArray(o.payloadCodecs)) throw new TypeError('dataConverter.payloadCodecs must be an array');
+  const o = checkedOptions(value, 'dataConverter', {
+    kind: 'data converter option',
+    supported: ['payloadConverterPath', 'failureConverterPath', 'payloadCodecs', 'payloadConverter', 'failureConverter'],
+  });
+  if (runsWorkflows) {
+    for (const name of ['payloadConverter', 'failureConverter'] as const) {
+      if (o[name] !== undefined) {
+        throw new UnsupportedOptionError(
+          `dataConverter.${name}`,
+          `${PATH_ONLY_IN_WORKFLOWS}: export it as '${name}' from a module and give dataConverter.${name}Path`,
+        );
+      }
+    }
+  }
+  for (const name of ['payloadConverterPath', 'failureConverterPath'] as const) {
+    if (o[name] !== undefined) nonEmptyString(o[name], `dataConverter.${name}`);
+  }
+  if (o.payloadCodecs !== undefined && !Array.isArray(o.payloadCodecs)) throw new InvalidOptionError('dataConverter.payloadCodecs', 'must be an array');
   return o as DataConverter;
 }
 
 function compileWorkflowBundle(value: unknown): WorkflowBundleOption {
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (typeof o.code === 'string') return { code: o.code };
-    if (typeof o.codePath === 'string' && o.codePath.length > 0) return { codePath: o.codePath };
+  const field = 'workflowBundle';
+  const o = optionsObject(value, field);
+  if (o.code !== undefined) {
+    checkOptionKeys(o, { kind: 'workflowBundle option', supported: ['code', 'sourceMap'] }, field);
+    if (typeof o.code !== 'string') throw new InvalidOptionError('workflowBundle.code', 'must be a string');
+    if (o.sourceMap !== undefined && typeof o.sourceMap !== 'string') throw new InvalidOptionError('workflowBundle.sourceMap', 'must be a string');
+    return { code: o.code, ...(o.sourceMap === undefined ? {} : { sourceMap: o.sourceMap as string }) };
   }
-  throw new TypeError('workflowBundle must be { code: string } or { codePath: string }');
+  if (o.codePath !== undefined) {
+    checkOptionKeys(o, { kind: 'workflowBundle option', supported: ['codePath', 'sourceMapPath'] }, field);
+    const codePath = nonEmptyString(o.codePath, 'workflowBundle.codePath');
+    const sourceMapPath = o.sourceMapPath === undefined ? undefined : nonEmptyString(o.sourceMapPath, 'workflowBundle.sourceMapPath');
+    return { codePath, ...(sourceMapPath === undefined ? {} : { sourceMapPath }) };
+  }
+  throw new InvalidOptionError(field, 'must be { code: string, sourceMap?: string } or { codePath: string, sourceMapPath?: string }');
 }
 
 function checkedLogger(value: unknown): Logger {
-  if (!isLogger(value)) throw new TypeError('logger must implement log, trace, debug, info, warn and error');
+  if (!isLogger(value)) throw new InvalidOptionError('logger', 'must implement log, trace, debug, info, warn and error');
   return value;
 }
 
 function nonEmptyString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`${field} must be a non-empty string, got ${describe(value)}`);
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidOptionError(field, `must be a non-empty string, got ${describe(value)}`);
   return value;
 }
 
 function optionalBoolean(value: unknown, field: string): boolean | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw new TypeError(`${field} must be a boolean, got ${describe(value)}`);
+  if (typeof value !== 'boolean') throw new InvalidOptionError(field, `must be a boolean, got ${describe(value)}`);
   return value;
 }
 
 function positiveInteger(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`${field} must be a positive integer, got ${describe(value)}`);
+    throw new InvalidOptionError(field, `must be a positive integer, got ${describe(value)}`);
   }
   return value;
 }
@@ -408,7 +633,7 @@ function positiveInteger(value: unknown, field: string, fallback: number): numbe
 function nonNegativeInteger(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(`${field} must be a non-negative integer, got ${describe(value)}`);
+    throw new InvalidOptionError(field, `must be a non-negative integer, got ${describe(value)}`);
   }
   return value;
 }
@@ -416,14 +641,14 @@ function nonNegativeInteger(value: unknown, field: string, fallback: number): nu
 function optionalPositiveNumber(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`${field} must be a positive number, got ${describe(value)}`);
+    throw new InvalidOptionError(field, `must be a positive number, got ${describe(value)}`);
   }
   return value;
 }
 
 function ratio(value: unknown, field: string): number {
   if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    throw new TypeError(`${field} must be a number greater than 0 and at most 1, got ${describe(value)}`);
+    throw new InvalidOptionError(field, `must be a number greater than 0 and at most 1, got ${describe(value)}`);
   }
   return value;
 }
@@ -433,7 +658,7 @@ function duration(value: unknown, field: string, fallback: number): number {
   try {
     return parseDuration(value as Duration, field);
   } catch (error) {
-    if (error instanceof ValueError) throw new TypeError(error.message);
+    if (error instanceof ValueError) throw new InvalidOptionError(field, `must be a duration (milliseconds or an ms-style string like '10s'): ${error.message}`);
     throw error;
   }
 }

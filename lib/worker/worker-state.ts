@@ -1,3 +1,5 @@
+import { IllegalStateError } from '@temporalio/common';
+
 /**
  * The lifecycle of a {@link Worker}, as in `@temporalio/worker`:
  *
@@ -12,13 +14,28 @@
 export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'DRAINING' | 'DRAINED' | 'STOPPED' | 'FAILED';
 
 /**
- * Thrown when a worker method is called in a state that does not allow it (e.g. `run()` twice).
+ * Thrown when a worker method is called in a state that does not allow it (e.g. `run()` twice, or
+ * `shutdown()` on a worker that is not running). It is an `IllegalStateError` (of
+ * `@temporalio/common`), which is what the official worker throws there.
  *
  * @example
  * ```ts
  * try { await worker.run(); } catch (e) { if (e instanceof WorkerStateTransitionError) console.error(e.message); }
  * ```
  */
-export class WorkerStateTransitionError extends Error {
+export class WorkerStateTransitionError extends IllegalStateError {
   override readonly name = 'WorkerStateTransitionError';
+}
+
+/**
+ * `run()` rejects with it when the worker has not drained within `shutdownForceTime` after shutdown
+ * started. Tasks still running are abandoned: exit the process after it.
+ *
+ * @example
+ * ```ts
+ * try { await worker.run(); } catch (e) { if (e instanceof GracefulShutdownPeriodExpiredError) process.exit(1); }
+ * ```
+ */
+export class GracefulShutdownPeriodExpiredError extends Error {
+  override readonly name = 'GracefulShutdownPeriodExpiredError';
 }

@@ -12,7 +12,7 @@ import { listenForShutdownSignals } from './shutdown-signals';
 import { runtimeMetricMeter } from '../runtime/metric-meter';
 import { workflowMetricsSink } from './workflow/metrics-sink';
 import { createWorkflowTaskLoop, prepareWorkflowBundle, type PreparedWorkflowBundle } from './workflow-task-loop';
-import { WorkerStateTransitionError, type WorkerState } from './worker-state';
+import { GracefulShutdownPeriodExpiredError, WorkerStateTransitionError, type WorkerState } from './worker-state';
 import { runReplayHistories, runReplayHistory, type HistoryAndWorkflowId, type ReplayHistory, type ReplayResult, type ReplayWorkerOptions } from './replay';
 
 /** One poller-driven loop (activities, workflows): runs until its poller is drained, never rejects. */
@@ -41,6 +41,8 @@ export class Worker {
   private readonly loops: TaskLoop[] = [];
   private pollersRunning = 0;
   private client: Client | undefined;
+  /** Starts the `shutdownForceTime` clock; set while `run()` waits with one. */
+  private onShutdownRequested: (() => void) | undefined;
 
   /**
    * Validates the options (a `TypeError` naming the bad field), bundles the workflows if any,
@@ -172,19 +174,15 @@ export class Worker {
         })
       : undefined;
     try {
-      await Promise.all(this.loops.map((loop) => loop.run()));
-      // Every pooled attempt has completed: stop the pool's workers before resolving.
-      await this.pool?.stop();
-      this.state = 'DRAINED';
-      try {
-        // The core delivers a poll's or completion's answer before the operation lets go of its
-        // reference to the worker, and finalize fails while any reference is held. One turn of the
-        // event loop lets those last operations end on the core's threads first.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        await this.coreWorker.finalizeShutdown();
-        await this.coreLease.release();
-      } catch (error) {
-        this.recordFatalError(error);
+      const drained = this.drainAndFinalize();
+      const forced = await this.raceShutdownForceTime(drained);
+      if (forced) {
+        this.state = 'FAILED';
+        // The drain goes on in the background; whatever it still reports is logged, never lost.
+        drained.catch((error: unknown) => this.options.logger.error('Worker failed after shutdownForceTime', { error }));
+        throw new GracefulShutdownPeriodExpiredError(
+          `The worker did not shut down within shutdownForceTime (${this.options.shutdownForceTimeMs} ms); tasks still running are abandoned`,
+        );
       }
     } finally {
       stopListening?.();
@@ -195,6 +193,51 @@ export class Worker {
     }
     this.state = 'STOPPED';
     this.options.logger.info('Worker stopped', { taskQueue: this.options.taskQueue });
+  }
+
+  /** Every loop drained, the pool stopped, the core worker finalized and the connection released. */
+  private async drainAndFinalize(): Promise<void> {
+    await Promise.all(this.loops.map((loop) => loop.run()));
+    // Every pooled attempt has completed: stop the pool's workers before resolving.
+    await this.pool?.stop();
+    // After shutdownForceTime the worker is FAILED already; the late drain does not revive it.
+    if (this.state !== 'FAILED') this.state = 'DRAINED';
+    try {
+      // The core delivers a poll's or completion's answer before the operation lets go of its
+      // reference to the worker, and finalize fails while any reference is held. One turn of the
+      // event loop lets those last operations end on the core's threads first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.coreWorker.finalizeShutdown();
+      await this.coreLease.release();
+    } catch (error) {
+      this.recordFatalError(error);
+    }
+  }
+
+  /**
+   * Waits for `drained`; with `shutdownForceTime`, at most that long after shutdown starts.
+   * Resolves `true` when the time ran out first.
+   */
+  private async raceShutdownForceTime(drained: Promise<void>): Promise<boolean> {
+    const forceMs = this.options.shutdownForceTimeMs;
+    if (forceMs === undefined) {
+      await drained;
+      return false;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<true>((resolve) => {
+      const arm = (): void => {
+        timer = setTimeout(() => resolve(true), forceMs);
+      };
+      if (this.state !== 'RUNNING') arm();
+      else this.onShutdownRequested = arm;
+    });
+    try {
+      return await Promise.race([drained.then(() => false as const), expired]);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      this.onShutdownRequested = undefined;
+    }
   }
 
   /**
@@ -236,7 +279,8 @@ export class Worker {
    * and are then cancelled with reason `WORKER_SHUTDOWN`. `run()` settles when it is complete.
    * Calling it again while shutting down does nothing.
    *
-   * @throws WorkerStateTransitionError when the worker is not running (never started, or stopped).
+   * @throws WorkerStateTransitionError (an `IllegalStateError`, as the official worker throws) when
+   *   the worker is not running (never started, or stopped).
    */
   shutdown(): void {
     if (this.state === 'INITIALIZED' || this.state === 'STOPPED' || this.state === 'FAILED') {
@@ -248,6 +292,7 @@ export class Worker {
   private requestShutdown(): void {
     if (this.state !== 'RUNNING') return;
     this.state = 'STOPPING';
+    this.onShutdownRequested?.();
     this.options.logger.info('Worker shutting down', { taskQueue: this.options.taskQueue });
     try {
       this.coreWorker.initiateShutdown();

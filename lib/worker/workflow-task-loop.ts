@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { InvalidOptionError } from '../common/options-validation';
 import type { CoreWorker } from '../core/types';
 import type { LoadedDataConverter } from '../converter/types';
 import type { Logger } from './logger';
@@ -21,21 +22,29 @@ export interface PreparedWorkflowBundle {
 export async function prepareWorkflowBundle(options: CompiledWorkflowOptions): Promise<PreparedWorkflowBundle> {
   const given = options.workflowBundle;
   if (given !== undefined) {
-    if ('code' in given) return { code: given.code };
-    try {
-      return { code: await readFile(given.codePath, 'utf8') };
-    } catch (error) {
-      throw new TypeError(`workflowBundle.codePath: cannot read ${given.codePath}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    if ('code' in given) return { code: given.code, sourceMap: given.sourceMap };
+    return { code: await readBundleFile(given.codePath, 'workflowBundle.codePath'), sourceMap: given.sourceMapPath === undefined ? undefined : await readBundleFile(given.sourceMapPath, 'workflowBundle.sourceMapPath') };
   }
   if (options.workflowsPath === undefined) {
-    throw new TypeError('workflowsPath or workflowBundle is required to run workflows');
+    throw new InvalidOptionError('workflowsPath', 'or workflowBundle is required to run workflows');
   }
   const bundle = await bundleWorkflowCode({
     workflowsPath: options.workflowsPath,
     workflowInterceptorModules: [...options.workflowInterceptorModules],
+    payloadConverterPath: options.payloadConverterPath,
+    failureConverterPath: options.failureConverterPath,
+    ignoreModules: [...options.ignoreModules],
+    esbuildConfigHook: options.esbuildConfigHook,
   });
   return { code: bundle.code, sourceMap: bundle.sourceMap, hash: bundle.hash };
+}
+
+async function readBundleFile(path: string, field: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidOptionError(field, `cannot be read (${path}): ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** What the worker hands its workflow loop. */
@@ -71,6 +80,10 @@ export function createWorkflowTaskLoop(options: WorkflowTaskLoopOptions): Workfl
     taskQueue: options.taskQueue,
     registeredActivityNames: options.registeredActivityNames,
     sinks: options.sinks,
+    workflowFailureErrorTypes: options.workflows.workflowFailureErrorTypes,
+    workflowIsolation: options.workflows.reuseV8Context ? 'shared-realm' : 'realm-per-workflow',
+    isolateExecutionTimeoutMs: options.workflows.isolateExecutionTimeoutMs,
+    showStackTraceSources: options.workflows.showStackTraceSources,
     onFatalError: options.onFatalError,
     onPollerShutdown: options.onPollerShutdown,
   });

@@ -7,7 +7,7 @@ import type { Info } from '../../activity/info';
 import type { Client } from '../../client/client';
 import { ApplicationFailure, CancelledFailure, ensureApplicationFailure } from '../../common/failures';
 import type { Payload, ProtoFailure } from '../../converter/types';
-import { composeActivityExecute, type WorkerInterceptors } from '../interceptors';
+import { composeActivityInterceptors, type ActivityExecuteNext, type ActivityInterceptorChains, type WorkerInterceptors } from '../interceptors';
 import { LoggerWithAttributes } from '../logger';
 import { HeartbeatSender, type HeartbeatSenderDeps } from './heartbeat-sender';
 import { runWithOfficialContext } from './official-activity-context';
@@ -76,10 +76,12 @@ export class ActivityExecution {
       const callActivity = (input: { args: unknown[] }): Promise<unknown> =>
         Promise.resolve((fn as (...a: unknown[]) => unknown)(...input.args));
       const interceptors = this.deps.interceptors;
-      const execute =
-        interceptors.activity === undefined && interceptors.activityInbound === undefined
-          ? callActivity
-          : composeActivityExecute(interceptors, this.context, callActivity);
+      let execute: ActivityExecuteNext = callActivity;
+      if (interceptors.activity !== undefined || interceptors.activityInbound !== undefined) {
+        const chains = composeActivityInterceptors(interceptors, this.context, callActivity);
+        execute = chains.execute;
+        this.applyOutboundInterceptors(chains);
+      }
       const value = await execute({ args, headers });
       result = { completed: { result: await this.deps.dataConverter.encodeOne(value) } };
     } catch (error) {
@@ -90,6 +92,17 @@ export class ActivityExecution {
     this.finished = true;
     if (this.heartbeats !== undefined) await this.heartbeats.close(result.failed != null);
     return result;
+  }
+
+  /** Outbound interceptors shape the attributes of the context's log lines and the tags of its metrics. */
+  private applyOutboundInterceptors(chains: ActivityInterceptorChains): void {
+    const { logAttributes, metricTags } = chains;
+    if (logAttributes !== undefined) {
+      this.context.log = new LoggerWithAttributes(this.deps.logger, () => logAttributes(activityLogAttributes(this.info)));
+    }
+    if (metricTags !== undefined && this.deps.metricMeter !== undefined) {
+      this.context.metricMeter = this.deps.metricMeter.withTags(metricTags({ activityType: this.info.activityType }));
+    }
   }
 
   private heartbeat(details: unknown): void {

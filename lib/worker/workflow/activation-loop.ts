@@ -32,6 +32,8 @@ export interface WorkflowActivationLoopOptions {
   readonly workflowIsolation?: WorkflowIsolation;
   /** Where V8's compiled code of the bundle is kept between processes (`false`: nowhere). */
   readonly codeCacheDir?: string | false;
+  /** Include source excerpts in `__enhanced_stack_trace` answers. */
+  readonly showStackTraceSources?: boolean;
   /** Error class names that fail the workflow execution instead of the task, by type (`'*'`: all). */
   readonly workflowFailureErrorTypes?: Readonly<Record<string, readonly string[]>>;
   /** Heap bytes above which idle cached workflows are evicted (default 70 % of the heap limit). */
@@ -88,6 +90,7 @@ export class WorkflowActivationLoop {
       logger: options.logger,
       sinks: options.sinks,
       workflowFailureErrorTypes: options.workflowFailureErrorTypes,
+      showStackTraceSources: options.showStackTraceSources,
       workflowIsolation: options.workflowIsolation,
       codeCacheDir: options.codeCacheDir,
       onEvict: (runId, reason) => this.requestEviction(runId, reason),

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundleCache, defaultCacheDir, digest, type BundleInput } from './bundle-cache';
@@ -6,6 +7,8 @@ import { bundleGlobalName, joinParts, payloadConverterModule, runtimeEntrySource
 import { DisallowedModuleError, WorkflowBundleError, type DisallowedImport } from './errors';
 import { classifyImport, shimSource } from './module-policy';
 import type { BundleOptions, WorkflowBundle } from './types';
+import { checkOptionKeys, optionalFunction } from '../../../common/options-validation';
+import { isLogger, type Logger } from '../../logger';
 
 /** Bumped whenever the shape of the generated bundle changes, to invalidate old cache records. */
 const BUNDLE_FORMAT = 3;
@@ -26,7 +29,18 @@ interface NormalizedOptions {
   failureConverterPath?: string;
   ignoreModules: string[];
   cacheDir: string | undefined;
+  esbuildConfigHook: BundleOptions['esbuildConfigHook'];
+  logger: Logger | undefined;
 }
+
+const BUNDLE_OPTION_KEYS = {
+  kind: 'bundleWorkflowCode option',
+  supported: ['workflowsPath', 'workflowInterceptorModules', 'payloadConverterPath', 'failureConverterPath', 'ignoreModules', 'cacheDir', 'esbuildConfigHook', 'logger'],
+  unsupported: {
+    webpackConfigHook: 'the workflow bundler is esbuild, not webpack: use esbuildConfigHook (it receives and returns esbuild build options)',
+    preloadModules: 'each workflow execution gets its own instances of the workflow modules, so there is nothing shared to preload; remove it',
+  },
+};
 
 function existingPath(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0) {
@@ -49,6 +63,11 @@ function normalize(options: BundleOptions): NormalizedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new WorkflowBundleError('bundleWorkflowCode expects an options object', 'options');
   }
+  checkOptionKeys(options as unknown as Record<string, unknown>, BUNDLE_OPTION_KEYS);
+  const esbuildConfigHook = optionalFunction<NonNullable<BundleOptions['esbuildConfigHook']>>(options.esbuildConfigHook, 'esbuildConfigHook');
+  if (options.logger !== undefined && !isLogger(options.logger)) {
+    throw new WorkflowBundleError(`'logger' must implement log, trace, debug, info, warn and error`, 'logger');
+  }
   const workflowsPath = existingPath(options.workflowsPath, 'workflowsPath');
   if (statSync(workflowsPath).isDirectory() && !['index.ts', 'index.js', 'index.mts', 'index.mjs', 'index.cjs', 'index.cts'].some((f) => existsSync(join(workflowsPath, f)))) {
     throw new WorkflowBundleError(`'workflowsPath' is a folder without an index file: ${workflowsPath}`, 'workflowsPath');
@@ -70,6 +89,8 @@ function normalize(options: BundleOptions): NormalizedOptions {
       options.failureConverterPath === undefined ? undefined : existingPath(options.failureConverterPath, 'failureConverterPath'),
     ignoreModules: stringList(options.ignoreModules, 'ignoreModules'),
     cacheDir: cacheDir === false ? undefined : resolve(cacheDir ?? defaultCacheDir()),
+    esbuildConfigHook,
+    logger: options.logger,
   };
 }
 
@@ -196,6 +217,15 @@ function sandboxModulesPlugin(
         }
         return undefined;
       });
+      // `require(/* webpackIgnore: true */ 'fs')` is a require the official (webpack) bundler leaves
+      // out of the bundle, to fail at run time inside a guard (protobufjs probes for `fs` so).
+      // The bundle gets the same: a call that throws, which the guard catches.
+      build.onLoad({ filter: /\.(c|m)?js$/ }, async (args) => {
+        if (args.namespace !== 'file') return undefined;
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes('webpackIgnore')) return undefined;
+        return { contents: withoutIgnoredRequires(source), loader: 'js', resolveDir: dirname(args.path) };
+      });
       build.onLoad({ filter: /.*/, namespace: 'temporal-shim' }, (args) => ({ contents: shimSource(args.path), loader: 'js' }));
       build.onLoad({ filter: /.*/, namespace: 'temporal-shared' }, (args) => ({
         contents: `module.exports = require(${JSON.stringify(args.path)});`,
@@ -206,6 +236,24 @@ function sandboxModulesPlugin(
     },
   };
 }
+
+const ignoredRequire = /\brequire\(\s*\/\*\s*webpackIgnore:\s*true\s*\*\/\s*(['"])([^'"]+)\1\s*\)/g;
+
+/** Every `require(/* webpackIgnore: true *\/ 'x')` replaced by a call that throws "Cannot find module 'x'". */
+export function withoutIgnoredRequires(source: string): string {
+  return source.replace(
+    ignoredRequire,
+    (_match, _quote: string, specifier: string) =>
+      `(function () { throw new Error(${JSON.stringify(`Cannot find module '${specifier}' (left out of the workflow bundle by webpackIgnore)`)}); })()`,
+  );
+}
+
+/**
+ * `require.resolve(...)` in a file that workflows and host code share: the host resolves a path, the
+ * sandbox has no module system to resolve in. It gets the specifier back, as a value that
+ * workflows never act on.
+ */
+const requireResolveBanner = 'var __temporal_require_resolve = function (specifier) { return specifier; };';
 
 /** Makes source paths absolute so stack traces name the user's files wherever the worker runs. */
 function absoluteSourceMap(map: string, outDir: string): Record<string, unknown> {
@@ -229,8 +277,7 @@ async function buildPart(
 ): Promise<PartResult> {
   const violations: DisallowedImport[] = [];
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
-  try {
-    result = await esbuild.build({
+  const base: esbuild.BuildOptions & { write: false; metafile: true } = {
       stdin: { contents: part.entry, resolveDir: userDir, sourcefile: part.name, loader: 'js' },
       absWorkingDir: userDir,
       outfile: join(userDir, `${part.name}.bundle.js`),
@@ -253,7 +300,11 @@ async function buildPart(
       sourcesContent: false,
       logLevel: 'silent',
       plugins: [sandboxModulesPlugin(o, runtimeDir, violations, part.shared)],
-    });
+      define: { 'require.resolve': '__temporal_require_resolve' },
+      banner: { js: requireResolveBanner },
+  };
+  try {
+    result = await esbuild.build(part.shared !== undefined && o.esbuildConfigHook !== undefined ? hooked(o.esbuildConfigHook, base) : base);
   } catch (error) {
     if (violations.length > 0) throw new DisallowedModuleError(violations);
     const messages = (error as { errors?: esbuild.Message[] }).errors;
@@ -273,6 +324,44 @@ async function buildPart(
     code: code.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'),
     map: map ? absoluteSourceMap(map.text, userDir) : undefined,
     inputs,
+  };
+}
+
+/**
+ * The user's `esbuildConfigHook` applied to the options of the user part. What the bundle relies on
+ * (one script in memory, the sandbox's module policy, the global the runtime reads) is kept: the
+ * hook adds to the build, it cannot turn it into another kind of build.
+ */
+function hooked(
+  hook: NonNullable<BundleOptions['esbuildConfigHook']>,
+  base: esbuild.BuildOptions & { write: false; metafile: true },
+): esbuild.BuildOptions & { write: false; metafile: true } {
+  let changed: unknown;
+  try {
+    changed = hook({ ...base, plugins: [...(base.plugins ?? [])] });
+  } catch (error) {
+    throw new WorkflowBundleError(`esbuildConfigHook threw: ${error instanceof Error ? error.message : String(error)}`, 'esbuildConfigHook', { cause: error });
+  }
+  if (changed === null || typeof changed !== 'object') {
+    throw new WorkflowBundleError('esbuildConfigHook must return the esbuild build options', 'esbuildConfigHook');
+  }
+  const c = changed as esbuild.BuildOptions;
+  const ownPlugin = base.plugins![0]!;
+  const userPlugins = (c.plugins ?? []).filter((p) => p !== ownPlugin);
+  return {
+    ...c,
+    // User plugins run first so they can resolve and load their own files; ours still sees the rest.
+    plugins: [...userPlugins, ownPlugin],
+    stdin: base.stdin,
+    outfile: base.outfile,
+    write: false,
+    metafile: true,
+    bundle: true,
+    format: base.format,
+    globalName: base.globalName,
+    sourcemap: base.sourcemap,
+    define: { ...c.define, ...base.define },
+    banner: base.banner,
   };
 }
 
@@ -329,14 +418,20 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
   const o = normalize(options);
   const runtimeDir = runtimeResolveDir(statSync(o.workflowsPath).isDirectory() ? o.workflowsPath : dirname(o.workflowsPath));
   const key = optionsKey(o, runtimeDir);
-  const cache = cacheFor(o.cacheDir);
-  const hit = cache.get(key);
-  if (hit) return hit.record.bundle;
+  // A hook is a function: nothing in the key could tell two hooks apart, so its builds are not cached.
+  const cache = o.esbuildConfigHook === undefined ? cacheFor(o.cacheDir) : undefined;
+  const hit = cache?.get(key);
+  if (hit) {
+    o.logger?.debug('Workflow bundle loaded from the cache', { workflowsPath: o.workflowsPath, source: hit.source });
+    return hit.record.bundle;
+  }
+  const started = Date.now();
   const { bundle, inputs } = await build(o, runtimeDir);
   const inputDigests: BundleInput[] = inputs.map((path) => ({ path, digest: digest(readFileSync(path)) }));
   const hash = digest(key + '\n' + inputDigests.map((i) => `${i.path}\0${i.digest}`).join('\n'));
   const full: WorkflowBundle = { ...bundle, hash };
-  cache.set(key, { inputs: inputDigests, bundle: full });
+  cache?.set(key, { inputs: inputDigests, bundle: full });
+  o.logger?.info('Workflow bundle created', { workflowsPath: o.workflowsPath, sizeBytes: Buffer.byteLength(full.code), tookMs: Date.now() - started });
   return full;
 }
 

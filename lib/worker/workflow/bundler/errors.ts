@@ -46,7 +46,7 @@ export class DisallowedModuleError extends WorkflowBundleError {
       'Workflow code imports modules that cannot run in the workflow sandbox:\n' +
         imports.map((i) => `  • '${i.module}' imported by ${i.importer}`).join('\n') +
         '\nWorkflows must be deterministic: move this code into an activity. If the import is never used at run ' +
-        "time, list the module in 'ignoreModules'.",
+        "time, list the module in Worker.create's bundlerOptions.ignoreModules (or bundleWorkflowCode's ignoreModules).",
     );
   }
 }

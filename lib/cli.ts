@@ -4,10 +4,17 @@
  * SIGTERM:
  *
  *   npx temporal-native dev-server --port 7233 [--ip 127.0.0.1] [--db FILE] [--namespace NAME]...
+ *     [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--api-key KEY]
+ *
+ * `--api-key` may also come from TEMPORAL_DEV_SERVER_API_KEY, which other users of the machine cannot
+ * read from the process list.
  */
 import { startDevServer, type DevServerOptions } from './devserver';
+import { InvalidOptionError } from './common/options-validation';
 
-const USAGE = 'usage: temporal-native dev-server [--port N] [--ip ADDR] [--db FILE] [--namespace NAME]...';
+const USAGE =
+  'usage: temporal-native dev-server [--port N] [--ip ADDR] [--db FILE] [--namespace NAME]...\n' +
+  '         [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--api-key KEY (or env TEMPORAL_DEV_SERVER_API_KEY)]';
 
 class UsageError extends Error {}
 
@@ -19,8 +26,9 @@ class UsageError extends Error {}
  * parseDevServerArgs(['--port', '0', '--db', 'dev.sqlite']); // { port: 0, namespaces: [], dbPath: 'dev.sqlite' }
  * ```
  */
-export function parseDevServerArgs(args: string[]): DevServerOptions {
+export function parseDevServerArgs(args: string[], env: NodeJS.ProcessEnv = {}): DevServerOptions {
   const options: DevServerOptions = { port: 7233, namespaces: [] };
+  const tls: { cert?: string; key?: string; clientCa?: string } = {};
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -46,6 +54,18 @@ export function parseDevServerArgs(args: string[]): DevServerOptions {
       case '--namespace':
         options.namespaces!.push(value());
         break;
+      case '--tls-cert':
+        tls.cert = value();
+        break;
+      case '--tls-key':
+        tls.key = value();
+        break;
+      case '--tls-client-ca':
+        tls.clientCa = value();
+        break;
+      case '--api-key':
+        options.apiKey = value();
+        break;
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -53,6 +73,13 @@ export function parseDevServerArgs(args: string[]): DevServerOptions {
         throw new UsageError(`unknown flag ${JSON.stringify(flag)}`);
     }
   }
+  if (tls.cert !== undefined || tls.key !== undefined || tls.clientCa !== undefined) {
+    if (tls.cert === undefined) throw new UsageError('--tls-cert is required with --tls-key or --tls-client-ca');
+    if (tls.key === undefined) throw new UsageError('--tls-key is required with --tls-cert');
+    options.tls = { cert: tls.cert, key: tls.key, ...(tls.clientCa === undefined ? {} : { clientCa: tls.clientCa }) };
+  }
+  const envKey = env.TEMPORAL_DEV_SERVER_API_KEY;
+  if (options.apiKey === undefined && envKey !== undefined && envKey !== '') options.apiKey = envKey;
   return options;
 }
 
@@ -64,14 +91,25 @@ async function main(argv: string[]): Promise<number> {
   }
   let options: DevServerOptions;
   try {
-    options = parseDevServerArgs(rest);
+    options = parseDevServerArgs(rest, process.env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`${err.message ? `${err.message}\n` : ''}${USAGE}\n`);
     return err.message ? 2 : 0;
   }
-  const server = await startDevServer(options);
-  process.stdout.write(`Temporal dev server listening on ${server.address} (namespace "default"${options.dbPath ? `, db ${options.dbPath}` : ', in memory'})\n`);
+  let server: Awaited<ReturnType<typeof startDevServer>>;
+  try {
+    server = await startDevServer(options);
+  } catch (err) {
+    // A bad certificate, key or API key is a usage problem: name it, no stack trace.
+    if (!(err instanceof InvalidOptionError)) throw err;
+    process.stderr.write(`temporal-native: ${err.message}\n`);
+    return 2;
+  }
+  const security = [options.tls ? (options.tls.clientCa ? 'mTLS' : 'TLS') : 'plaintext', ...(options.apiKey ? ['API key required'] : [])].join(', ');
+  process.stdout.write(
+    `Temporal dev server listening on ${server.address} (namespace "default"${options.dbPath ? `, db ${options.dbPath}` : ', in memory'}, ${security})\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

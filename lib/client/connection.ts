@@ -33,6 +33,7 @@ import type {
 } from '../core/types';
 import { CallContext } from './call-context';
 import { ServiceError } from './errors';
+import { connectFailure } from './connection-failure';
 import { GrpcStatus } from './grpc-status';
 import { createServiceMethods, type ServiceMethods } from './proto-service';
 import { WorkerCoreConnections, type WorkerCoreLease } from './worker-core-connections';
@@ -443,12 +444,16 @@ export class Connection {
       } else if (!(err instanceof IllegalStateError)) {
         await release();
       }
-      // An unreachable server is a failed call like any other; option errors (TypeError) stay as they are.
+      // An unreachable server is a failed call like any other, and a TLS or API key refusal says
+      // which; option errors (TypeError) stay as they are.
       if (err instanceof CoreError) {
-        throw new ServiceError(`Failed to connect to ${plan.address}: ${err.message}`, {
-          code: err.code ?? GrpcStatus.UNAVAILABLE,
-          rpc: 'connect',
-          cause: err,
+        const tls = plan.coreOptions.tls;
+        throw connectFailure(err, {
+          address: plan.address,
+          // An API key without an explicit `tls` turns TLS on (core option rules).
+          tls: tls === undefined ? plan.coreOptions.apiKey !== undefined : tls !== false,
+          clientCertificate: typeof tls === 'object' && tls.clientCertPair !== undefined,
+          apiKey: plan.coreOptions.apiKey !== undefined,
         });
       }
       throw err;

@@ -118,3 +118,4 @@ export {
   InvalidOptionError,
 } from './errors';
 export { GrpcStatus, type GrpcStatusName, type StatusDetail } from './grpc-status';
+export { ConnectionSecurityError, type ConnectionSecurityReason } from './connection-failure';

@@ -12,3 +12,4 @@
  * ```
  */
 export { startDevServer, DEFAULT_NAMESPACE, type DevServerOptions, type RunningDevServer } from './server';
+export type { DevServerTlsOptions, PemSource } from './listen-security';

@@ -27,6 +27,7 @@ import { hasWorkInFlight } from './engine/in-flight';
 import { testServiceHandlers } from './api/test-service';
 import { decodeRecord } from './schedules/record';
 import { Schedules } from './schedules/scheduler';
+import { exposureWarning, resolveListenSecurity, type DevServerTlsOptions } from './listen-security';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -61,6 +62,16 @@ export interface DevServerOptions {
    * describe says NotFound. Tests pass a short one; RegisterNamespace/UpdateNamespace set their own.
    */
   retentionMs?: number;
+  /**
+   * Serve TLS with this certificate and key (PEM, as file paths or bytes); with `clientCa`, clients
+   * must also present a certificate that CA signed (mTLS). Plaintext when absent.
+   */
+  tls?: DevServerTlsOptions;
+  /**
+   * Require `authorization: Bearer <apiKey>` on every call; others get UNAUTHENTICATED. Letters,
+   * digits and `-._~+/` (then `=` padding), as a bearer token.
+   */
+  apiKey?: string;
 }
 
 /** A running dev server. */
@@ -104,6 +115,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   if (options.timeSkipping && options.clock) throw new TypeError('clock and timeSkipping cannot be combined: time skipping brings its own clock');
   const timeSkipping = options.timeSkipping ? new TimeSkippingClock(log) : undefined;
   const clock: Clock = timeSkipping ?? options.clock ?? systemClock;
+  // Before the store (and any clock) starts, so that a bad certificate path leaves nothing behind.
+  const security = resolveListenSecurity({ tls: options.tls, apiKey: options.apiKey });
   const store: EngineStore | null = options.dbPath ? openStore(options.dbPath) : null;
   const engine = new Engine(
     {
@@ -151,7 +164,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     // Channelz bookkeeping costs CPU on every call and nothing here reads it.
     'grpc.enable_channelz': 0,
-    interceptors: [inlineInflateInterceptor],
+    // The inflate interceptor must see grpc-js's base call, so it comes first.
+    interceptors: [inlineInflateInterceptor, ...security.interceptors],
   });
   const workflowService = serviceDefinition('temporal.api.workflowservice.v1.WorkflowService');
   server.addService(
@@ -182,7 +196,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   let boundPort: number;
   try {
     boundPort = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${ip}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+      server.bindAsync(`${ip}:${port}`, security.credentials, (err, p) => (err ? reject(err) : resolve(p)));
     });
   } catch (err) {
     schedules.stop();
@@ -191,6 +205,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     store?.close();
     throw err;
   }
+
+  const warning = exposureWarning(ip, security);
+  if (warning !== undefined) log(warning);
 
   let stopping: Promise<void> | undefined;
   const host = ip.includes(':') ? `[${ip}]` : ip;

@@ -9,7 +9,7 @@
  * await server.stop();
  * ```
  */
-import { startDevServer } from '../devserver';
+import { startDevServer, type DevServerTlsOptions } from '../devserver';
 
 /** Options of {@link DevServer.start}. */
 export interface DevServerStartOptions {
@@ -26,6 +26,13 @@ export interface DevServerStartOptions {
    * closed run is deleted and describing it gives NotFound. Short values keep a long test's memory flat.
    */
   retentionMs?: number;
+  /**
+   * Serve TLS: `{ cert, key }` PEM as file paths or bytes, plus `clientCa` to require client
+   * certificates (mTLS). A bad path or PEM is refused with an `InvalidOptionError` naming the option.
+   */
+  tls?: DevServerTlsOptions;
+  /** Require `authorization: Bearer <apiKey>` on every call (UNAUTHENTICATED otherwise). */
+  apiKey?: string;
 }
 
 /** A running embedded dev server. */
@@ -56,6 +63,8 @@ export const DevServer = {
       dbPath: options.dbPath,
       namespaces: options.namespaces,
       retentionMs: options.retentionMs,
+      tls: options.tls,
+      apiKey: options.apiKey,
     });
     return { address: server.address, namespace: server.namespace, stop: () => server.stop() };
   },

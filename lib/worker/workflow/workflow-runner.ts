@@ -98,8 +98,12 @@ export class WorkflowRunner {
       isolation: options.workflowIsolation,
       codeCacheDir: options.codeCacheDir,
     });
+    const maxCachedWorkflows = positiveInteger(options.maxCachedWorkflows, 1000, 'maxCachedWorkflows', true);
     this.cache = new WorkflowCache<WorkflowInstance>({
-      maxEntries: positiveInteger(options.maxCachedWorkflows, 1000, 'maxCachedWorkflows', true),
+      // With 0 the core still holds one run, for the length of its workflow task (which may take
+      // several activations), and evicts it when the task completes: a run evicted here after its
+      // first activation would meet the task's next activation without its sandbox.
+      maxEntries: Math.max(1, maxCachedWorkflows),
       maxHeapBytes: options.maxCacheHeapBytes ?? defaultMaxHeapBytes(),
       heapUsed: options.heapUsed,
       onEvict: (runId, _entry, reason) => options.onEvict?.(runId, reason),

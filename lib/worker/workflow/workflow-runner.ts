@@ -238,7 +238,8 @@ export class WorkflowRunner {
       sourceMap: this.options.showStackTraceSources ? this.sourceMap() : undefined,
       registeredActivityNames: this.registeredActivityNames,
       getTimeOfDay: () => BigInt(Date.now()) * 1_000_000n,
-      stackTracesEnabled: false,
+      // The sandbox's realms record where each pending promise was created (promise-stacks.ts).
+      stackTracesEnabled: true,
       failureExceptionTypeNames: this.failureExceptionTypeNames(info.workflowType),
     });
   }

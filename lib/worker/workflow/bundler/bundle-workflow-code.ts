@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundleCache, defaultCacheDir, digest, type BundleInput } from './bundle-cache';
-import { bundleGlobalName, joinParts, payloadConverterModule, runtimeEntrySource, userEntrySource, userGlobalName } from './entry';
+import { bundleGlobalName, converterProxySource, joinParts, payloadConverterModule, runtimeEntrySource, userEntrySource, userGlobalName } from './entry';
 import { DisallowedModuleError, WorkflowBundleError, type DisallowedImport } from './errors';
 import { classifyImport, shimSource } from './module-policy';
 import type { BundleOptions, WorkflowBundle } from './types';
@@ -11,7 +11,7 @@ import { checkOptionKeys, optionalFunction } from '../../../common/options-valid
 import { isLogger, type Logger } from '../../logger';
 
 /** Bumped whenever the shape of the generated bundle changes, to invalidate old cache records. */
-const BUNDLE_FORMAT = 3;
+const BUNDLE_FORMAT = 4;
 
 const caches = new Map<string, BundleCache>();
 
@@ -179,8 +179,14 @@ function sandboxModulesPlugin(
     setup(build) {
       build.onResolve({ filter: /^__temporal_custom_(payload|failure)_converter$/ }, (args) => {
         const path = args.path === payloadConverterModule ? o.payloadConverterPath : o.failureConverterPath;
-        return path === undefined ? { path: args.path, namespace: 'temporal-empty' } : { path };
+        if (path === undefined) return { path: args.path, namespace: 'temporal-empty' };
+        // The runtime reads the converter from the user part, where it shares module instances with the workflows.
+        return shared === undefined ? { path: args.path, namespace: 'temporal-user-converter' } : { path };
       });
+      build.onLoad({ filter: /.*/, namespace: 'temporal-user-converter' }, (args) => ({
+        contents: converterProxySource(args.path === payloadConverterModule ? 'payloadConverter' : 'failureConverter'),
+        loader: 'js',
+      }));
       // The OpenTelemetry interceptor packages reach `@temporalio/workflow` through a stub module
       // that throws outside a workflow; a workflow bundle gets the module that re-exports the real
       // functions instead (the official bundler does the same with a module replacement).
@@ -373,7 +379,7 @@ async function build(o: NormalizedOptions, runtimeDir: string): Promise<{ bundle
   const userDir = statSync(o.workflowsPath).isDirectory() ? o.workflowsPath : dirname(o.workflowsPath);
   const shared = new Set<string>(['@temporalio/workflow']);
   const user = await buildPart(o, runtimeDir, userDir, {
-    entry: userEntrySource(o.workflowsPath, o.interceptorModules),
+    entry: userEntrySource(o.workflowsPath, o.interceptorModules, { payloadConverterPath: o.payloadConverterPath, failureConverterPath: o.failureConverterPath }),
     name: 'temporal-native-user-entry.js',
     globalName: userGlobalName,
     shared,

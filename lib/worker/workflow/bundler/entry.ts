@@ -17,9 +17,38 @@ const userExportsName = '__temporal_user_exports';
  * each workflow execution gets its own module instances — module-level state is per execution by
  * construction, whether executions share a realm or not.
  */
-export function userEntrySource(workflowsPath: string, interceptorModules: readonly string[]): string {
+export function userEntrySource(
+  workflowsPath: string,
+  interceptorModules: readonly string[],
+  converters: { payloadConverterPath?: string; failureConverterPath?: string } = {},
+): string {
   const interceptors = interceptorModules.map((m) => `require(${JSON.stringify(m)})`).join(', ');
-  return `module.exports = { workflows: require(${JSON.stringify(workflowsPath)}), interceptors: [${interceptors}] };\n`;
+  // The converter modules are user modules too: a converter that knows the workflows' classes must
+  // see the same class objects as the workflow code, so it is instantiated with them.
+  const converter = (path: string | undefined): string => (path === undefined ? 'undefined' : `require(${JSON.stringify(path)})`);
+  return (
+    `module.exports = { workflows: require(${JSON.stringify(workflowsPath)}), interceptors: [${interceptors}], ` +
+    `payloadConverterModule: ${converter(converters.payloadConverterPath)}, failureConverterModule: ${converter(converters.failureConverterPath)} };\n`
+  );
+}
+
+/**
+ * What the runtime gets for `require('__temporal_custom_payload_converter')` (and the failure one):
+ * the export of the current execution's instance of the converter module, read when the runtime
+ * initialises the execution.
+ */
+export function converterProxySource(exportName: 'payloadConverter' | 'failureConverter'): string {
+  const moduleKey = `${exportName}Module`;
+  return [
+    `Object.defineProperty(module.exports, ${JSON.stringify(exportName)}, {`,
+    `  enumerable: true,`,
+    `  get() {`,
+    `    const m = globalThis.${currentUserModulesGlobalName}().${moduleKey};`,
+    `    return m === undefined ? undefined : m.${exportName};`,
+    `  },`,
+    `});`,
+    '',
+  ].join('\n');
 }
 
 /**

@@ -6,6 +6,7 @@ import { bootstrapSource, callSource } from './bootstrap';
 import { SandboxTimeoutError } from './errors';
 import { formatStack, type BundleSourceMap, type CallSiteLike } from './source-map';
 import { trackUnhandledRejections, untrackUnhandledRejections } from './unhandled-rejections';
+import { trackPromiseStacks, untrackPromiseStacks } from './promise-stacks';
 
 /** The functions `@temporalio/workflow/lib/worker-interface.js` exports, by name. */
 export type WorkerInterfaceFunction =
@@ -26,6 +27,7 @@ interface RealmControl {
   newSlot(): Slot;
   switchTo(slot: Slot | undefined): void;
   setPending(session: () => unknown): void;
+  captureStack(): string | undefined;
   invoke(fn: WorkerInterfaceFunction, args: unknown[]): unknown;
   harden(): void;
   detectLeaks(): string[] | undefined;
@@ -109,6 +111,10 @@ export class Realm {
     options.script.runInContext(this.context, { timeout: Math.max(options.callTimeoutMs, 30_000) });
     if (options.hardened) this.control.harden();
     trackUnhandledRejections(this.control.promisePrototype, this);
+    trackPromiseStacks(this.control.promisePrototype, {
+      currentStore: () => (this.current?.activator as { promiseStackStore?: unknown } | undefined)?.promiseStackStore,
+      captureStack: () => this.control.captureStack(),
+    });
   }
 
   /**
@@ -180,5 +186,6 @@ export class Realm {
   /** Stops tracking the realm; its memory goes once no slot references it. */
   retire(): void {
     untrackUnhandledRejections(this);
+    untrackPromiseStacks(this.control.promisePrototype);
   }
 }

@@ -11,6 +11,19 @@
  */
 import { startDevServer, type DevServerTlsOptions } from '../devserver';
 
+export {
+  TestWorkflowEnvironment,
+  type TimeSkippingTestWorkflowEnvironmentOptions,
+  type LocalTestWorkflowEnvironmentOptions,
+  type ExistingServerTestWorkflowEnvironmentOptions,
+  type TimeSkippingServerConfig,
+  type DevServerConfig,
+  type ClientOptionsForTestEnv,
+} from './workflow-environment';
+export { TestServiceClient } from './test-service';
+export { TimeSkippingClient, TimeSkippingWorkflowClient } from './time-skipping-client';
+export { MockActivityEnvironment, defaultMockActivityInfo } from '../activity/mock-environment';
+
 /** Options of {@link DevServer.start}. */
 export interface DevServerStartOptions {
   /** TCP port; 0 (default) picks a free one. */

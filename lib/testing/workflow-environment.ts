@@ -1,0 +1,286 @@
+/**
+ * `TestWorkflowEnvironment`, with the official `@temporalio/testing` shape, on the embedded dev
+ * server: nothing is downloaded, and time skipping runs in-process (the dev server's time-skipping
+ * clock and TestService), so a workflow that sleeps for a month completes in a test at once.
+ */
+import { Client, type ClientOptions } from '../client/client';
+import { Connection } from '../client/connection';
+import type { AsyncCompletionClient } from '../client/async-completion-client';
+import type { WorkflowClient } from '../client/workflow-client';
+import { checkedOptions, InvalidOptionError, optionsObject } from '../common/options-validation';
+import { msToDuration, parseDuration, timestampToMs, type Duration } from '../common/time';
+import { ValueError } from '../common/errors';
+import { startDevServer, type RunningDevServer } from '../devserver';
+import { TestServiceClient } from './test-service';
+import { TimeSkippingClient } from './time-skipping-client';
+
+/** Client options of an environment: everything but the connection and namespace, which it sets. */
+export type ClientOptionsForTestEnv = Omit<ClientOptions, 'connection' | 'namespace'>;
+
+/**
+ * The embedded server of {@link TestWorkflowEnvironment.createTimeSkipping}.
+ *
+ * @example
+ * ```ts
+ * const server: TimeSkippingServerConfig = { port: 0 };
+ * ```
+ */
+export interface TimeSkippingServerConfig {
+  type?: 'time-skipping';
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+}
+
+/**
+ * The embedded server of {@link TestWorkflowEnvironment.createLocal}.
+ *
+ * @example
+ * ```ts
+ * const server: DevServerConfig = { namespace: 'tests', dbFilename: '/tmp/tests.sqlite' };
+ * ```
+ */
+export interface DevServerConfig {
+  type?: 'dev-server';
+  /** Interface to listen on; default `127.0.0.1`. */
+  ip?: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Namespace to create and use; default `default`. */
+  namespace?: string;
+  /** SQLite file to persist to; in memory when absent. */
+  dbFilename?: string;
+}
+
+/** @example `await TestWorkflowEnvironment.createTimeSkipping({ client: { identity: 'tests' } })` */
+export interface TimeSkippingTestWorkflowEnvironmentOptions {
+  server?: TimeSkippingServerConfig;
+  client?: ClientOptionsForTestEnv;
+}
+
+/** @example `await TestWorkflowEnvironment.createLocal({ server: { namespace: 'tests' } })` */
+export interface LocalTestWorkflowEnvironmentOptions {
+  server?: DevServerConfig;
+  client?: ClientOptionsForTestEnv;
+}
+
+/** @example `await TestWorkflowEnvironment.createFromExistingServer({ address: 'localhost:7233' })` */
+export interface ExistingServerTestWorkflowEnvironmentOptions {
+  /** `host:port` of the server; default `localhost:7233`. */
+  address?: string;
+  /** Default `default`. */
+  namespace?: string;
+  client?: ClientOptionsForTestEnv;
+}
+
+const NO_EXECUTABLE = 'the embedded dev server runs in this process, so there is no executable or command line to configure';
+
+const TIME_SKIPPING_SERVER_KEYS = {
+  kind: 'time-skipping server option',
+  supported: ['type', 'port'],
+  unsupported: { executable: NO_EXECUTABLE, extraArgs: NO_EXECUTABLE },
+};
+
+const DEV_SERVER_KEYS = {
+  kind: 'dev server option',
+  supported: ['type', 'ip', 'port', 'namespace', 'dbFilename'],
+  unsupported: {
+    executable: NO_EXECUTABLE,
+    extraArgs: NO_EXECUTABLE,
+    ui: 'the embedded dev server has no web UI; use the Temporal CLI (createFromExistingServer) for one',
+    uiPort: 'the embedded dev server has no web UI; use the Temporal CLI (createFromExistingServer) for one',
+    log: 'the embedded dev server reports internal errors on stderr and has no log settings',
+    searchAttributes: 'add them after start with the OperatorService AddSearchAttributes RPC',
+  },
+};
+
+function environmentOptions(value: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (value === undefined) return {};
+  return checkedOptions(value, 'options', { kind: 'test environment option', supported: keys });
+}
+
+function serverOptions<T>(value: unknown, keys: typeof DEV_SERVER_KEYS | typeof TIME_SKIPPING_SERVER_KEYS, type: string): T {
+  if (value === undefined) return {} as T;
+  const o = checkedOptions(value, 'server', keys);
+  if (o.type !== undefined && o.type !== type) throw new InvalidOptionError('server.type', `must be '${type}' here, got ${JSON.stringify(o.type)}`);
+  return o as T;
+}
+
+function clientOptions(value: unknown): ClientOptionsForTestEnv {
+  if (value === undefined) return {};
+  const o = optionsObject(value, 'client');
+  for (const key of ['connection', 'namespace']) {
+    if (o[key] !== undefined) throw new InvalidOptionError(`client.${key}`, 'is set by the test environment; pass namespace to the server (or to createFromExistingServer)');
+  }
+  return o as ClientOptionsForTestEnv;
+}
+
+/**
+ * A server, a connection and a client for workflow tests.
+ *
+ * @example
+ * ```ts
+ * const env = await TestWorkflowEnvironment.createTimeSkipping();
+ * const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'q', workflowsPath, activities });
+ * const result = await worker.runUntil(env.client.workflow.execute(sleepsForAMonth, { taskQueue: 'q', workflowId: 'w' }));
+ * await env.teardown();
+ * ```
+ */
+export class TestWorkflowEnvironment {
+  /** Also the worker's connection: one connection serves clients and workers here. */
+  readonly nativeConnection: Connection;
+  /** The TestService of a time-skipping environment (lock, unlock, sleep, current time). */
+  readonly testService: TestServiceClient | undefined;
+  readonly asyncCompletionClient: AsyncCompletionClient;
+  readonly workflowClient: WorkflowClient;
+  private tornDown: Promise<void> | undefined;
+
+  private constructor(
+    readonly supportsTimeSkipping: boolean,
+    readonly connection: Connection,
+    readonly client: Client,
+    readonly namespace: string,
+    private readonly server: RunningDevServer | undefined,
+  ) {
+    this.nativeConnection = connection;
+    this.testService = supportsTimeSkipping ? new TestServiceClient(connection) : undefined;
+    this.asyncCompletionClient = client.activity;
+    this.workflowClient = client.workflow;
+  }
+
+  /**
+   * An embedded dev server with time skipping, as the official test server has it: time is locked
+   * except while the environment's client awaits a workflow result and during `env.sleep`; then,
+   * whenever no workflow task or activity is in flight, the clock jumps to the next timer, timeout,
+   * retry or schedule action.
+   *
+   * @example
+   * ```ts
+   * const env = await TestWorkflowEnvironment.createTimeSkipping();
+   * await env.sleep('30 days'); // returns at once; env.currentTimeMs() moved 30 days
+   * await env.teardown();
+   * ```
+   */
+  static async createTimeSkipping(options?: TimeSkippingTestWorkflowEnvironmentOptions): Promise<TestWorkflowEnvironment> {
+    const o = environmentOptions(options, ['server', 'client']);
+    const server = serverOptions<TimeSkippingServerConfig>(o.server, TIME_SKIPPING_SERVER_KEYS, 'time-skipping');
+    const client = clientOptions(o.client);
+    const dev = await startDevServer({ port: server.port ?? 0, timeSkipping: true });
+    return TestWorkflowEnvironment.connectTo(dev, dev.namespace, client, true);
+  }
+
+  /**
+   * An embedded dev server in real time (no download, no external process).
+   *
+   * @example
+   * ```ts
+   * const env = await TestWorkflowEnvironment.createLocal({ server: { namespace: 'tests' } });
+   * await env.teardown();
+   * ```
+   */
+  static async createLocal(options?: LocalTestWorkflowEnvironmentOptions): Promise<TestWorkflowEnvironment> {
+    const o = environmentOptions(options, ['server', 'client']);
+    const server = serverOptions<DevServerConfig>(o.server, DEV_SERVER_KEYS, 'dev-server');
+    const client = clientOptions(o.client);
+    const namespace = server.namespace ?? 'default';
+    if (typeof namespace !== 'string' || namespace === '') throw new InvalidOptionError('server.namespace', 'must be a non-empty string');
+    const dev = await startDevServer({ ip: server.ip, port: server.port ?? 0, dbPath: server.dbFilename, namespaces: [namespace] });
+    return TestWorkflowEnvironment.connectTo(dev, namespace, client, false);
+  }
+
+  /**
+   * An environment on a server that is already running, in real time (`supportsTimeSkipping` is
+   * false whatever the server is). `teardown` closes the connection, not the server.
+   *
+   * @example
+   * ```ts
+   * const env = await TestWorkflowEnvironment.createFromExistingServer({ address: 'localhost:7233', namespace: 'default' });
+   * ```
+   */
+  static async createFromExistingServer(options?: ExistingServerTestWorkflowEnvironmentOptions): Promise<TestWorkflowEnvironment> {
+    const o = environmentOptions(options, ['address', 'namespace', 'client']);
+    const client = clientOptions(o.client);
+    const namespace = (o.namespace as string | undefined) ?? 'default';
+    if (typeof namespace !== 'string' || namespace === '') throw new InvalidOptionError('namespace', 'must be a non-empty string');
+    const connection = await Connection.connect({ address: (o.address as string | undefined) ?? 'localhost:7233' });
+    return new TestWorkflowEnvironment(false, connection, new Client({ ...client, connection, namespace }), namespace, undefined);
+  }
+
+  private static async connectTo(dev: RunningDevServer, namespace: string, client: ClientOptionsForTestEnv, timeSkipping: boolean): Promise<TestWorkflowEnvironment> {
+    let connection: Connection;
+    try {
+      connection = await Connection.connect({ address: dev.address });
+    } catch (err) {
+      await dev.stop();
+      throw err;
+    }
+    try {
+      const options: ClientOptions = { ...client, connection, namespace };
+      const c = timeSkipping ? new TimeSkippingClient(options, new TestServiceClient(connection)) : new Client(options);
+      return new TestWorkflowEnvironment(timeSkipping, connection, c, namespace, dev);
+    } catch (err) {
+      await connection.close();
+      await dev.stop();
+      throw err;
+    }
+  }
+
+  /**
+   * Waits `duration`: in a time-skipping environment it unlocks time skipping for the wait
+   * (`UnlockTimeSkippingWithSleep`), so the server jumps ahead whenever it is idle; otherwise it
+   * waits in real time.
+   *
+   * @example
+   * ```ts
+   * await env.sleep('1 day'); // e.g. to let a timer fire before signalling
+   * ```
+   */
+  async sleep(duration: Duration): Promise<void> {
+    let ms: number;
+    try {
+      ms = parseDuration(duration, 'duration');
+    } catch (err) {
+      if (err instanceof ValueError) throw new InvalidOptionError('duration', err.message.replace(/^duration: /, ''));
+      throw err;
+    }
+    if (this.testService) {
+      await this.testService.unlockTimeSkippingWithSleep({ duration: msToDuration(ms, 'duration') });
+      return;
+    }
+    await new Promise<void>((resolve) => setTimeout(resolve, ms));
+  }
+
+  /**
+   * The server's current time in ms since the epoch: virtual time in a time-skipping environment,
+   * `Date.now()` otherwise.
+   *
+   * @example
+   * ```ts
+   * const before = await env.currentTimeMs();
+   * ```
+   */
+  async currentTimeMs(): Promise<number> {
+    if (!this.testService) return Date.now();
+    const { time } = await this.testService.getCurrentTime();
+    return time ? timestampToMs(time) : Date.now();
+  }
+
+  /**
+   * Closes the connection and stops the embedded server (a server given to
+   * `createFromExistingServer` keeps running). Shut workers down first. Idempotent.
+   *
+   * @example
+   * ```ts
+   * afterAll(() => env.teardown());
+   * ```
+   */
+  teardown(): Promise<void> {
+    this.tornDown ??= (async () => {
+      try {
+        await this.connection.close();
+      } finally {
+        await this.server?.stop();
+      }
+    })();
+    return this.tornDown;
+  }
+}

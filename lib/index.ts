@@ -122,3 +122,29 @@ export {
   type ActivityPoolWorkerStatus,
 } from './worker';
 export { DeterminismViolationError, ReplayError, historyFromJSON, historyToJSON, type ReplayResult, type ReplayWorkerOptions } from './worker';
+
+// Official names honoured as they are. The types are @temporalio/common's own (our client takes
+// them); the enums are read by @temporalio/workflow, which runs unchanged in our workflow sandbox.
+export type {
+  Workflow,
+  QueryDefinition,
+  SignalDefinition,
+  UpdateDefinition,
+  WorkflowQueryType,
+  WorkflowSignalType,
+  WorkflowUpdateType,
+  WorkflowUpdateValidatorType,
+  WorkflowReturnType,
+  WorkflowQueryAnnotatedType,
+  WorkflowSignalAnnotatedType,
+  WorkflowUpdateAnnotatedType,
+  ActivityInterface,
+  UntypedActivities,
+} from '@temporalio/common';
+export { ActivityCancellationType, HandlerUnfinishedPolicy, SuggestContinueAsNewReason } from '@temporalio/common';
+export { CompleteAsyncError } from './activity/errors';
+export { METADATA_ENCODING_KEY, METADATA_MESSAGE_TYPE_KEY, encodingTypes, defaultFailureConverter } from './converter';
+export type { History, HistoryAndWorkflowId, ReplayHistoriesIterable } from './worker/replay';
+/** The official name of {@link WorkerState}: what `worker.getState()` returns. */
+export type { WorkerState as State } from './worker/worker-state';
+export { UnhandledRejectionError } from './worker/workflow/workflow-instance';

@@ -154,3 +154,6 @@ export const metricMeter: MetricMeter = {
   withTags: (tags) => Context.current().metricMeter.withTags(tags),
 };
 export type { MetricMeter };
+
+// The official activity function types, for typing activity modules as with @temporalio/activity.
+export type { ActivityFunction, ActivityInterface, UntypedActivities } from '@temporalio/common';

@@ -283,6 +283,20 @@ export class DefaultFailureConverter implements FailureConverter {
   }
 }
 
+/**
+ * A shared {@link DefaultFailureConverter} with the default options, as `defaultFailureConverter` of
+ * `@temporalio/common`: a custom failure converter can delegate to it for the cases it does not handle.
+ *
+ * @example
+ * ```ts
+ * const failureConverter: FailureConverter = {
+ *   errorToFailure: (err, pc) => defaultFailureConverter.errorToFailure(redact(err), pc),
+ *   failureToError: (failure, pc) => defaultFailureConverter.failureToError(failure, pc),
+ * };
+ * ```
+ */
+export const defaultFailureConverter: FailureConverter = new DefaultFailureConverter();
+
 function toPayloadsOrUndefined(pc: PayloadConverter, values: readonly unknown[] | null | undefined): ProtoPayloads | undefined {
   return values && values.length > 0 ? { payloads: values.map((v) => pc.toPayload(v)) } : undefined;
 }

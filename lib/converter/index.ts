@@ -30,7 +30,7 @@ export {
   type ProtobufConverterOptions,
   type ProtobufRoot,
 } from './protobuf-payload-converters';
-export { DefaultFailureConverter, cutoffStackTrace, type DefaultFailureConverterOptions } from './failure-converter';
+export { DefaultFailureConverter, defaultFailureConverter, cutoffStackTrace, type DefaultFailureConverterOptions } from './failure-converter';
 export { mapFailurePayloads } from './failure-payloads';
 export { ZLIB_ENCODING, ZlibPayloadCodec, type ZlibPayloadCodecOptions } from './codecs/zlib-codec';
 export { METADATA_ENCODING_KEY, METADATA_MESSAGE_TYPE_KEY, decodeUtf8, encodeUtf8, encodingTypes, payloadEncoding } from './encoding';

@@ -5,7 +5,7 @@
 import { temporal } from '@temporalio/proto';
 import { historyFromJSON } from './history-json';
 
-type History = temporal.api.history.v1.History;
+type HistoryMessage = temporal.api.history.v1.History;
 
 /**
  * A workflow history to replay: a `History` message or plain object (e.g. from
@@ -20,6 +20,30 @@ export interface HistoryAndWorkflowId {
   readonly workflowId?: string;
   readonly history: ReplayHistory;
 }
+
+/**
+ * The `History` protobuf message (the official `History` type of `@temporalio/worker`), as
+ * `handle.fetchHistory()` returns it and `historyFromJSON` parses it.
+ *
+ * @example
+ * ```ts
+ * const history: History = await client.workflow.getHandle(workflowId).fetchHistory();
+ * await Worker.runReplayHistory({ workflowsPath }, history);
+ * ```
+ */
+export type History = temporal.api.history.v1.IHistory;
+
+/**
+ * What `Worker.runReplayHistories` takes, named as in `@temporalio/worker`: a sync or async iterable
+ * of histories with their workflow ids (or of bare histories).
+ *
+ * @example
+ * ```ts
+ * const histories: ReplayHistoriesIterable = client.workflow.list({ query }).intoHistories();
+ * for await (const { workflowId, error } of Worker.runReplayHistories({ workflowsPath }, histories)) console.log(workflowId, error);
+ * ```
+ */
+export type ReplayHistoriesIterable = AsyncIterable<HistoryAndWorkflowId | ReplayHistory> | Iterable<HistoryAndWorkflowId | ReplayHistory>;
 
 /** A history ready for the core. */
 export interface PreparedHistory {
@@ -72,7 +96,7 @@ export function splitHistoryEntry(entry: unknown): { history: unknown; workflowI
   return { history: entry, workflowId: undefined };
 }
 
-function toHistoryMessage(history: unknown, field: string): History {
+function toHistoryMessage(history: unknown, field: string): HistoryMessage {
   const History = temporal.api.history.v1.History;
   if (history instanceof Uint8Array) {
     try {

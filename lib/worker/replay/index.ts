@@ -16,6 +16,6 @@
 export { runReplayHistory, runReplayHistories } from './run-replay';
 export { DeterminismViolationError, ReplayError } from './errors';
 export { historyFromJSON, historyToJSON } from './history-json';
-export type { HistoryAndWorkflowId, ReplayHistory } from './history-input';
+export type { History, HistoryAndWorkflowId, ReplayHistoriesIterable, ReplayHistory } from './history-input';
 export type { ReplayWorkerOptions } from './replay-options';
 export type { ReplayResult } from './replay-session';

@@ -11,6 +11,7 @@ import {
   type WorkflowIdReusePolicy,
   type UpdateStage,
 } from './enums';
+import { UnsupportedOptionError } from '../common/options-validation';
 import { InvalidOptionError } from './errors';
 import { compileRetryPolicy, type RetryPolicy } from './retry-policy';
 import {
@@ -91,6 +92,13 @@ export function definitionName(def: string | { name: string }, field: string): s
   const name = typeof def === 'string' ? def : def !== null && typeof def === 'object' ? def.name : undefined;
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidOptionError(field, 'must be a non-empty name or a definition with a name');
+  }
+  // Ignoring the type info would convert the values differently from what the caller asked for.
+  if (typeof def === 'object' && (def as { typeInfo?: unknown }).typeInfo !== undefined) {
+    throw new UnsupportedOptionError(
+      `${field}.typeInfo`,
+      'payload type information is not supported: define it without typeInfo (values go through the data converter as they are)',
+    );
   }
   return name;
 }

@@ -91,6 +91,44 @@ describe.each(['thread', 'process'] as const)('activity pool, isolation %s', (is
   });
 });
 
+describe.each(['thread', 'process'] as const)('activity pool, local activities and allocation, isolation %s', (isolation) => {
+  it('runs a local activity the pool module exports in the pool, with isLocal in its info', async () => {
+    // Our worker runs the workflow too: local activities run on the worker of their workflow.
+    const taskQueue = e2e.uniqueTaskQueue();
+    const worker = await Worker.create(e2e.ourWorkerOptions(taskQueue, { ...pool(isolation), workflowsPath: path.join(__dirname, '..', 'activities', 'workflows.ts') }));
+    const outcome = await worker.runUntil(() =>
+      e2e.officialClient.workflow.execute('callLocalActivity', {
+        taskQueue,
+        workflowId: `local-${Math.random()}`,
+        args: [{ name: 'whereAmI', args: [], options: { startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } } }],
+      }),
+    );
+    expect(outcome).toMatchObject({ status: 'completed', value: { activityType: 'whereAmI', officialType: 'whereAmI', isLocal: true } });
+    const where = (outcome as { value: { pid: number; threadId: number } }).value;
+    if (isolation === 'thread') {
+      expect(where.pid).toBe(process.pid);
+      expect(where.threadId).toBeGreaterThan(0);
+    } else {
+      expect(where.pid).not.toBe(process.pid);
+    }
+  });
+
+  it('fails an attempt that waits longer than allocateTimeoutMs for a worker with a retryable ActivityPoolAllocateTimeout', async () => {
+    // One worker, busy with `slow` well past the timeout: the second activity waits in the queue.
+    // The timeout also bounds a pool worker's start, hence not shorter than a loaded machine needs.
+    const allocateTimeoutMs = 3000;
+    const options = pool(isolation, { numWorkers: 1, maxQueueSize: 1, allocateTimeoutMs, supervisor: { watchTickMs: 100 } });
+    await e2e.withWorkers(options, async ({ taskQueue, worker }) => {
+      const busy = e2e.callActivity(taskQueue, { name: 'slow', args: [allocateTimeoutMs * 2], options: noRetry });
+      await waitFor(() => worker.activityPool!.state().some((s) => s.state === 'working'), 30_000);
+      const waiting = await e2e.callActivity(taskQueue, { name: 'echo', args: ['never ran'], options: noRetry });
+      expect(waiting).toMatchObject({ status: 'failed', type: 'ActivityPoolAllocateTimeout', nonRetryable: false });
+      expect(await busy).toEqual({ status: 'completed', value: 'slow done' });
+      expect(worker.activityPool!.queueLength).toBe(0);
+    });
+  });
+});
+
 describe.each(['thread', 'process'] as const)('activity pool supervision, isolation %s', (isolation) => {
   it('keeps the main loop responsive and heartbeats on time while a CPU-bound activity runs 5 s', async () => {
     let maxLag = 0;

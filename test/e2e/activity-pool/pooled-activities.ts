@@ -9,8 +9,9 @@ export async function echo(value: unknown): Promise<unknown> {
 }
 
 /** Where it ran: pid and thread id, plus what the contexts said. */
-export async function whereAmI(): Promise<{ pid: number; threadId: number; activityType: string; officialType: string }> {
-  return { pid: process.pid, threadId, activityType: Context.current().info.activityType, officialType: official.activityInfo().activityType };
+export async function whereAmI(): Promise<{ pid: number; threadId: number; activityType: string; officialType: string; isLocal: boolean }> {
+  const info = Context.current().info;
+  return { pid: process.pid, threadId, activityType: info.activityType, officialType: official.activityInfo().activityType, isLocal: info.isLocal };
 }
 
 /** Busy CPU for `ms`, heartbeating from the pool between slices. */

@@ -18,6 +18,14 @@ const USAGE =
 
 class UsageError extends Error {}
 
+/** The flag behind each option that `startDevServer` may refuse, so the message names what was typed. */
+const OPTION_FLAGS: Record<string, string> = {
+  'tls.cert': '--tls-cert',
+  'tls.key': '--tls-key',
+  'tls.clientCa': '--tls-client-ca',
+  apiKey: '--api-key',
+};
+
 /**
  * Parses `dev-server` flags; throws UsageError naming the bad flag.
  *
@@ -103,7 +111,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // A bad certificate, key or API key is a usage problem: name it, no stack trace.
     if (!(err instanceof InvalidOptionError)) throw err;
-    process.stderr.write(`temporal-native: ${err.message}\n`);
+    const flag = OPTION_FLAGS[err.field];
+    process.stderr.write(`temporal-native: ${flag === undefined ? err.message : `${flag}: ${err.message}`}\n`);
     return 2;
   }
   const security = [options.tls ? (options.tls.clientCa ? 'mTLS' : 'TLS') : 'plaintext', ...(options.apiKey ? ['API key required'] : [])].join(', ');

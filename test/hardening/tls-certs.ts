@@ -18,7 +18,7 @@ export interface TestPki {
   ca: KeyPair;
   /** An unrelated CA that signed nothing here: trusting it means not trusting the server. */
   otherCa: KeyPair;
-  /** For `localhost` and 127.0.0.1, valid now. */
+  /** For `localhost`, `dev.temporal.test` (reachable only through serverNameOverride) and 127.0.0.1, valid now. */
   server: KeyPair;
   /** For `localhost` and 127.0.0.1, expired yesterday. */
   expiredServer: KeyPair;
@@ -71,7 +71,7 @@ function issue(spec: CertSpec): { pair: KeyPair; cert: forge.pki.Certificate; ke
   ];
   if (spec.usage === 'server') {
     extensions.push({ name: 'extKeyUsage', serverAuth: true });
-    extensions.push({ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] });
+    extensions.push({ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 2, value: 'dev.temporal.test' }, { type: 7, ip: '127.0.0.1' }] });
   } else if (spec.usage === 'client') {
     extensions.push({ name: 'extKeyUsage', clientAuth: true });
   }

@@ -11,6 +11,7 @@ const REAL_SERVER_SUITES = [
   'test/e2e/activities/activities.test.ts',
   'test/e2e/activities/worker-with-workflows.test.ts',
   'test/e2e/workflows/**/*.test.ts',
+  'test/e2e/worker/**/*.test.ts',
   'test/replay/replay.test.ts',
   'test/examples/**/*.test.ts',
   'test/e2e/schedules/**/*.test.ts',

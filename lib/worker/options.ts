@@ -467,7 +467,8 @@ function compileWorkflowFailureErrorTypes(value: unknown): Record<string, string
   return out;
 }
 
-function compileBundlerOptions(value: unknown): { ignoreModules: string[]; esbuildConfigHook: BundlerOptions['esbuildConfigHook'] } {
+/** `bundlerOptions` of `Worker.create` and of the replay functions. */
+export function compileBundlerOptions(value: unknown): { ignoreModules: string[]; esbuildConfigHook: BundlerOptions['esbuildConfigHook'] } {
   if (value === undefined) return { ignoreModules: [], esbuildConfigHook: undefined };
   const o = checkedOptions(value, 'bundlerOptions', BUNDLER_KEYS);
   let ignoreModules: string[] = [];
@@ -479,7 +480,7 @@ function compileBundlerOptions(value: unknown): { ignoreModules: string[]; esbui
 }
 
 /** `{ iface: { fn: { fn, callDuringReplay? } } }`, each function checked. */
-function compileSinks(value: unknown): InjectedSinks {
+export function compileSinks(value: unknown): InjectedSinks {
   if (value === undefined) return {};
   optionsObject(value, 'sinks');
   const out: InjectedSinks = {};

@@ -1,5 +1,5 @@
 /**
- * Options of the replay functions: validation (a `TypeError` naming the field) and loading or
+ * Options of the replay functions: validation (an `InvalidOptionError` naming the field) and loading or
  * building the workflow bundle.
  */
 import { readFile } from 'node:fs/promises';
@@ -7,6 +7,9 @@ import type { CoreRuntime } from '../../core/types';
 import type { PayloadCodec } from '../../converter/types';
 import { ConsoleLogger, isLogger, type Logger } from '../logger';
 import { bundleWorkflowCode } from '../workflow/bundler';
+import { InvalidOptionError, checkedOptions } from '../../common/options-validation';
+import { compileBundlerOptions, compileSinks, type BundlerOptions } from '../options';
+import type { InjectedSinks } from '../workflow/sinks';
 
 /**
  * What to replay histories against.
@@ -40,6 +43,13 @@ export interface ReplayWorkerOptions {
   namespace?: string;
   /** Runtime that hosts the replay worker; by default one shared runtime per process. */
   runtime?: CoreRuntime;
+  /**
+   * Host functions workflows call through `proxySinks()`. During replay only the sink functions
+   * with `callDuringReplay: true` are called.
+   */
+  sinks?: InjectedSinks;
+  /** How `workflowsPath` is bundled (as for `Worker.create`). */
+  bundlerOptions?: BundlerOptions;
 }
 
 /** Options after validation, with the bundle in hand. */
@@ -50,9 +60,18 @@ export interface CompiledReplayOptions {
   readonly replayName: string;
   readonly namespace: string;
   readonly runtime: CoreRuntime | undefined;
+  readonly sinks: InjectedSinks;
 }
 
-const KNOWN = new Set(['workflowsPath', 'workflowBundle', 'dataConverter', 'interceptors', 'logger', 'replayName', 'namespace', 'runtime']);
+const REPLAY_KEYS = {
+  kind: 'replay option',
+  supported: ['workflowsPath', 'workflowBundle', 'dataConverter', 'interceptors', 'logger', 'replayName', 'namespace', 'runtime', 'sinks', 'bundlerOptions'],
+  unsupported: {
+    webpackConfigHook: 'the workflow bundler is esbuild: use bundlerOptions.esbuildConfigHook',
+    debugMode: 'replay runs without a workflow execution time limit only in a debugger session of your own; remove it',
+    reuseV8Context: 'replay runs each history in a realm shared the same way a worker does; remove it',
+  },
+};
 
 /**
  * Validates the options and produces the bundle (building it from `workflowsPath`, or reading
@@ -61,13 +80,22 @@ const KNOWN = new Set(['workflowsPath', 'workflowBundle', 'dataConverter', 'inte
  * @throws TypeError naming the option that is wrong; the bundler's errors for code that does not build.
  */
 export async function compileReplayOptions(options: unknown): Promise<CompiledReplayOptions> {
-  if (options === null || typeof options !== 'object') throw new TypeError('replay options must be an object');
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new TypeError(`${key} is not a replay option`);
-  }
-  const dataConverter = optionalObject(o.dataConverter, 'dataConverter');
-  const interceptors = optionalObject(o.interceptors, 'interceptors');
+  const o = checkedOptions(options, 'replay options', REPLAY_KEYS);
+  const dataConverter =
+    o.dataConverter === undefined
+      ? undefined
+      : checkedOptions(o.dataConverter, 'dataConverter', {
+          kind: 'replay data converter option',
+          supported: ['payloadConverterPath', 'failureConverterPath', 'payloadCodecs'],
+          unsupported: {
+            payloadConverter: 'workflows replay in a sandbox that takes the converter by module path: give dataConverter.payloadConverterPath',
+            failureConverter: 'workflows replay in a sandbox that takes the converter by module path: give dataConverter.failureConverterPath',
+          },
+        });
+  const interceptors =
+    o.interceptors === undefined ? undefined : checkedOptions(o.interceptors, 'interceptors', { kind: 'replay interceptors option', supported: ['workflowModules'] });
+  const sinks = compileSinks(o.sinks);
+  const bundler = compileBundlerOptions(o.bundlerOptions);
   const payloadConverterPath = optionalString(dataConverter?.payloadConverterPath, 'dataConverter.payloadConverterPath');
   const failureConverterPath = optionalString(dataConverter?.failureConverterPath, 'dataConverter.failureConverterPath');
   const payloadCodecs = codecs(dataConverter?.payloadCodecs);
@@ -79,23 +107,31 @@ export async function compileReplayOptions(options: unknown): Promise<CompiledRe
 
   const workflowsPath = optionalString(o.workflowsPath, 'workflowsPath');
   if (workflowsPath !== undefined && o.workflowBundle !== undefined) {
-    throw new TypeError('workflowsPath and workflowBundle are exclusive: give one of them');
+    throw new InvalidOptionError('workflowBundle', 'and workflowsPath are exclusive: give one of them');
   }
   let bundle: CompiledReplayOptions['bundle'];
   if (workflowsPath !== undefined) {
-    bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: workflowModules, payloadConverterPath, failureConverterPath });
+    bundle = await bundleWorkflowCode({
+      workflowsPath,
+      workflowInterceptorModules: workflowModules,
+      payloadConverterPath,
+      failureConverterPath,
+      ignoreModules: bundler.ignoreModules,
+      esbuildConfigHook: bundler.esbuildConfigHook,
+    });
   } else if (o.workflowBundle !== undefined) {
-    if (workflowModules.length > 0 || payloadConverterPath !== undefined || failureConverterPath !== undefined) {
+    if (workflowModules.length > 0 || payloadConverterPath !== undefined || failureConverterPath !== undefined || o.bundlerOptions !== undefined) {
       // A prebuilt bundle already contains its interceptors and converters; silently ignoring these would mislead.
-      throw new TypeError(
-        'interceptors.workflowModules and dataConverter.payloadConverterPath/failureConverterPath are bundled with the code: pass them to bundleWorkflowCode, not with workflowBundle',
+      throw new InvalidOptionError(
+        'workflowBundle',
+        'already holds interceptors.workflowModules, bundlerOptions and dataConverter.payloadConverterPath/failureConverterPath are bundled with the code: pass them to bundleWorkflowCode, not with workflowBundle',
       );
     }
     bundle = await loadBundle(o.workflowBundle);
   } else {
-    throw new TypeError('workflowsPath or workflowBundle is required to replay histories');
+    throw new InvalidOptionError('workflowsPath', 'or workflowBundle is required to replay histories');
   }
-  return { bundle, payloadCodecs, logger, replayName, namespace, runtime };
+  return { bundle, payloadCodecs, logger, replayName, namespace, runtime, sinks };
 }
 
 async function loadBundle(value: unknown): Promise<CompiledReplayOptions['bundle']> {
@@ -112,56 +148,50 @@ async function loadBundle(value: unknown): Promise<CompiledReplayOptions['bundle
       };
     }
   }
-  throw new TypeError('workflowBundle must be { code: string, sourceMap?: string } or { codePath: string, sourceMapPath?: string }');
+  throw new InvalidOptionError('workflowBundle', 'must be { code: string, sourceMap?: string } or { codePath: string, sourceMapPath?: string }');
 }
 
 async function readBundleFile(path: string, field: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new TypeError(`${field}: cannot read ${path} (${(error as Error).message})`);
+    throw new InvalidOptionError(field, `cannot read ${path} (${(error as Error).message})`);
   }
-}
-
-function optionalObject(value: unknown, field: string): Record<string, unknown> | undefined {
-  if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${field} must be an object`);
-  return value as Record<string, unknown>;
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`${field} must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidOptionError(field, `must be a non-empty string`);
   return value;
 }
 
 function stringArray(value: unknown, field: string): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new TypeError(`${field} must be an array of module paths`);
+  if (!Array.isArray(value)) throw new InvalidOptionError(field, `must be an array of module paths`);
   return value.map((item: unknown, i) => {
-    if (typeof item !== 'string' || item.length === 0) throw new TypeError(`${field}[${i}] must be a non-empty string`);
+    if (typeof item !== 'string' || item.length === 0) throw new InvalidOptionError(`${field}[${i}]`, `must be a non-empty string`);
     return item;
   });
 }
 
 function codecs(value: unknown): PayloadCodec[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new TypeError('dataConverter.payloadCodecs must be an array');
+  if (!Array.isArray(value)) throw new InvalidOptionError('dataConverter.payloadCodecs', 'must be an array');
   value.forEach((codec: unknown, i) => {
     const c = codec as Partial<PayloadCodec> | null;
     if (typeof c?.encode !== 'function' || typeof c.decode !== 'function') {
-      throw new TypeError(`dataConverter.payloadCodecs[${i}] must have encode and decode methods`);
+      throw new InvalidOptionError(`dataConverter.payloadCodecs[${i}]`, 'must have encode and decode methods');
     }
   });
   return value as PayloadCodec[];
 }
 
 function checkedLogger(value: unknown): Logger {
-  if (!isLogger(value)) throw new TypeError('logger must implement log, trace, debug, info, warn and error');
+  if (!isLogger(value)) throw new InvalidOptionError('logger', 'must implement log, trace, debug, info, warn and error');
   return value;
 }
 
 function checkedRuntime(value: unknown): CoreRuntime {
-  if (typeof (value as Partial<CoreRuntime> | null)?.createReplayer !== 'function') throw new TypeError('runtime must be a CoreRuntime');
+  if (typeof (value as Partial<CoreRuntime> | null)?.createReplayer !== 'function') throw new InvalidOptionError('runtime', 'must be a CoreRuntime');
   return value as CoreRuntime;
 }

@@ -89,6 +89,7 @@ export class ReplaySession {
         maxConcurrentWorkflowTaskExecutions: CACHE_SIZE,
         dataConverter: { payloadCodecs: options.payloadCodecs },
         logger: options.logger,
+        sinks: options.sinks,
         namespace: options.namespace,
         taskQueue,
         onFatalError: (error) => session?.recordFatal(error),

@@ -37,9 +37,10 @@ const storeOf = new WeakMap<Promise<unknown>, PromiseStackStore>();
 let tracked = 0;
 let stopHook: (() => void) | undefined;
 
+/** The store's maps are the realm's own `Map`s, so `instanceof Map` (the host's) cannot tell. */
 function isStore(value: unknown): value is PromiseStackStore {
   const v = value as Partial<PromiseStackStore> | null | undefined;
-  return v?.childToParent instanceof Map && v.promiseToStack instanceof Map;
+  return typeof v?.childToParent?.set === 'function' && typeof v.promiseToStack?.set === 'function';
 }
 
 /** Frames of our runtime and of `@temporalio/workflow` say nothing about where a workflow waits. */
@@ -83,7 +84,7 @@ function onSettled(promise: Promise<unknown>): void {
 export function trackPromiseStacks(promisePrototype: object, source: StackSource): void {
   if (sources.has(promisePrototype)) return;
   sources.set(promisePrototype, source);
-  if (tracked++ === 0) stopHook = promiseHooks.createHook({ init: onInit, settled: onSettled });
+  if (tracked++ === 0) stopHook = promiseHooks.createHook({ init: onInit, settled: onSettled }) as () => void;
 }
 
 /** Stops recording for a realm; the hook goes when no realm is left. */

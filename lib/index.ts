@@ -145,6 +145,7 @@ export { ActivityCancellationType, HandlerUnfinishedPolicy, SuggestContinueAsNew
 export { CompleteAsyncError } from './activity/errors';
 export { METADATA_ENCODING_KEY, METADATA_MESSAGE_TYPE_KEY, encodingTypes, defaultFailureConverter } from './converter';
 export type { History, HistoryAndWorkflowId, ReplayHistoriesIterable } from './worker/replay';
+export type { ScheduleSummaryAction, ScheduleSummaryStartWorkflowAction } from './client/schedule-types';
 /** The official name of {@link WorkerState}: what `worker.getState()` returns. */
 export type { WorkerState as State } from './worker/worker-state';
 export { UnhandledRejectionError } from './worker/workflow/workflow-instance';

@@ -508,6 +508,23 @@ export interface ScheduleDescriptionStartWorkflowAction {
 export type ScheduleDescriptionAction = ScheduleDescriptionStartWorkflowAction;
 
 /**
+ * The action of a schedule as `list()` reports it: only the workflow type (`describe()` gives the rest).
+ *
+ * @example
+ * ```ts
+ * const types = new Set<string>();
+ * for await (const s of client.schedule.list()) if (s.action) types.add(s.action.workflowType);
+ * ```
+ */
+export interface ScheduleSummaryStartWorkflowAction {
+  type: 'startWorkflow';
+  workflowType: string;
+}
+
+/** The action kinds of {@link ScheduleSummary}; starting a workflow is the only one, as in the official SDK. */
+export type ScheduleSummaryAction = ScheduleSummaryStartWorkflowAction;
+
+/**
  * One schedule as `list()` yields it (from visibility: eventually consistent with `describe()`).
  *
  * @example
@@ -518,7 +535,7 @@ export type ScheduleDescriptionAction = ScheduleDescriptionStartWorkflowAction;
 export interface ScheduleSummary {
   scheduleId: string;
   spec?: ScheduleSpecDescription;
-  action?: { type: 'startWorkflow'; workflowType: string };
+  action?: ScheduleSummaryAction;
   memo?: Record<string, unknown>;
   searchAttributes?: SearchAttributes;
   typedSearchAttributes?: TypedSearchAttributes;

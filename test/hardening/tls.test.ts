@@ -107,15 +107,25 @@ describe.each(BACKENDS)('on the %s backend', (backend: Backend) => {
     }
   });
 
-  it('sends the rotated API key on a live connection: refused by a server that wants the new key until setApiKey', async () => {
+  it('sends the rotated API key on a live connection: a running worker and the client carry on against a server that wants the new key', async () => {
     const first = await server({ tls: { cert: pki.server.crt, key: pki.server.key }, apiKey: 'key-before-rotation' });
-    const port = Number(portOf(first.address));
     const connection = await connect({ address: first.address, tls: { serverRootCACertificate: pki.ca.crt }, apiKey: 'key-before-rotation' });
+    const taskQueue = `tls-rotation-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowBundle: { code: bundle.code },
+      activities: { greet: async (name: string) => `hello ${name}` },
+    });
+    const running = worker.run();
+    const client = new Client({ connection });
+    const execute = (name: string) =>
+      client.workflow.execute('greetOverSecuredChannel', { taskQueue, workflowId: randomUUID(), args: [name] }) as Promise<string>;
     try {
-      expect(await runWorkflow(connection)).toBe('workflow saw: hello tls');
+      expect(await execute('before')).toBe('workflow saw: hello before');
       // The same address now wants another key: the live connection reconnects with the old one.
       await first.stop();
-      await server({ port, tls: { cert: pki.server.crt, key: pki.server.key }, apiKey: 'key-after-rotation' });
+      await server({ port: first.port, tls: { cert: pki.server.crt, key: pki.server.key }, apiKey: 'key-after-rotation' });
       const refused = await connection.workflowService.getSystemInfo({}).then(
         () => undefined,
         (err: unknown) => err,
@@ -127,8 +137,13 @@ describe.each(BACKENDS)('on the %s backend', (backend: Backend) => {
       connection.setApiKey('key-after-rotation');
       figures.rotations++;
       await connection.workflowService.getSystemInfo({});
-      expect(await runWorkflow(connection)).toBe('workflow saw: hello tls');
+      // Started by the client and run by the worker that was polling all along, both with the new key.
+      expect(await execute('after')).toBe('workflow saw: hello after');
+      expect(worker.getState()).toBe('RUNNING');
+      figures.securedRuns += 2;
     } finally {
+      worker.shutdown();
+      await running;
       await connection.close();
     }
   });

@@ -21,7 +21,7 @@ import { recordReliability, reliabilityScale } from '../support/reliability';
 import { fuzzSeed, messageObject, protoRoot } from './fuzz-support';
 import type { temporal } from '@temporalio/proto';
 
-const RUNS = reliabilityScale(3_000, 100_000);
+const RUNS = reliabilityScale(3_000, 30_000);
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 /** Text of `tokens` joined by random separators, mixed with arbitrary strings. */

@@ -3,6 +3,7 @@
  * client facing a response that breaks the protocol rejects with a typed error naming the problem.
  */
 import { temporal } from '@temporalio/proto';
+import Long from 'long';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Client, Connection, MalformedResponseError, PayloadConverterError } from '../../lib';
 import { ScriptedServer } from '../contract/scripted-server';
@@ -25,7 +26,7 @@ afterEach(async () => {
 
 it('result() of a history whose last event is not a close event type rejects with MalformedResponseError', async () => {
   server.on('GetWorkflowExecutionHistory', () => ({
-    ok: ws.GetWorkflowExecutionHistoryResponse.encode({ history: { events: [{ eventId: 1, eventType: 26 }] } }).finish(),
+    ok: ws.GetWorkflowExecutionHistoryResponse.encode({ history: { events: [{ eventId: Long.fromNumber(1), eventType: 26 }] } }).finish(),
   }));
   const err = await client.workflow.getHandle('wf-1').result().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(MalformedResponseError);

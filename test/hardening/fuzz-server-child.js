@@ -12,7 +12,7 @@ startDevServer({ port: 0, ...options }).then(
       if (m === 'memory') {
         global.gc();
         const { rss, heapUsed } = process.memoryUsage();
-        process.send({ memory: { rss, heapUsed } });
+        process.send({ memory: { rss, heapUsed, runs: server.engine.executions.size } });
       } else if (m === 'stop') {
         await server.stop();
         process.disconnect();

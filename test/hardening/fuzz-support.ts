@@ -23,6 +23,8 @@ export function fuzzSeed(suite: string): number {
 export interface ServerMemory {
   rss: number;
   heapUsed: number;
+  /** Runs the server holds in memory (open, and closed within retention). */
+  runs: number;
 }
 
 /** A dev server running in a child process (so a crash shows as an exit, and its memory is its own). */

@@ -169,9 +169,19 @@ interface ConnectionPlan {
   coreOptions: CoreConnectionOptions;
 }
 
+/**
+ * The address `Connection.connect()` uses when none is given: a local dev server's default port.
+ *
+ * @example
+ * ```ts
+ * const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? LOCAL_TARGET });
+ * ```
+ */
+export const LOCAL_TARGET = 'localhost:7233';
+
 function planConnection(options: ConnectionOptions): ConnectionPlan {
   const o = checkedOptions(options, 'options', CONNECTION_KEYS);
-  const address = optionalString(o.address, 'address') ?? 'localhost:7233';
+  const address = optionalString(o.address, 'address') ?? LOCAL_TARGET;
   const identity = optionalString(o.identity, 'identity') ?? `${process.pid}@${os.hostname()}`;
   if (typeof o.apiKey === 'function') {
     throw new UnsupportedOptionError('apiKey', 'a function is not supported: pass the key as a string and call connection.setApiKey(key) when it changes');

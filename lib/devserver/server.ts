@@ -63,6 +63,11 @@ export interface DevServerOptions {
    */
   retentionMs?: number;
   /**
+   * Largest gRPC message received or sent, in bytes; default 128 MiB. A larger request is refused
+   * with RESOURCE_EXHAUSTED. Tests lower it to exercise the limit without huge payloads.
+   */
+  maxMessageBytes?: number;
+  /**
    * Serve TLS with this certificate and key (PEM, as file paths or bytes); with `clientCa`, clients
    * must also present a certificate that CA signed (mTLS). Plaintext when absent.
    */
@@ -160,8 +165,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     log(`dev server: ${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   };
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_receive_message_length': options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
     // Channelz bookkeeping costs CPU on every call and nothing here reads it.
     'grpc.enable_channelz': 0,
     // The inflate interceptor must see grpc-js's base call, so it comes first.

@@ -8,7 +8,9 @@
 import { resolveDataConverter } from '../converter';
 import type { DataConverter, LoadedDataConverter } from '../converter/types';
 import { Connection } from './connection';
+import { checkedOptions, optionalArray } from '../common/options-validation';
 import { InvalidOptionError } from './errors';
+import type { WorkflowClientInterceptor, WorkflowClientInterceptors } from './interceptors';
 import type { WorkflowService } from './workflow-service';
 
 /**
@@ -61,4 +63,28 @@ export function interceptorList<T>(value: readonly T[] | undefined, field: strin
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new InvalidOptionError(field, 'must be an array');
   return value;
+}
+
+/**
+ * The workflow interceptors for one call: the list as given, or (legacy form) each factory's
+ * interceptor for the workflow the call is about.
+ */
+export type WorkflowInterceptorSource = (workflowId: string, runId?: string) => readonly WorkflowClientInterceptor[];
+
+/** Checks a `workflow` interceptors option (list or `{ calls }`) and returns where each call gets them. */
+export function workflowInterceptorSource(
+  value: readonly WorkflowClientInterceptor[] | WorkflowClientInterceptors | undefined,
+  field: string,
+): WorkflowInterceptorSource {
+  if (value === undefined) return () => [];
+  if (Array.isArray(value)) {
+    const list = interceptorList(value as readonly WorkflowClientInterceptor[], field);
+    return () => list;
+  }
+  const o = checkedOptions(value, field, { kind: 'workflow interceptors option', supported: ['calls'] });
+  const factories = (optionalArray(o.calls, `${field}.calls`) ?? []) as WorkflowClientInterceptors['calls'] & unknown[];
+  factories.forEach((factory, i) => {
+    if (typeof factory !== 'function') throw new InvalidOptionError(`${field}.calls[${i}]`, 'must be a function');
+  });
+  return (workflowId, runId) => factories.map((factory) => factory({ workflowId, runId }));
 }

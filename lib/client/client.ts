@@ -4,6 +4,7 @@
  */
 import type { LoadedDataConverter } from '../converter/types';
 import { AsyncCompletionClient } from './async-completion-client';
+import { checkedOptions, type OptionKeys } from '../common/options-validation';
 import { interceptorList, resolveClientContext, type BaseClientOptions } from './client-context';
 import { Connection } from './connection';
 import type { QueryRejectCondition } from './enums';
@@ -23,6 +24,15 @@ export interface ClientOptions extends BaseClientOptions {
   /** Default `queryRejectCondition` for every query of this client. */
   queryRejectCondition?: QueryRejectCondition | number;
 }
+
+const CLIENT_INTERCEPTOR_KEYS: OptionKeys = {
+  kind: 'client interceptor kind',
+  supported: ['workflow', 'schedule'],
+  unsupported: {
+    activity: 'standalone activity executions (client.activity.start and friends) are not supported here, so there are no calls to intercept; intercept activities on the worker (interceptors.activity of Worker.create)',
+    nexus: 'Nexus operations are not supported by this SDK, so there are no calls to intercept',
+  },
+};
 
 /**
  * @example
@@ -46,7 +56,7 @@ export class Client {
 
   constructor(options: ClientOptions) {
     const context = resolveClientContext(options);
-    const interceptors = options.interceptors ?? {};
+    const interceptors = options.interceptors === undefined ? {} : checkedOptions(options.interceptors, 'interceptors', CLIENT_INTERCEPTOR_KEYS) as ClientInterceptors;
     this.connection = context.connection;
     this.namespace = context.namespace;
     this.identity = context.identity;
@@ -54,7 +64,7 @@ export class Client {
     const shared = { connection: this.connection, namespace: this.namespace, identity: this.identity, dataConverter: this.dataConverter };
     this.workflow = new WorkflowClient({
       ...shared,
-      interceptors: [...interceptorList(interceptors.workflow, 'interceptors.workflow')],
+      interceptors: interceptors.workflow,
       queryRejectCondition: options.queryRejectCondition,
     });
     this.schedule = new ScheduleClient({ ...shared, interceptors: [...interceptorList(interceptors.schedule, 'interceptors.schedule')] });

@@ -2,9 +2,11 @@
  * Client interceptors: user code wrapped around each workflow call, outermost first, in the shape of
  * the official `WorkflowClientInterceptor` so existing interceptors port by changing the import.
  */
-import type { temporal } from '@temporalio/proto';
+import type { google, temporal } from '@temporalio/proto';
+import type { Duration } from '../common/time';
 import type { Payload } from '../converter/types';
 import type { CompiledScheduleOptions } from './schedule-options';
+import type { SearchAttributes } from './search-attributes';
 import type { WorkflowOptions, WorkflowUpdateStage } from './workflow-options';
 
 /**
@@ -41,6 +43,31 @@ export interface WorkflowExecution {
 export type Next<I, M extends keyof I> = NonNullable<I[M]> extends (input: infer In, next: infer N) => unknown ? N : never;
 
 /**
+ * Start options as interceptors see them: `args` always present (empty when the caller gave
+ * none), as in the official `CompiledWorkflowOptions`.
+ *
+ * @example
+ * ```ts
+ * start: (input, next) => next({ ...input, options: { ...input.options, args: [...input.options.args, 'extra'] } })
+ * ```
+ */
+export type InterceptedWorkflowOptions = Omit<WorkflowOptions, 'args' | 'searchAttributes' | InterceptedDurationField> & {
+  args: unknown[];
+  /** An `undefined` value leaves that attribute out, as in the official client. */
+  searchAttributes?: Record<string, SearchAttributes[string] | undefined>;
+  workflowExecutionTimeout?: Duration | google.protobuf.IDuration;
+  workflowRunTimeout?: Duration | google.protobuf.IDuration;
+  workflowTaskTimeout?: Duration | google.protobuf.IDuration;
+  startDelay?: Duration | google.protobuf.IDuration;
+};
+
+/**
+ * Durations reach interceptors compiled to `google.protobuf.IDuration`, as in the official client;
+ * an interceptor may put back either form.
+ */
+type InterceptedDurationField = 'workflowExecutionTimeout' | 'workflowRunTimeout' | 'workflowTaskTimeout' | 'startDelay';
+
+/**
  * Input or output of one `WorkflowClientInterceptor` method.
  *
  * @example
@@ -51,7 +78,7 @@ export type Next<I, M extends keyof I> = NonNullable<I[M]> extends (input: infer
 export interface WorkflowStartInput {
   readonly workflowType: string;
   readonly headers: Headers;
-  readonly options: WorkflowOptions;
+  readonly options: InterceptedWorkflowOptions;
 }
 
 /**
@@ -62,6 +89,20 @@ export interface WorkflowStartInput {
  * signal: (input, next) => (log(input.signalName), next(input))
  * ```
  */
+/**
+ * What `startWithDetails` resolves to.
+ *
+ * @example
+ * ```ts
+ * startWithDetails: async (input, next) => { const out = await next(input); log(out.runId, out.eagerlyStarted); return out; }
+ * ```
+ */
+export interface WorkflowStartOutput {
+  readonly runId: string;
+  /** True when the server returned the first workflow task with the start (`requestEagerStart`). */
+  readonly eagerlyStarted: boolean;
+}
+
 export interface WorkflowSignalInput {
   readonly signalName: string;
   readonly args: unknown[];
@@ -82,7 +123,7 @@ export interface WorkflowSignalWithStartInput {
   readonly signalName: string;
   readonly signalArgs: unknown[];
   readonly headers: Headers;
-  readonly options: WorkflowOptions;
+  readonly options: InterceptedWorkflowOptions;
 }
 
 /**
@@ -115,7 +156,8 @@ export interface WorkflowStartUpdateInput {
   readonly workflowExecution: WorkflowExecution;
   readonly firstExecutionRunId?: string;
   readonly headers: Headers;
-  readonly options: { updateId?: string; waitForStage: WorkflowUpdateStage };
+  /** `waitForStage` overrides the stage the caller asked for (the official input carries only `updateId`). */
+  readonly options: { updateId?: string; waitForStage?: WorkflowUpdateStage };
 }
 
 /**
@@ -143,11 +185,12 @@ export interface WorkflowStartUpdateOutput {
  */
 export interface WorkflowStartUpdateWithStartInput {
   readonly workflowType: string;
-  readonly workflowStartOptions: WorkflowOptions;
+  readonly workflowStartOptions: InterceptedWorkflowOptions;
   readonly workflowStartHeaders: Headers;
   readonly updateName: string;
   readonly updateArgs: unknown[];
-  readonly updateOptions: { updateId?: string; waitForStage: WorkflowUpdateStage };
+  /** `waitForStage` overrides the stage the caller asked for (the official input carries only `updateId`). */
+  readonly updateOptions: { updateId?: string; waitForStage?: WorkflowUpdateStage };
   readonly updateHeaders: Headers;
 }
 
@@ -160,7 +203,7 @@ export interface WorkflowStartUpdateWithStartInput {
  * ```
  */
 export interface WorkflowStartUpdateWithStartOutput {
-  readonly workflowExecution: Required<WorkflowExecution>;
+  readonly workflowExecution: WorkflowExecution;
   readonly updateId: string;
   readonly updateOutcome?: temporal.api.update.v1.IOutcome;
 }
@@ -222,43 +265,22 @@ export interface WorkflowDescribeInput {
  */
 export interface WorkflowClientInterceptor {
   /** Resolves to the new run id. */
-  start?: (
-    input: WorkflowStartInput,
-    next: (input: WorkflowStartInput) => Promise<string>,
-  ) => Promise<string>;
-  signal?: (
-    input: WorkflowSignalInput,
-    next: (input: WorkflowSignalInput) => Promise<void>,
-  ) => Promise<void>;
+  /**
+   * Resolves to the new run id. An interceptor with `start` but no `startWithDetails` runs inside
+   * the `startWithDetails` chain (as the official client adapts it).
+   */
+  start?(input: WorkflowStartInput, next: (input: WorkflowStartInput) => Promise<string>): Promise<string>;
+  /** Resolves to the new run id and whether the server handed the first workflow task back eagerly. */
+  startWithDetails?(input: WorkflowStartInput, next: (input: WorkflowStartInput) => Promise<WorkflowStartOutput>): Promise<WorkflowStartOutput>;
+  signal?(input: WorkflowSignalInput, next: (input: WorkflowSignalInput) => Promise<void>): Promise<void>;
   /** Resolves to the run id that received the signal. */
-  signalWithStart?: (
-    input: WorkflowSignalWithStartInput,
-    next: (input: WorkflowSignalWithStartInput) => Promise<string>,
-  ) => Promise<string>;
-  query?: (
-    input: WorkflowQueryInput,
-    next: (input: WorkflowQueryInput) => Promise<unknown>,
-  ) => Promise<unknown>;
-  startUpdate?: (
-    input: WorkflowStartUpdateInput,
-    next: (input: WorkflowStartUpdateInput) => Promise<WorkflowStartUpdateOutput>,
-  ) => Promise<WorkflowStartUpdateOutput>;
-  startUpdateWithStart?: (
-    input: WorkflowStartUpdateWithStartInput,
-    next: (input: WorkflowStartUpdateWithStartInput) => Promise<WorkflowStartUpdateWithStartOutput>,
-  ) => Promise<WorkflowStartUpdateWithStartOutput>;
-  terminate?: (
-    input: WorkflowTerminateInput,
-    next: (input: WorkflowTerminateInput) => Promise<temporal.api.workflowservice.v1.ITerminateWorkflowExecutionResponse>,
-  ) => Promise<temporal.api.workflowservice.v1.ITerminateWorkflowExecutionResponse>;
-  cancel?: (
-    input: WorkflowCancelInput,
-    next: (input: WorkflowCancelInput) => Promise<temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionResponse>,
-  ) => Promise<temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionResponse>;
-  describe?: (
-    input: WorkflowDescribeInput,
-    next: (input: WorkflowDescribeInput) => Promise<temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse>,
-  ) => Promise<temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse>;
+  signalWithStart?(input: WorkflowSignalWithStartInput, next: (input: WorkflowSignalWithStartInput) => Promise<string>): Promise<string>;
+  query?(input: WorkflowQueryInput, next: (input: WorkflowQueryInput) => Promise<unknown>): Promise<unknown>;
+  startUpdate?(input: WorkflowStartUpdateInput, next: (input: WorkflowStartUpdateInput) => Promise<WorkflowStartUpdateOutput>): Promise<WorkflowStartUpdateOutput>;
+  startUpdateWithStart?(input: WorkflowStartUpdateWithStartInput, next: (input: WorkflowStartUpdateWithStartInput) => Promise<WorkflowStartUpdateWithStartOutput>): Promise<WorkflowStartUpdateWithStartOutput>;
+  terminate?(input: WorkflowTerminateInput, next: (input: WorkflowTerminateInput) => Promise<temporal.api.workflowservice.v1.ITerminateWorkflowExecutionResponse>): Promise<temporal.api.workflowservice.v1.ITerminateWorkflowExecutionResponse>;
+  cancel?(input: WorkflowCancelInput, next: (input: WorkflowCancelInput) => Promise<temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionResponse>): Promise<temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionResponse>;
+  describe?(input: WorkflowDescribeInput, next: (input: WorkflowDescribeInput) => Promise<temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse>): Promise<temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse>;
 }
 
 /**
@@ -305,7 +327,7 @@ export interface CreateScheduleOutput {
  * ```
  */
 export interface ScheduleClientInterceptor {
-  create?: (input: CreateScheduleInput, next: (input: CreateScheduleInput) => Promise<CreateScheduleOutput>) => Promise<CreateScheduleOutput>;
+  create?(input: CreateScheduleInput, next: (input: CreateScheduleInput) => Promise<CreateScheduleOutput>): Promise<CreateScheduleOutput>;
 }
 
 /**
@@ -317,8 +339,64 @@ export interface ScheduleClientInterceptor {
  * ```
  */
 export interface ClientInterceptors {
-  workflow?: WorkflowClientInterceptor[];
+  /** A list of interceptors, or (the official legacy form) factories called per workflow. */
+  workflow?: WorkflowClientInterceptor[] | WorkflowClientInterceptors;
   schedule?: ScheduleClientInterceptor[];
+}
+
+/** Alias of {@link WorkflowClientInterceptor}, the name the official legacy factory form uses. */
+export type WorkflowClientCallsInterceptor = WorkflowClientInterceptor;
+
+/** What a legacy interceptor factory is called with: the workflow the call is about. */
+export interface WorkflowClientCallsInterceptorFactoryInput {
+  workflowId: string;
+  runId?: string;
+}
+
+/**
+ * Makes the interceptor for the calls about one workflow (the official legacy form).
+ *
+ * @example
+ * ```ts
+ * const factory: WorkflowClientCallsInterceptorFactory = ({ workflowId }) => ({
+ *   signal: (input, next) => { console.log('signal', workflowId); return next(input); },
+ * });
+ * ```
+ */
+export type WorkflowClientCallsInterceptorFactory = (input: WorkflowClientCallsInterceptorFactoryInput) => WorkflowClientCallsInterceptor;
+
+/**
+ * The official legacy form of workflow interceptors: `{ calls: [factory, ...] }`, each factory
+ * called for every call with the workflow it is about.
+ *
+ * @example
+ * ```ts
+ * const client = new Client({ connection, interceptors: { workflow: { calls: [(wf) => makeInterceptor(wf)] } } });
+ * ```
+ */
+export interface WorkflowClientInterceptors {
+  calls?: WorkflowClientCallsInterceptorFactory[];
+}
+
+/**
+ * Runs an interceptor that has only the legacy `start` inside the `startWithDetails` chain, as the
+ * official client does: its `next` resolves to the run id, and the eager-start flag of the call
+ * below it is kept.
+ */
+export function adaptLegacyStart(interceptor: WorkflowClientInterceptor): WorkflowClientInterceptor {
+  const start = interceptor.start;
+  if (interceptor.startWithDetails !== undefined || start === undefined) return interceptor;
+  return {
+    ...interceptor,
+    startWithDetails: async (input, next) => {
+      let below: WorkflowStartOutput | undefined;
+      const runId = await start.call(interceptor, input, async (i) => {
+        below = await next(i);
+        return below.runId;
+      });
+      return { runId, eagerlyStarted: below?.eagerlyStarted ?? false };
+    },
+  };
 }
 
 /**

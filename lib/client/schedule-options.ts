@@ -450,7 +450,8 @@ export interface CompiledScheduleAction {
   priority?: SchedulePriority;
 }
 
-function compilePriority(value: unknown, field: string): temporal.api.common.v1.IPriority | undefined {
+/** Checks a `priority` option (of a schedule action or a workflow start) and translates it. */
+export function compilePriority(value: unknown, field: string): temporal.api.common.v1.IPriority | undefined {
   if (value === undefined) return undefined;
   const p = requireObject(value, field);
   refuseUnknownKeys(p, ['priorityKey', 'fairnessKey', 'fairnessWeight'], field);

@@ -12,7 +12,10 @@ import { queryRejectCondition, updateStage, workflowExecutionStatus, type QueryR
 import { InvalidOptionError, MalformedResponseError, QueryRejectedError, WorkflowContinuedAsNewError, WorkflowFailedError } from './errors';
 import { decodeExecutionInfo, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from './execution-info';
 import {
+  adaptLegacyStart,
   composeInterceptors,
+  type WorkflowClientInterceptors,
+  type WorkflowStartOutput,
   type WorkflowCancelInput,
   type WorkflowClientInterceptor,
   type WorkflowDescribeInput,
@@ -40,13 +43,18 @@ import {
 import {
   compileWorkflowOptions,
   definitionName,
+  interceptedWorkflowOptions,
+  SIGNAL_WITH_START_KEYS,
+  WITH_START_OPERATION_KEYS,
+  WORKFLOW_START_KEYS,
   workflowTypeName,
   type CompiledWorkflowOptions,
+  type StartOptionsInput,
   type WorkflowOptions,
   type WorkflowUpdateStage,
 } from './workflow-options';
 import type { WorkflowService } from './workflow-service';
-import { interceptorList, resolveClientContext, type BaseClientOptions } from './client-context';
+import { resolveClientContext, workflowInterceptorSource, type BaseClientOptions, type WorkflowInterceptorSource } from './client-context';
 
 /**
  * Start options with `args` typed after the workflow function.
@@ -109,7 +117,8 @@ export interface CountWorkflowExecution {
  * ```
  */
 export interface WorkflowClientOptions extends BaseClientOptions {
-  interceptors?: WorkflowClientInterceptor[];
+  /** A list, or the official legacy `{ calls: [factory] }` form. */
+  interceptors?: WorkflowClientInterceptor[] | WorkflowClientInterceptors;
   /** Default `queryRejectCondition` for every query of this client. */
   queryRejectCondition?: QueryRejectCondition | number;
 }
@@ -119,7 +128,7 @@ interface WorkflowClientDeps {
   namespace: string;
   identity: string;
   dataConverter: LoadedDataConverter;
-  interceptors: readonly WorkflowClientInterceptor[];
+  interceptors: WorkflowInterceptorSource;
   /** Default reject condition for queries. */
   queryRejectCondition?: number;
 }
@@ -157,7 +166,7 @@ export class WithStartWorkflowOperation<T extends Workflow = Workflow> {
     if (options?.workflowIdConflictPolicy === undefined) {
       throw new InvalidOptionError('workflowIdConflictPolicy', 'is required for update-with-start');
     }
-    compileWorkflowOptions(options as WorkflowOptions);
+    compileWorkflowOptions(options as WorkflowOptions, WITH_START_OPERATION_KEYS);
     this.handlePromise = new Promise((resolve, reject) => {
       this[withStartResolve] = resolve;
       this[withStartReject] = reject;
@@ -200,10 +209,15 @@ export class WorkflowClient {
       namespace,
       identity,
       dataConverter,
-      interceptors: interceptorList(options.interceptors, 'interceptors'),
+      interceptors: workflowInterceptorSource(options.interceptors, 'interceptors'),
       queryRejectCondition:
         options.queryRejectCondition === undefined ? undefined : queryRejectCondition.encode(options.queryRejectCondition, 'queryRejectCondition'),
     };
+  }
+
+  /** The interceptors for a call about `workflowId` (legacy factories are called per call). */
+  private interceptorsFor(workflowId: string, runId?: string): readonly WorkflowClientInterceptor[] {
+    return this.deps.interceptors(workflowId, runId);
   }
 
   /** The namespace this client works in. */
@@ -225,9 +239,10 @@ export class WorkflowClient {
     options: WorkflowStartOptions<T>,
   ): Promise<WorkflowHandleWithFirstExecutionRunId<T>> {
     const workflowType = workflowTypeName(workflowTypeOrFunction);
-    compileWorkflowOptions(options as WorkflowOptions);
-    const run = composeInterceptors(this.deps.interceptors, 'start', (input) => this.startHandler(input));
-    const runId = await run({ workflowType, options: options as WorkflowOptions, headers: {} });
+    compileWorkflowOptions(options as WorkflowOptions, WORKFLOW_START_KEYS);
+    const interceptors = this.interceptorsFor(options.workflowId).map(adaptLegacyStart);
+    const run = composeInterceptors(interceptors, 'startWithDetails', (input) => this.startHandler(input));
+    const { runId } = await run({ workflowType, options: interceptedWorkflowOptions(options as WorkflowOptions), headers: {} });
     // Handles from start target the latest run so they keep working after continue-as-new;
     // result() still starts from the run just started.
     return new WorkflowHandleImpl<T>(this, {
@@ -300,18 +315,20 @@ export class WorkflowClient {
     options: WorkflowSignalWithStartOptions<T, SignalArgs>,
   ): Promise<WorkflowHandle<T>> {
     const workflowType = workflowTypeName(workflowTypeOrFunction);
-    compileWorkflowOptions(options as WorkflowOptions);
+    compileWorkflowOptions(options as WorkflowOptions, SIGNAL_WITH_START_KEYS);
     const signalName = definitionName(options.signal, 'signal');
     if (options.signalArgs !== undefined && !Array.isArray(options.signalArgs)) {
       throw new InvalidOptionError('signalArgs', 'must be an array');
     }
     const { signal: _signal, signalArgs, ...startOptions } = options;
-    const run = composeInterceptors(this.deps.interceptors, 'signalWithStart', (input) => this.signalWithStartHandler(input));
+    const run = composeInterceptors(this.interceptorsFor(options.workflowId), 'signalWithStart', (input) =>
+      this.signalWithStartHandler(input),
+    );
     const runId = await run({
       workflowType,
       signalName,
       signalArgs: signalArgs ?? [],
-      options: startOptions as WorkflowOptions,
+      options: interceptedWorkflowOptions(startOptions as WorkflowOptions),
       headers: {},
     });
     // The run that got the signal may be a pre-existing one, so it is not known to be the first.
@@ -349,14 +366,14 @@ export class WorkflowClient {
     }
     if (op[withStartUsed]) throw new InvalidOptionError('startWorkflowOperation', 'was already used');
     op[withStartUsed] = true;
-    const run = composeInterceptors(this.deps.interceptors, 'startUpdateWithStart', (input) =>
-      this.updateWithStartHandler(input, op),
+    const run = composeInterceptors(this.interceptorsFor(op.options.workflowId), 'startUpdateWithStart', (input) =>
+      this.updateWithStartHandler(input, op, options.waitForStage),
     );
     let output: WorkflowStartUpdateWithStartOutput;
     try {
       output = await run({
         workflowType: op.workflowType,
-        workflowStartOptions: op.options as WorkflowOptions,
+        workflowStartOptions: interceptedWorkflowOptions(op.options as WorkflowOptions),
         workflowStartHeaders: {},
         updateName,
         updateArgs: options.args ?? [],
@@ -465,7 +482,9 @@ export class WorkflowClient {
 
   /** @internal */
   _signal(input: WorkflowSignalInput): Promise<void> {
-    return composeInterceptors(this.deps.interceptors, 'signal', (i) => this.signalHandler(i))(input);
+    return composeInterceptors(this.interceptorsFor(input.workflowExecution.workflowId, input.workflowExecution.runId), 'signal', (i) =>
+      this.signalHandler(i),
+    )(input);
   }
 
   /** @internal */
@@ -474,27 +493,39 @@ export class WorkflowClient {
       input.queryRejectCondition === undefined && this.deps.queryRejectCondition !== undefined
         ? { ...input, queryRejectCondition: this.deps.queryRejectCondition }
         : input;
-    return composeInterceptors(this.deps.interceptors, 'query', (i) => this.queryHandler(i))(withDefault);
+    return composeInterceptors(this.interceptorsFor(input.workflowExecution.workflowId, input.workflowExecution.runId), 'query', (i) =>
+      this.queryHandler(i),
+    )(withDefault);
   }
 
   /** @internal */
-  _startUpdate(input: WorkflowStartUpdateInput): Promise<WorkflowStartUpdateOutput> {
-    return composeInterceptors(this.deps.interceptors, 'startUpdate', (i) => this.startUpdateHandler(i))(input);
+  _startUpdate(input: WorkflowStartUpdateInput, waitForStage: WorkflowUpdateStage): Promise<WorkflowStartUpdateOutput> {
+    return composeInterceptors(this.interceptorsFor(input.workflowExecution.workflowId, input.workflowExecution.runId), 'startUpdate', (i) =>
+      this.startUpdateHandler(i, waitForStage),
+    )(input);
   }
 
   /** @internal */
   _cancel(input: WorkflowCancelInput) {
-    return composeInterceptors(this.deps.interceptors, 'cancel', (i) => this.cancelHandler(i))(input);
+    return composeInterceptors(this.interceptorsFor(input.workflowExecution.workflowId, input.workflowExecution.runId), 'cancel', (i) =>
+      this.cancelHandler(i),
+    )(input);
   }
 
   /** @internal */
   _terminate(input: WorkflowTerminateInput) {
-    return composeInterceptors(this.deps.interceptors, 'terminate', (i) => this.terminateHandler(i))(input);
+    return composeInterceptors(this.interceptorsFor(input.workflowExecution.workflowId, input.workflowExecution.runId), 'terminate', (i) =>
+      this.terminateHandler(i),
+    )(input);
   }
 
   /** @internal */
   async _describe(input: WorkflowDescribeInput): Promise<WorkflowExecutionDescription> {
-    const raw = await composeInterceptors(this.deps.interceptors, 'describe', (i) => this.describeHandler(i))(input);
+    const raw = await composeInterceptors(
+      this.interceptorsFor(input.workflowExecution.workflowId, input.workflowExecution.runId),
+      'describe',
+      (i) => this.describeHandler(i),
+    )(input);
     const info = await decodeExecutionInfo(raw.workflowExecutionInfo ?? {}, this.deps.dataConverter);
     return { ...info, raw };
   }
@@ -601,12 +632,14 @@ export class WorkflowClient {
 
   private async startRequestFields(
     workflowType: string,
-    options: WorkflowOptions,
+    options: StartOptionsInput,
     headers: Record<string, temporal.api.common.v1.IPayload>,
   ): Promise<CompiledWorkflowOptions & temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest> {
     const { namespace, identity, dataConverter } = this.deps;
     const compiled = compileWorkflowOptions(options);
     const memo = await dataConverter.encodeMap(options.memo);
+    const summary = options.staticSummary === undefined ? undefined : await dataConverter.encodeOne(options.staticSummary);
+    const details = options.staticDetails === undefined ? undefined : await dataConverter.encodeOne(options.staticDetails);
     return {
       ...compiled,
       namespace,
@@ -616,16 +649,18 @@ export class WorkflowClient {
       input: { payloads: await dataConverter.encode(options.args ?? []) },
       memo: memo === undefined ? undefined : { fields: memo },
       header: { fields: headers },
+      userMetadata: summary === undefined && details === undefined ? undefined : { summary, details },
     };
   }
 
-  private async startHandler(input: WorkflowStartInput): Promise<string> {
+  private async startHandler(input: WorkflowStartInput): Promise<WorkflowStartOutput> {
     const request = await this.startRequestFields(input.workflowType, input.options, input.headers);
     const response = await this.deps.service.call('StartWorkflowExecution', request, {
       workflowId: request.workflowId,
       workflowType: input.workflowType,
     });
-    return response.runId;
+    // The core hands an eager first task to a worker of this connection itself; the response still carries it.
+    return { runId: response.runId, eagerlyStarted: response.eagerWorkflowTask != null };
   }
 
   private async signalWithStartHandler(input: WorkflowSignalWithStartInput): Promise<string> {
@@ -685,14 +720,15 @@ export class WorkflowClient {
 
   private async updateRequest(
     input: Pick<WorkflowStartUpdateInput, 'updateName' | 'args' | 'workflowExecution' | 'firstExecutionRunId' | 'headers'>,
-    options: { updateId?: string; waitForStage: WorkflowUpdateStage },
+    options: { updateId?: string; waitForStage?: WorkflowUpdateStage },
+    waitForStage: WorkflowUpdateStage,
   ): Promise<temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest & { request: { meta: { updateId: string } } }> {
     const { namespace, identity, dataConverter } = this.deps;
     return {
       namespace,
       workflowExecution: { workflowId: input.workflowExecution.workflowId, runId: input.workflowExecution.runId ?? '' },
       firstExecutionRunId: input.firstExecutionRunId,
-      waitPolicy: { lifecycleStage: updateStage.encode(options.waitForStage, 'waitForStage') },
+      waitPolicy: { lifecycleStage: updateStage.encode(options.waitForStage ?? waitForStage, 'waitForStage') },
       request: {
         meta: { updateId: options.updateId ?? randomUUID(), identity },
         input: {
@@ -704,8 +740,8 @@ export class WorkflowClient {
     };
   }
 
-  private async startUpdateHandler(input: WorkflowStartUpdateInput): Promise<WorkflowStartUpdateOutput> {
-    const request = await this.updateRequest(input, input.options);
+  private async startUpdateHandler(input: WorkflowStartUpdateInput, waitForStage: WorkflowUpdateStage): Promise<WorkflowStartUpdateOutput> {
+    const request = await this.updateRequest(input, input.options, waitForStage);
     const { workflowId, runId } = input.workflowExecution;
     // The server answers once the update is durable or its own wait expired; until it reports at
     // least ACCEPTED, sending the same update id again is how to keep waiting.
@@ -723,6 +759,7 @@ export class WorkflowClient {
   private async updateWithStartHandler<T extends Workflow>(
     input: WorkflowStartUpdateWithStartInput,
     op: WithStartWorkflowOperation<T>,
+    waitForStage: WorkflowUpdateStage,
   ): Promise<WorkflowStartUpdateWithStartOutput> {
     const startRequest = await this.startRequestFields(
       input.workflowType,
@@ -733,6 +770,7 @@ export class WorkflowClient {
     const updateRequest = await this.updateRequest(
       { updateName: input.updateName, args: input.updateArgs, workflowExecution: { workflowId }, headers: input.updateHeaders },
       input.updateOptions,
+      waitForStage,
     );
     let seenStart = false;
     let response: temporal.api.workflowservice.v1.ExecuteMultiOperationResponse;

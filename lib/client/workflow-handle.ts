@@ -2,6 +2,7 @@
  * A handle to one workflow (a workflow id, optionally pinned to a run): everything a client can do
  * with an existing workflow.
  */
+import { checkOptionKeys, type OptionKeys } from '../common/options-validation';
 import type { QueryDefinition, SignalDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { QueryRejectCondition } from './enums';
@@ -11,6 +12,13 @@ import type { WorkflowExecutionDescription } from './execution-info';
 import type { WorkflowUpdateHandle } from './update-handle';
 import type { WorkflowClient } from './workflow-client';
 import { definitionName, type WorkflowUpdateStage } from './workflow-options';
+
+/** The keys of update options (`executeUpdate`, `startUpdate`). */
+export const UPDATE_KEYS: OptionKeys = {
+  kind: 'update option',
+  supported: ['args', 'updateId', 'waitForStage'],
+  unsupported: { typeInfo: 'typed payload conversion hints are not supported; the data converter decides from the values' },
+};
 
 /**
  * The result type of a workflow function; `unknown` when the workflow is named by a string.
@@ -195,6 +203,7 @@ export class WorkflowHandleImpl<T extends Workflow> implements WorkflowHandle<T>
   ): Promise<WorkflowUpdateHandle<R>> {
     const updateName = definitionName(def, 'update');
     if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
+    checkOptionKeys(options as unknown as Record<string, unknown>, UPDATE_KEYS);
     if (options.waitForStage !== 'ACCEPTED' && options.waitForStage !== 'COMPLETED') {
       throw new InvalidOptionError('waitForStage', `must be 'ACCEPTED' or 'COMPLETED', got ${String(options.waitForStage)}`);
     }
@@ -208,8 +217,9 @@ export class WorkflowHandleImpl<T extends Workflow> implements WorkflowHandle<T>
       workflowExecution: this.execution,
       firstExecutionRunId: this.firstExecutionRunId,
       headers: {},
-      options: { updateId: options.updateId, waitForStage: options.waitForStage },
-    });
+      // As in the official input, the stage travels beside the input, not in it.
+      options: { updateId: options.updateId },
+    }, options.waitForStage);
     return this.client._updateHandle<R>(output.updateId, this.workflowId, output.workflowRunId, output.outcome);
   }
 

@@ -2,7 +2,9 @@
  * Options for starting a workflow, their validation (every problem names its field, before any RPC)
  * and their translation into the fields shared by StartWorkflowExecution and SignalWithStart.
  */
-import type { temporal } from '@temporalio/proto';
+import Long from 'long';
+import type { google, temporal } from '@temporalio/proto';
+import { UnsupportedOptionError, checkOptionKeys, optionalBoolean, type OptionKeys } from '../common/options-validation';
 import { optionalDuration, type Duration } from './duration';
 import {
   workflowIdConflictPolicy,
@@ -11,9 +13,9 @@ import {
   type WorkflowIdReusePolicy,
   type UpdateStage,
 } from './enums';
-import { UnsupportedOptionError } from '../common/options-validation';
 import { InvalidOptionError } from './errors';
 import { compileRetryPolicy, type RetryPolicy } from './retry-policy';
+import { compilePriority } from './schedule-options';
 import {
   encodeSearchAttributes,
   type SearchAttributes,
@@ -58,7 +60,73 @@ export interface WorkflowOptions {
   startDelay?: Duration;
   /** Whether handles follow continue-as-new, retry and cron runs in `result()` (default true). */
   followRuns?: boolean;
+  /** Task queue priority and fairness of this workflow's tasks. */
+  priority?: Priority;
+  /** A single-line summary shown in the UI (stored as workflow user metadata, encoded with the data converter). */
+  staticSummary?: string;
+  /** Multi-line details shown in the UI (stored as workflow user metadata). */
+  staticDetails?: string;
+  /**
+   * Ask the server to hand the first workflow task back with the start, for a worker of this
+   * process on the same connection and task queue (the core dispatches it). Start only.
+   */
+  requestEagerStart?: boolean;
 }
+
+/**
+ * Priority and fairness of a workflow's tasks (the official `Priority`).
+ *
+ * @example
+ * ```ts
+ * const priority: Priority = { priorityKey: 1, fairnessKey: 'tenant-a', fairnessWeight: 2 };
+ * ```
+ */
+export interface Priority {
+  /** 1 is the highest; absent or 0: the server's default (3 on a default server). */
+  priorityKey?: number;
+  fairnessKey?: string;
+  fairnessWeight?: number;
+}
+
+/** Keys of the official start options this SDK does not support, with what to do instead. */
+const UNSUPPORTED_START_KEYS: Record<string, string> = {
+  versioningOverride: 'worker deployment versioning is not supported by this SDK; leave it out',
+  typeInfo: 'typed payload conversion hints are not supported; the data converter decides from the values',
+};
+
+const START_KEYS = [
+  'taskQueue', 'workflowId', 'args', 'workflowIdReusePolicy', 'workflowIdConflictPolicy', 'retry', 'cronSchedule', 'memo',
+  'searchAttributes', 'typedSearchAttributes', 'workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout',
+  'startDelay', 'followRuns', 'priority', 'staticSummary', 'staticDetails',
+] as const;
+
+/** The keys `client.workflow.start`/`execute` accept. */
+export const WORKFLOW_START_KEYS: OptionKeys = {
+  kind: 'workflow start option',
+  supported: [...START_KEYS, 'requestEagerStart'],
+  unsupported: UNSUPPORTED_START_KEYS,
+};
+
+/** The keys `client.workflow.signalWithStart` accepts. */
+export const SIGNAL_WITH_START_KEYS: OptionKeys = {
+  kind: 'signalWithStart option',
+  supported: [...START_KEYS, 'signal', 'signalArgs'],
+  unsupported: {
+    ...UNSUPPORTED_START_KEYS,
+    requestEagerStart: 'the server does not start a workflow eagerly from signal-with-start; use client.workflow.start',
+    signalTypeInfo: 'typed payload conversion hints are not supported; the data converter decides from the values',
+  },
+};
+
+/** The keys of the start operation of update-with-start (`new WithStartWorkflowOperation(...)`). */
+export const WITH_START_OPERATION_KEYS: OptionKeys = {
+  kind: 'WithStartWorkflowOperation option',
+  supported: [...START_KEYS],
+  unsupported: {
+    ...UNSUPPORTED_START_KEYS,
+    requestEagerStart: 'the server does not start a workflow eagerly from update-with-start; use client.workflow.start',
+  },
+};
 
 /**
  * Update stages a caller may wait for.
@@ -110,6 +178,15 @@ function requireString(value: unknown, field: string): string {
   return value;
 }
 
+/** Start options in either form: as users write them, or as interceptors see them (durations compiled). */
+export type StartOptionsInput = Omit<WorkflowOptions, 'searchAttributes' | 'workflowExecutionTimeout' | 'workflowRunTimeout' | 'workflowTaskTimeout' | 'startDelay'> & {
+  searchAttributes?: Record<string, SearchAttributes[string] | undefined>;
+  workflowExecutionTimeout?: Duration | google.protobuf.IDuration;
+  workflowRunTimeout?: Duration | google.protobuf.IDuration;
+  workflowTaskTimeout?: Duration | google.protobuf.IDuration;
+  startDelay?: Duration | google.protobuf.IDuration;
+};
+
 /** The start-request fields that do not need the data converter. */
 export type CompiledWorkflowOptions = Pick<
   temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest,
@@ -124,6 +201,8 @@ export type CompiledWorkflowOptions = Pick<
   | 'workflowRunTimeout'
   | 'workflowTaskTimeout'
   | 'workflowStartDelay'
+  | 'priority'
+  | 'requestEagerExecution'
 > & { workflowId: string };
 
 /**
@@ -136,8 +215,9 @@ export type CompiledWorkflowOptions = Pick<
  * // InvalidOptionError: workflowRunTimeout must not be negative, got -1s
  * ```
  */
-export function compileWorkflowOptions(options: WorkflowOptions): CompiledWorkflowOptions {
+export function compileWorkflowOptions(options: StartOptionsInput, keys: OptionKeys = WORKFLOW_START_KEYS): CompiledWorkflowOptions {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
+  checkOptionKeys(options as Record<string, unknown>, keys);
   const workflowId = requireString(options.workflowId, 'workflowId');
   const taskQueue = requireString(options.taskQueue, 'taskQueue');
   if (options.args !== undefined && !Array.isArray(options.args)) throw new InvalidOptionError('args', 'must be an array');
@@ -150,7 +230,14 @@ export function compileWorkflowOptions(options: WorkflowOptions): CompiledWorkfl
   if (options.followRuns !== undefined && typeof options.followRuns !== 'boolean') {
     throw new InvalidOptionError('followRuns', 'must be a boolean');
   }
-  const indexedFields = encodeSearchAttributes(options.searchAttributes, options.typedSearchAttributes);
+  if (options.staticSummary !== undefined && typeof options.staticSummary !== 'string') {
+    throw new InvalidOptionError('staticSummary', 'must be a string');
+  }
+  if (options.staticDetails !== undefined && typeof options.staticDetails !== 'string') {
+    throw new InvalidOptionError('staticDetails', 'must be a string');
+  }
+  const requestEagerStart = optionalBoolean(options.requestEagerStart, 'requestEagerStart');
+  const indexedFields = encodeSearchAttributes(definedValues(options.searchAttributes), options.typedSearchAttributes);
   return {
     workflowId,
     taskQueue: { name: taskQueue, kind: 1 /* TASK_QUEUE_KIND_NORMAL */ },
@@ -165,9 +252,46 @@ export function compileWorkflowOptions(options: WorkflowOptions): CompiledWorkfl
     retryPolicy: options.retry === undefined ? undefined : compileRetryPolicy(options.retry, 'retry'),
     cronSchedule: options.cronSchedule,
     searchAttributes: indexedFields === undefined ? undefined : { indexedFields },
-    workflowExecutionTimeout: optionalDuration(options.workflowExecutionTimeout, 'workflowExecutionTimeout'),
-    workflowRunTimeout: optionalDuration(options.workflowRunTimeout, 'workflowRunTimeout'),
-    workflowTaskTimeout: optionalDuration(options.workflowTaskTimeout, 'workflowTaskTimeout'),
-    workflowStartDelay: optionalDuration(options.startDelay, 'startDelay'),
+    workflowExecutionTimeout: durationOrCompiled(options.workflowExecutionTimeout, 'workflowExecutionTimeout'),
+    workflowRunTimeout: durationOrCompiled(options.workflowRunTimeout, 'workflowRunTimeout'),
+    workflowTaskTimeout: durationOrCompiled(options.workflowTaskTimeout, 'workflowTaskTimeout'),
+    workflowStartDelay: durationOrCompiled(options.startDelay, 'startDelay'),
+    priority: compilePriority(options.priority, 'priority'),
+    requestEagerExecution: requestEagerStart,
   };
+}
+
+/**
+ * The options interceptors see: `args` filled in and durations compiled to
+ * `google.protobuf.IDuration`, as the official client hands them over.
+ *
+ * @example
+ * ```ts
+ * interceptedWorkflowOptions({ taskQueue: 'q', workflowId: 'w', workflowRunTimeout: '1m' });
+ * // { taskQueue: 'q', workflowId: 'w', args: [], workflowRunTimeout: { seconds: 60, nanos: 0 } }
+ * ```
+ */
+export function interceptedWorkflowOptions<T extends StartOptionsInput>(options: T): T & { args: unknown[] } {
+  const out: StartOptionsInput & { args: unknown[] } = { ...options, args: options.args ?? [] };
+  for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout', 'startDelay'] as const) {
+    if (out[field] !== undefined) out[field] = durationOrCompiled(out[field], field);
+  }
+  return out as T & { args: unknown[] };
+}
+
+function durationOrCompiled(value: Duration | google.protobuf.IDuration | undefined, field: string): google.protobuf.IDuration | undefined {
+  if (value !== null && typeof value === 'object') {
+    const { seconds, nanos } = value;
+    const secondsOk = seconds === undefined || seconds === null || typeof seconds === 'number' || Long.isLong(seconds);
+    if (!secondsOk || (nanos !== undefined && nanos !== null && typeof nanos !== 'number')) {
+      throw new InvalidOptionError(field, 'must be a duration (ms number, a string such as "1 minute", or { seconds, nanos })');
+    }
+    return value;
+  }
+  return optionalDuration(value, field);
+}
+
+function definedValues(attributes: StartOptionsInput['searchAttributes']): SearchAttributes | undefined {
+  if (attributes === undefined) return undefined;
+  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined)) as SearchAttributes;
 }

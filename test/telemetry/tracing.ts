@@ -57,8 +57,7 @@ export function oneTraceFromClientToActivity(backend: BackendName): void {
           ],
         },
       });
-      // Type-only cast: the official input types require `options.args`, ours leave it optional.
-      const clientInterceptor = new OpenTelemetryWorkflowClientInterceptor() as unknown as WorkflowClientInterceptor;
+      const clientInterceptor: WorkflowClientInterceptor = new OpenTelemetryWorkflowClientInterceptor();
       const client = new Client({ connection, interceptors: { workflow: [clientInterceptor] } });
       const workflowId = `traced-${randomUUID()}`;
       const result = await worker.runUntil(client.workflow.execute('orderWorkflow', { taskQueue, workflowId, args: [42] }));

@@ -98,9 +98,12 @@ function diagnose(text: string, attempt: ConnectAttempt): Diagnosis | undefined 
       ? { reason: 'api-key-rejected', explanation: 'the server refused the API key (apiKey)' }
       : { reason: 'api-key-missing', explanation: 'the server requires an API key: pass apiKey' };
   }
+  // The transport gave way during the first call after the connection was made.
+  const closedAtFirstCall = /GetSystemInfo|get_system_info/.test(text) && CLOSED.test(text);
   if (!attempt.tls) {
-    // A plaintext client meeting a TLS server sees its HTTP/2 preface rejected and the stream torn down.
-    if (/BrokenPipe|broken pipe/.test(text)) {
+    // A plaintext client meeting a TLS server sees its HTTP/2 preface rejected and the connection
+    // torn down (a broken pipe or a closed connection, whichever the client notices first).
+    if (closedAtFirstCall) {
       return { reason: 'tls-mismatch', explanation: 'the connection was closed at once: does the server require TLS? pass tls' };
     }
     return undefined;
@@ -116,11 +119,13 @@ function diagnose(text: string, attempt: ConnectAttempt): Diagnosis | undefined 
   }
   // Rustls as neon builds it reports no alert: the server (which checks client certificates after the
   // handshake under TLS 1.3) just closes the connection on the first call.
-  if (/GetSystemInfo|get_system_info/.test(text) && /connection closed|ConnectionReset|peer closed connection|UnexpectedEof|BrokenPipe/.test(text)) {
+  if (closedAtFirstCall) {
     return clientCertificateDiagnosis(attempt, undefined);
   }
   return undefined;
 }
+
+const CLOSED = /connection closed|ConnectionReset|peer closed connection|UnexpectedEof|BrokenPipe|broken pipe/;
 
 function certificateDiagnosis(kind: string): Diagnosis {
   if (kind === 'UnknownIssuer' || kind === 'BadSignature') {

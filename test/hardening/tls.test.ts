@@ -12,13 +12,15 @@ import { Client, Connection, ConnectionSecurityError, GrpcStatus, ServiceError, 
 import type { ConnectionSecurityReason } from '../../lib/client';
 import { startDevServer, type DevServerOptions, type RunningDevServer } from '../../lib/devserver';
 import { Worker, bundleWorkflowCode, type WorkflowBundle } from '../../lib/worker';
-import { recordReliability } from '../support/reliability';
+import { recordReliability, reliabilityScale } from '../support/reliability';
 import { makeTestPki, type TestPki } from './tls-certs';
 
 const BACKENDS = ['native', 'neon'] as const;
 type Backend = (typeof BACKENDS)[number];
 
 const quiet = (): void => undefined;
+/** Each refusal is tried this many times: once in npm test, 25 times in the long run (never a hang, never untyped). */
+const ATTEMPTS = reliabilityScale(1, 25);
 const figures = { securedRuns: 0, failureCases: 0, failuresTyped: 0, rotations: 0 };
 
 let pki: TestPki;
@@ -149,18 +151,25 @@ describe.each(BACKENDS)('on the %s backend', (backend: Backend) => {
   });
 
   describe('refuses to connect, naming the cause', () => {
+    /** Connects `ATTEMPTS` times; every attempt must fail with the same typed reason. */
     async function refusal(options: ConnectionOptions): Promise<ConnectionSecurityError> {
-      figures.failureCases++;
-      const err = await connect(options).then(
-        async (connection) => {
-          await connection.close();
-          return new Error('connected');
-        },
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(ConnectionSecurityError);
-      figures.failuresTyped++;
-      return err as ConnectionSecurityError;
+      const errors: unknown[] = [];
+      for (let i = 0; i < ATTEMPTS; i++) {
+        figures.failureCases++;
+        const err = await connect(options).then(
+          async (connection) => {
+            await connection.close();
+            return new Error('connected');
+          },
+          (e: unknown) => e,
+        );
+        if (err instanceof ConnectionSecurityError) figures.failuresTyped++;
+        errors.push(err);
+      }
+      expect(errors[0]).toBeInstanceOf(ConnectionSecurityError);
+      const first = errors[0] as ConnectionSecurityError;
+      expect(errors.map((e) => (e instanceof ConnectionSecurityError ? e.reason : String(e)))).toEqual(errors.map(() => first.reason));
+      return first;
     }
 
     function expectReason(err: ConnectionSecurityError, reason: ConnectionSecurityReason, code: number, message: RegExp): void {

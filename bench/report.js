@@ -23,6 +23,12 @@ function markdown(report) {
     const met = f.met == null ? '—' : f.met ? 'yes' : 'no';
     lines.push(`| ${f.name} | ${f.unit} | ${fmt(f.ours)} | ${fmt(f.theirs)} | ${f.against ?? '—'} | ${f.ratio == null ? '—' : `${f.ratio.toFixed(2)}x`} | ${goalText(f)} | ${met} |`);
   }
+  // Figures merged in from a later run of some suites (`--merge`) say when they were measured.
+  const runs = new Map();
+  for (const f of report.figures) if (f.run) runs.set(f.run.date, f.run);
+  for (const run of runs.values()) {
+    lines.push('', `- ${run.suites.join(', ')}: measured separately on ${run.date}, load average at start ${run.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${run.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')}`);
+  }
   const failures = report.figures.filter((f) => f.oursError || f.theirsError || f.error);
   for (const f of failures) lines.push('', `- ${f.name}: ${[f.error, f.oursError && `ours: ${f.oursError}`, f.theirsError && `theirs: ${f.theirsError}`].filter(Boolean).join('; ')}`);
   return lines.join('\n');

@@ -38,6 +38,7 @@ const AGAINST = {
   official: `official SDK ${OFFICIAL_VERSION}`,
   neon: 'our SDK on neon',
   cli: 'Temporal CLI dev server',
+  inProcess: 'our SDK, the same activities in-process (no pool)',
   none: '—',
 };
 
@@ -245,6 +246,91 @@ const suites = {
     ];
   },
 
+  /**
+   * The activity pool: CPU-bound activities (about 20 ms of hashing each, calibrated here) through
+   * our pool of threads against the official worker running them in-process, with the worker main
+   * thread's event-loop lag meanwhile; then no-op activities through the pool against in-process.
+   * Every party is one activity worker with the same slots; an official worker serves the
+   * workflows; parties take turns in alternating order over BENCH_ROUNDS rounds (medians).
+   */
+  async pool({ address }) {
+    const { calibrate } = require('./hash');
+    const hash = calibrate(20);
+    const fanout = 50;
+    const slots = 200;
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    const activityPool = { isolation: 'thread', numWorkers: cores, maxQueueSize: slots - cores };
+    const loads = {
+      cpu: { type: 'cpuHash', args: [hash.rounds], warmup: scaled(2, 1), workflows: scaled(12, 2) },
+      noop: { type: 'noop', args: [], warmup: scaled(10, 2), workflows: scaled(60, 4) },
+    };
+    const parties = {
+      official: { impl: 'official', activities: 'pool-suite', load: 'cpu' },
+      poolCpu: { impl: 'ours', activityPool, load: 'cpu' },
+      poolNoop: { impl: 'ours', activityPool, load: 'noop' },
+      inProcessNoop: { impl: 'ours', activities: 'pool-suite', load: 'noop' },
+    };
+    const samples = Object.fromEntries(Object.keys(parties).map((p) => [p, []]));
+    const lags = Object.fromEntries(Object.keys(parties).map((p) => [p, []]));
+    const cpuPercent = Object.fromEntries(Object.keys(parties).map((p) => [p, []]));
+    const errs = {};
+    await withWorker({ impl: 'official', address, taskQueue: 'pool', workflows: true, activities: false }, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = Object.keys(parties);
+        for (const party of round % 2 ? order.reverse() : order) {
+          const { impl, load: loadName, ...settings } = parties[party];
+          const load = loads[loadName];
+          const run = (count) =>
+            clientRun({ impl: 'official', address, mode: 'throughput', taskQueue: 'pool', workflowType: 'manyActivitiesOf', workflowArgs: [load.type, fanout, load.args], count, concurrency: 20 });
+          try {
+            await withWorker({ impl, address, taskQueue: 'pool', workflows: false, activities: false, ...settings, maxConcurrentActivityTaskExecutions: slots }, async (role) => {
+              await run(load.warmup);
+              role.send({ lag: 'start' });
+              const cpu0 = cpuMsOf(role.child.pid);
+              const tp = await run(load.workflows);
+              cpuPercent[party].push(((cpuMsOf(role.child.pid) - cpu0) / (tp.seconds * 1000)) * 100);
+              role.send({ lag: 'stop' });
+              const { lagResult } = await role.next('lagResult');
+              samples[party].push(tp.perSecond * fanout);
+              lags[party].push(lagResult);
+            });
+          } catch (err) {
+            errs[party] = err instanceof Error ? err.message : String(err);
+            process.stderr.write(`  ${party} failed: ${errs[party]}\n`);
+          }
+        }
+      }
+    });
+    const err = (a, b) => ({ ...(errs[a] && { oursError: errs[a] }), ...(errs[b] && { theirsError: errs[b] }) });
+    const p99s = (party) => lags[party].map((l) => l.p99);
+    const common = { rounds: ROUNDS, slots, activityPool, workerCpuPercentOfOneCore: cpuPercent };
+    const cpuDetail = {
+      ...common,
+      samples: { ours: samples.poolCpu, theirs: samples.official },
+      activitiesPerRound: loads.cpu.workflows * fanout,
+      activity: { hashRounds: hash.rounds, cpuMsPerRound: hash.msPerRound, calibratedCpuMs: hash.rounds * hash.msPerRound, what: 'chained SHA-256 of a 16 KiB block (node:crypto), bench/pool-activities.js' },
+    };
+    const oursNoop = median(samples.poolNoop);
+    const inProcessNoop = median(samples.inProcessNoop);
+    return [
+      figure('cpu_activities_per_sec', 'activities/s', median(samples.poolCpu), median(samples.official), `${AGAINST.official}, activities in-process`, 1.8, false, { ...err('poolCpu', 'official'), detail: cpuDetail }),
+      figure('event_loop_lag_p99_during_cpu_activities', 'ms', median(p99s('poolCpu')), median(p99s('official')), `${AGAINST.official}, activities in-process`, 0.1, true, {
+        ...err('poolCpu', 'official'),
+        detail: { ...common, lag: { ours: lags.poolCpu, theirs: lags.official }, how: 'perf_hooks.monitorEventLoopDelay (resolution 10 ms) on the activity worker main thread during the measured CPU-bound run; figures are the histogram minus the 10 ms resolution' },
+      }),
+      figure('pool_overhead_per_noop_activity', 'activities/s', oursNoop, inProcessNoop, AGAINST.inProcess, 0.7, false, {
+        ...err('poolNoop', 'inProcessNoop'),
+        detail: {
+          ...common,
+          samples: { ours: samples.poolNoop, theirs: samples.inProcessNoop },
+          activitiesPerRound: loads.noop.workflows * fanout,
+          extraMsPerActivity: oursNoop && inProcessNoop ? 1000 / oursNoop - 1000 / inProcessNoop : null,
+          lag: { ours: lags.poolNoop, theirs: lags.inProcessNoop },
+        },
+      }),
+    ];
+  },
+
   /** Bytes `npm install` adds to an empty project: our packed tarball against the official client + worker. */
   async footprint() {
     const { measureFootprint } = require('./footprint');
@@ -407,7 +493,7 @@ function withTimeout(promise, ms, what) {
 }
 
 /** Per-suite time limits (full scale) in minutes. */
-const SUITE_MINUTES = { client: 4, activities: 5, workflows: 4, rpc: 3, footprint: 5, devserver: 14 };
+const SUITE_MINUTES = { client: 4, activities: 5, workflows: 4, rpc: 3, pool: 20, footprint: 5, devserver: 14 };
 
 /**
  * Stops the run unless our SDK can run on `native` with the real core library: the figures are about
@@ -445,7 +531,12 @@ function git(args) {
 }
 
 async function main() {
-  const wanted = process.argv.slice(2);
+  const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const unknownFlags = flags.filter((f) => f !== '--merge');
+  if (unknownFlags.length) throw new TypeError(`unknown flag(s) ${unknownFlags.join(', ')}; known: --merge`);
+  const merge = flags.includes('--merge');
+  if (merge && (wanted.length === 0 || SCALE !== 1)) throw new TypeError('--merge takes named suites at BENCH_SCALE=1: it puts their figures into results/latest.json');
   const unknown = wanted.filter((name) => !(name in suites));
   if (unknown.length) throw new TypeError(`unknown benchmark suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
   const names = wanted.length ? wanted : Object.keys(suites);
@@ -506,6 +597,25 @@ async function main() {
   fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
   fs.renameSync(`${file}.tmp`, file);
   process.stdout.write(`${markdown(report)}\n`);
+  if (merge) mergeIntoLatest(path.join(dir, 'latest.json'), report, names);
+}
+
+/**
+ * Puts the figures of a run of some suites into latest.json: a figure of the same name is replaced,
+ * the others stay as they are, and each merged figure carries `run` (when, on which commit, how busy
+ * the machine was), since the file's own header describes the full run it came from.
+ */
+function mergeIntoLatest(file, report, suites) {
+  const latest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const run = { suites, date: report.date, seconds: report.seconds, git: report.git, loadAverageAtStart: report.machine.loadAverageAtStart, loadAverageAtEnd: report.machine.loadAverageAtEnd };
+  const merged = report.figures.map((f) => ({ ...f, run }));
+  const names = new Set(merged.map((f) => f.name));
+  const kept = latest.figures.filter((f) => !names.has(f.name));
+  const replaced = latest.figures.length - kept.length;
+  latest.figures = [...kept, ...merged];
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(latest, null, 2)}\n`);
+  fs.renameSync(`${file}.tmp`, file);
+  process.stderr.write(`bench: merged ${merged.length} figure(s) of ${suites.join(', ')} into ${path.relative(REPO, file)} (${replaced} replaced, ${kept.length} kept)\n`);
 }
 
 main().catch((err) => {

@@ -4,7 +4,14 @@ const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
 const WORKFLOWS_PATH = path.join(__dirname, 'workflows.ts');
+const POOL_ACTIVITIES_PATH = path.join(__dirname, 'pool-activities.js');
 const activities = { async noop() {} };
+
+/** `options.activities`: `true` for the no-op, `'pool-suite'` for the pool suite's (run in-process). */
+function activitiesOf(option) {
+  if (option === 'pool-suite') return { ...require(POOL_ACTIVITIES_PATH) };
+  return option ? activities : undefined;
+}
 
 /**
  * gRPC request compression of each party, recorded in the results. Every party sends gzip:
@@ -30,7 +37,7 @@ function commonWorkerOptions(connection, options) {
     connection,
     taskQueue: options.taskQueue,
     workflowsPath: options.workflows ? WORKFLOWS_PATH : undefined,
-    activities: options.activities ? activities : undefined,
+    activities: activitiesOf(options.activities),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
     maxCachedWorkflows: options.maxCachedWorkflows,
   };
@@ -64,7 +71,9 @@ function ours(backend) {
     async createWorker(address, options) {
       const connection = await sdk.Connection.connect({ address, backend });
       // WARN, as the official worker's runtime logger below: no per-start and per-stop INFO lines.
-      const w = await sdk.Worker.create({ ...commonWorkerOptions(connection, options), handleSignals: false, logger: new sdk.ConsoleLogger('WARN') });
+      // `activityPool` (ours only): the pool suite's activities in a pool, with the given settings.
+      const pool = options.activityPool ? { activityPool: { modulePath: POOL_ACTIVITIES_PATH, ...options.activityPool } } : {};
+      const w = await sdk.Worker.create({ ...commonWorkerOptions(connection, options), ...pool, handleSignals: false, logger: new sdk.ConsoleLogger('WARN') });
       return { worker: w, close: () => connection.close() };
     },
   };

@@ -19,6 +19,17 @@ export async function manyActivities(count: number): Promise<number> {
   return count;
 }
 
+/**
+ * Fans out `count` activities of `type` at once, each with `args`, and fails on the first failure
+ * (one attempt each): the `pool` suite's load. The long timeout covers CPU-bound activities queued
+ * behind each other on one thread.
+ */
+export async function manyActivitiesOf(type: string, count: number, args: unknown[]): Promise<number> {
+  const acts = proxyActivities<Record<string, (...a: unknown[]) => Promise<unknown>>>({ startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 1 } });
+  await Promise.all(Array.from({ length: count }, () => acts[type]!(...args)));
+  return count;
+}
+
 /** Sleeps long enough to stay in the worker's cache for the memory measurement. */
 export async function sleeper(ms: number): Promise<void> {
   await sleep(ms);

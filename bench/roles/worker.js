@@ -1,9 +1,11 @@
 'use strict';
 // One worker of either SDK. With `measureStart`, reports the time from process start (module
 // loading and bundling included) to the first completed workflow.
-const { performance } = require('node:perf_hooks');
+const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const { args, emit, onMessage, settleWith } = require('../role-io');
 const { assertCore, loadSdk } = require('../sdks');
+
+const LAG_RESOLUTION_MS = 10;
 
 settleWith(
   (async () => {
@@ -19,7 +21,19 @@ settleWith(
       await closeClient();
     }
     emit({ ready: true, startMs, core });
+    let lag;
     onMessage(async (message) => {
+      // The main thread's event-loop lag between `lag: 'start'` and `lag: 'stop'`. The histogram
+      // records whole timer intervals, so the timer's own resolution is taken off every figure.
+      if (message.lag === 'start') {
+        lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+        lag.enable();
+      }
+      if (message.lag === 'stop') {
+        lag.disable();
+        const ms = (ns) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
+        emit({ lagResult: { p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max), samples: lag.count, resolutionMs: LAG_RESOLUTION_MS } });
+      }
       if (message.gc) {
         for (let i = 0; i < 3; i++) global.gc();
         emit({ gcDone: true, rss: process.memoryUsage().rss });

@@ -8,6 +8,7 @@ import { IllegalStateError } from '@temporalio/common';
 import type { Duration } from '../common/time';
 import { parseDuration } from '../common/time';
 import { validateMetricsOptions, type ResolvedMetricsOptions } from '../core/options';
+import { checkOptionKeys, checkedOptions } from '../common/options-validation';
 import type { CoreLogRecord, CoreRuntime, RuntimeOptions as CoreRuntimeOptions } from '../core/types';
 import type { Logger, LogLevel } from '../worker/logger';
 import { noopMetricMeter, runtimeMetricMeter, type MetricMeter } from './metric-meter';
@@ -185,17 +186,22 @@ export class Runtime {
 }
 
 function resolveInstallOptions(options: unknown): Installed {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('Runtime.install options must be an object');
-  const o = options as Record<string, unknown>;
-  const known = new Set(['logger', 'telemetryOptions', 'workerHeartbeatInterval', 'shutdownSignals']);
-  for (const key of Object.keys(o)) {
-    if (!known.has(key)) throw new TypeError(`${key} is not a Runtime.install option (expected one of ${[...known].join(', ')})`);
-  }
+  const o = checkedOptions(options, 'Runtime.install options', {
+    kind: 'Runtime.install option',
+    supported: ['logger', 'telemetryOptions', 'workerHeartbeatInterval', 'shutdownSignals'],
+  });
   const logger = o.logger === undefined ? undefined : checkLogger(o.logger);
-  const telemetry = o.telemetryOptions === undefined ? {} : plainObject(o.telemetryOptions, 'telemetryOptions');
-  for (const key of Object.keys(telemetry)) {
-    if (key !== 'logging' && key !== 'metrics') throw new TypeError(`telemetryOptions.${key} is not supported (expected logging, metrics)`);
-  }
+  const telemetry =
+    o.telemetryOptions === undefined
+      ? {}
+      : checkedOptions(o.telemetryOptions, 'telemetryOptions', {
+          kind: 'telemetry option',
+          supported: ['logging', 'metrics'],
+          unsupported: {
+            tracingFilter: 'use telemetryOptions.logging.filter (tracingFilter is deprecated in the official SDK too)',
+            noTemporalPrefixForMetrics: "use telemetryOptions.metrics.metricPrefix: '' (noTemporalPrefixForMetrics is deprecated in the official SDK too)",
+          },
+        });
   const core: CoreRuntimeOptions = {};
   if (o.workerHeartbeatInterval !== undefined) {
     const ms = parseDurationAsTypeError(o.workerHeartbeatInterval, 'workerHeartbeatInterval');
@@ -231,10 +237,7 @@ function resolveInstallOptions(options: unknown): Installed {
 function toCoreMetrics(value: unknown): ResolvedMetricsOptions {
   const field = 'telemetryOptions.metrics';
   const m = plainObject(value, field);
-  const known = new Set(['prometheus', 'otel', 'metricPrefix', 'globalTags', 'attachServiceName', 'temporality']);
-  for (const key of Object.keys(m)) {
-    if (!known.has(key)) throw new TypeError(`${field}.${key} is not supported (expected prometheus or otel, metricPrefix, globalTags, attachServiceName)`);
-  }
+  checkOptionKeys(m, { kind: 'metrics option', supported: ['prometheus', 'otel', 'metricPrefix', 'globalTags', 'attachServiceName', 'temporality'] }, field);
   const translated: Record<string, unknown> = { ...m };
   delete translated.temporality;
   if (m.otel !== undefined) {

@@ -55,6 +55,17 @@ describe('option keys', () => {
     expect((error as UnknownOptionError).field).toBe('sinks.logger.info.callDuringReplayy');
   });
 
+  it('refuses a misspelled key of activityPool', () => {
+    const error = errorOf(() => compile({ activityPool: { modulePath: __filename, numWorker: 2 } }));
+    expect(error).toBeInstanceOf(UnknownOptionError);
+    expect(error.message).toBe("activityPool.numWorker is not a valid activityPool option (did you mean 'numWorkers'?)");
+  });
+
+  it('refuses a misspelled key of Runtime.install before installing anything', () => {
+    expect(() => Runtime.install({ telemetryOption: {} } as never)).toThrow(UnknownOptionError);
+    expect(() => Runtime.install({ telemetryOptions: { tracingFilter: 'INFO' } } as never)).toThrow(/logging\.filter/);
+  });
+
   it('refuses an unknown key of the replay options too', async () => {
     await expect(compileReplayOptions({ workflowsPath, replayNam: 'x' })).rejects.toThrow(UnknownOptionError);
   });

@@ -1,3 +1,4 @@
+import { checkedOptions } from '../../../common/options-validation';
 import * as os from 'node:os';
 
 /**
@@ -127,12 +128,9 @@ export function compileActivityPoolOptions(value: unknown): CompiledActivityPool
   };
 }
 
+/** The one option-key check of the public API: a misspelled key is an `UnknownOptionError` suggesting the right one. */
 function plainObject(value: unknown, field: string, known: Set<string>): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${field} must be an object, got ${describe(value)}`);
-  for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new TypeError(`${field}.${key} is not an activityPool option`);
-  }
-  return value as Record<string, unknown>;
+  return checkedOptions(value, field, { kind: 'valid activityPool option', supported: [...known] });
 }
 
 function int(value: unknown, field: string, fallback: number, min: number): number {

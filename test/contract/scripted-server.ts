@@ -21,7 +21,9 @@ export type Answer =
   | { ok: Uint8Array }
   | { error: { code: grpc.status; message: string; details?: Uint8Array } }
   /** Never answered until the server stops (for cancellation tests). */
-  | { hang: true };
+  | { hang: true }
+  /** Answered with `answer` after `delayMs` (a slow server), or UNAVAILABLE if the server stops first. */
+  | { delayMs: number; answer: Answer };
 
 export class ScriptedServer {
   readonly calls: ReceivedCall[] = [];
@@ -91,7 +93,19 @@ export class ScriptedServer {
       callback({ code: grpc.status.UNIMPLEMENTED, details: `${method} is not scripted` });
       return;
     }
-    const answer = script(call.request);
+    this.respond(script(call.request), callback);
+  }
+
+  private respond(answer: Answer, callback: grpc.sendUnaryData<Buffer>): void {
+    if ('delayMs' in answer) {
+      this.pending.add(callback);
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(callback)) return;
+        this.respond(answer.answer, callback);
+      }, answer.delayMs);
+      timer.unref();
+      return;
+    }
     if ('hang' in answer) {
       this.pending.add(callback);
       return;

@@ -143,7 +143,8 @@ export type {
 } from '@temporalio/common';
 export { ActivityCancellationType, HandlerUnfinishedPolicy, SuggestContinueAsNewReason } from '@temporalio/common';
 export { CompleteAsyncError } from './activity/errors';
-export { LOCAL_TARGET } from './client/connection';
+export { LOCAL_TARGET, NativeConnection, type NativeConnectionOptions, type OperatorService, type HealthService } from './client/connection';
+export { activityLogAttributes } from './worker/activity/activity-execution';
 export { METADATA_ENCODING_KEY, METADATA_MESSAGE_TYPE_KEY, encodingTypes, defaultFailureConverter } from './converter';
 export type { History, HistoryAndWorkflowId, ReplayHistoriesIterable } from './worker/replay';
 export type { ScheduleSummaryAction, ScheduleSummaryStartWorkflowAction } from './client/schedule-types';

@@ -22,6 +22,8 @@ import { fuzzSeed, messageObject, protoRoot } from './fuzz-support';
 import type { temporal } from '@temporalio/proto';
 
 const RUNS = reliabilityScale(3_000, 30_000);
+/** A loaded machine runs the long configuration's 30,000 inputs per parser for minutes. */
+const TIMEOUT = reliabilityScale(60_000, 1_800_000);
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 /** Text of `tokens` joined by random separators, mixed with arbitrary strings. */
@@ -46,7 +48,7 @@ function returnsOrThrows(fn: () => unknown, allowed: Array<abstract new (...args
 
 const inputs: Record<string, number> = {};
 
-it('visibility queries: parsed, or refused with a VisibilityQueryError', () => {
+it('visibility queries: parsed, or refused with a VisibilityQueryError', { timeout: TIMEOUT }, () => {
   const seed = fuzzSeed('visibility-query');
   const registry = new SearchAttributeRegistry({ namespace: 'default' });
   registry.add({ CustomKeyword: 2, CustomInt: 3, CustomBool: 5, CustomDatetime: 4, CustomDouble: 6, CustomText: 1, CustomList: 7 });
@@ -57,7 +59,7 @@ it('visibility queries: parsed, or refused with a VisibilityQueryError', () => {
   inputs['visibility-query'] = RUNS;
 });
 
-it('workflow cron schedules: validated and stepped to their next fire time, or refused with a CronScheduleError', () => {
+it('workflow cron schedules: validated and stepped to their next fire time, or refused with a CronScheduleError', { timeout: TIMEOUT }, () => {
   const seed = fuzzSeed('workflow-cron');
   const tokens = ['*', '*/5', '*/0', '1-5', '5-1', '0', '59', '60', '23', '24', '31', '32', 'JAN', 'feb', 'DEC', 'MON', 'sun', 'MON-FRI', '?', 'L', 'W', '#', '1,2,3', '@every', '1h', '0s', '-1m', '@daily', '@hourly', '@yearly', '@weekly', '@monthly', 'CRON_TZ=Europe/Paris', 'CRON_TZ=Bogus/Zone', 'TZ=UTC', '2/3'];
   fc.assert(
@@ -67,7 +69,7 @@ it('workflow cron schedules: validated and stepped to their next fire time, or r
   inputs['workflow-cron'] = RUNS;
 });
 
-it('schedule cron strings and calendar specs: compiled and stepped to their next action, or refused with a SpecError', () => {
+it('schedule cron strings and calendar specs: compiled and stepped to their next action, or refused with a SpecError', { timeout: TIMEOUT }, () => {
   const seed = fuzzSeed('schedule-spec');
   const cronTokens = ['*', '*/5', '1-5', '0', '59', '60', '23', '31', 'JAN', 'MON', 'MON-FRI', '2/3', '@every', '1h', '30m', '@daily', 'CRON_TZ=America/New_York', 'TZ=Asia/Tokyo', '#', '?', '2030', '1999', '2101'];
   const SpecType = protoRoot.lookupType('temporal.api.schedule.v1.ScheduleSpec');
@@ -92,7 +94,7 @@ it('schedule cron strings and calendar specs: compiled and stepped to their next
   expect(compileSpec({ cronString: ['0 12 * * *'] }).nextTime('x', NOW)?.nominal).toBe(Date.UTC(2026, 0, 16, 12, 0, 0));
 });
 
-it('history JSON: read into a History, or refused with a TypeError/ValueError naming the problem', () => {
+it('history JSON: read into a History, or refused with a TypeError/ValueError naming the problem', { timeout: TIMEOUT }, () => {
   const seed = fuzzSeed('history-json');
   const HistoryType = protoRoot.lookupType('temporal.api.history.v1.History');
   // Valid histories (generated, written with historyToJSON), then cut and spliced as text.

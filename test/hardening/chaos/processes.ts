@@ -29,6 +29,8 @@ export interface Child {
   output(): string;
   /** Resolves when it has exited (at once if it already has). */
   exited(): Promise<void>;
+  /** How it ended if it exited without `kill` or `stop` being called (a crash), else undefined. */
+  unexpectedExit(): string | undefined;
   /** SIGKILL, then wait for the exit. */
   kill(): Promise<void>;
   /** SIGTERM, then wait for the exit; SIGKILL after `graceMs`. Resolves to the exit code. */
@@ -39,16 +41,26 @@ export interface Child {
 function spawnUntil(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, what: string): Promise<Child> {
   const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let ended = false;
+  let unexpected: string | undefined;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!ended) unexpected = `${what} (pid ${child.pid}) exited by itself (${code ?? signal}):\n${output.slice(-4000)}`;
+      resolve();
+    }),
+  );
   const handle: Child = {
     process: child,
     output: () => output,
     exited: () => exit,
+    unexpectedExit: () => unexpected,
     kill: async () => {
+      ended = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exit;
     },
     stop: async (graceMs = 15_000) => {
+      ended = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exit;

@@ -31,7 +31,7 @@ export type { Duration } from '../common/time';
 export { CompleteAsyncError, ActivityContextError } from './errors';
 export { ActivityCancellation } from './cancellation';
 export type { ActivityCancelReason, ActivityCancellationDetails } from './cancellation';
-export { MockActivityEnvironment, defaultMockActivityInfo } from './mock-environment';
+export { MockActivityEnvironment, defaultMockActivityInfo, type MockActivityEnvironmentOptions } from './mock-environment';
 export { ApplicationFailure, CancelledFailure } from '../common/failures';
 export type { Logger, LogLevel, LogMetadata } from '../worker/logger';
 

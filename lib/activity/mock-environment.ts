@@ -3,6 +3,33 @@ import { ActivityCancellation, type ActivityCancelReason, type ActivityCancellat
 import { activityContextStorage, Context } from './context';
 import type { Info } from './info';
 import { ConsoleLogger, LoggerWithAttributes, type Logger } from '../worker/logger';
+import type { MetricMeter } from '@temporalio/common';
+import { checkedOptions, type OptionKeys } from '../common/options-validation';
+
+/**
+ * Options of {@link MockActivityEnvironment}, as `MockActivityEnvironmentOptions` of `@temporalio/testing`.
+ *
+ * @example
+ * ```ts
+ * const options: MockActivityEnvironmentOptions = { logger: new ConsoleLogger('DEBUG') };
+ * const env = new MockActivityEnvironment({ attempt: 2 }, options);
+ * ```
+ */
+export interface MockActivityEnvironmentOptions {
+  /** Where the activity's `log` goes; default a `ConsoleLogger` at `WARN`. */
+  logger?: Logger;
+  /** What the activity's `metricMeter` records to; default a meter that records nothing. */
+  metricMeter?: MetricMeter;
+}
+
+const MOCK_OPTION_KEYS: OptionKeys = {
+  kind: 'MockActivityEnvironment option',
+  supported: ['logger', 'metricMeter'],
+  unsupported: {
+    interceptors:
+      'activity interceptors do not run in the mock environment: test them with a Worker on the embedded dev server (temporal-native/testing)',
+  },
+};
 
 /** The info a {@link MockActivityEnvironment} uses when the test gives none. */
 export const defaultMockActivityInfo: Info = Object.freeze({
@@ -45,8 +72,10 @@ export class MockActivityEnvironment extends EventEmitter {
   readonly context: Context;
   private readonly cancellation = new ActivityCancellation();
 
-  constructor(info?: Partial<Info>, options: { logger?: Logger } = {}) {
+  /** @throws InvalidOptionError (`UnknownOptionError`, `UnsupportedOptionError`) naming a key that is not an option here. */
+  constructor(info?: Partial<Info>, options: MockActivityEnvironmentOptions = {}) {
     super();
+    checkedOptions(options, 'options', MOCK_OPTION_KEYS);
     const fullInfo: Info = { ...defaultMockActivityInfo, ...info };
     const logger = options.logger ?? new ConsoleLogger('WARN');
     this.context = new Context({
@@ -54,6 +83,7 @@ export class MockActivityEnvironment extends EventEmitter {
       cancellation: this.cancellation,
       heartbeat: (details) => this.emit('heartbeat', details),
       log: new LoggerWithAttributes(logger, { activityId: fullInfo.activityId, activityType: fullInfo.activityType }),
+      metricMeter: options.metricMeter,
     });
   }
 

@@ -22,7 +22,13 @@ export {
 } from './workflow-environment';
 export { TestServiceClient } from './test-service';
 export { TimeSkippingClient, TimeSkippingWorkflowClient } from './time-skipping-client';
-export { MockActivityEnvironment, defaultMockActivityInfo } from '../activity/mock-environment';
+export {
+  MockActivityEnvironment,
+  defaultMockActivityInfo,
+  // The official testing package's name for the default Info of a mock activity.
+  defaultMockActivityInfo as defaultActivityInfo,
+  type MockActivityEnvironmentOptions,
+} from '../activity/mock-environment';
 
 /** Options of {@link DevServer.start}. */
 export interface DevServerStartOptions {

@@ -28,12 +28,12 @@ import type {
   HttpConnectProxyOptions,
   RpcCallOptions,
   ServiceName,
-  TlsOptions as CoreTlsOptions,
   WorkerOptions as CoreWorkerOptions,
 } from '../core/types';
 import { CallContext } from './call-context';
 import { ServiceError } from './errors';
 import { connectFailure } from './connection-failure';
+import { toCoreTls, type TLSConfig } from './tls-options';
 import { GrpcStatus } from './grpc-status';
 import { createServiceMethods, type ServiceMethods } from './proto-service';
 import { WorkerCoreConnections, type WorkerCoreLease } from './worker-core-connections';
@@ -63,19 +63,7 @@ export type HealthService = ServiceMethods<grpc.health.v1.Health>;
 const CLIENT_NAME = 'temporal-native';
 const CLIENT_VERSION: string = (require('../../package.json') as { version: string }).version;
 
-/**
- * TLS settings. Field names follow the official SDK; certificates are PEM bytes.
- *
- * @example
- * ```ts
- * const tls: TLSConfig = { serverRootCACertificate: fs.readFileSync('ca.pem'), clientCertPair: { crt, key } };
- * ```
- */
-export interface TLSConfig {
-  serverNameOverride?: string;
-  serverRootCACertificate?: Uint8Array;
-  clientCertPair?: { crt: Uint8Array; key: Uint8Array };
-}
+export type { TLSConfig } from './tls-options';
 
 /**
  * An HTTP CONNECT proxy between this process and the server (the official `ProxyConfig`).
@@ -195,7 +183,7 @@ function planConnection(options: ConnectionOptions): ConnectionPlan {
   }
   const coreOptions: CoreConnectionOptions = {
     address,
-    tls: toCoreTls(o.tls as ConnectionOptions['tls']),
+    tls: toCoreTls(o.tls),
     apiKey,
     metadata: o.metadata as Record<string, string> | undefined,
     identity,
@@ -281,18 +269,6 @@ function acquireSharedRuntime(backend: BackendChoice | undefined): { runtime: Pr
       if (runtime !== undefined) sharedRuntimeClosed(runtime);
       await runtime?.close();
     },
-  };
-}
-
-function toCoreTls(tls: ConnectionOptions['tls']): boolean | CoreTlsOptions | undefined {
-  if (tls === null) return false;
-  if (tls === undefined || typeof tls === 'boolean') return tls;
-  if (typeof tls !== 'object') throw new InvalidOptionError('tls', `must be a boolean or a TLS config object, got ${describeValue(tls)}`);
-  checkedOptions(tls, 'tls', { kind: 'TLS option', supported: ['serverNameOverride', 'serverRootCACertificate', 'clientCertPair'] });
-  return {
-    serverNameOverride: tls.serverNameOverride,
-    serverRootCaCert: tls.serverRootCACertificate,
-    clientCertPair: tls.clientCertPair,
   };
 }
 

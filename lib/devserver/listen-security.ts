@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { Metadata, ServerCredentials, ServerInterceptingCall, status, type ServerInterceptor } from '@grpc/grpc-js';
 import { InvalidOptionError } from '../common/options-validation';
+import { certificatesFromPem, checkCertificateKeyPair } from '../common/pem';
 
 /** A PEM source: a string is a file path, bytes are the PEM itself. */
 export type PemSource = string | Uint8Array;
@@ -76,18 +77,11 @@ export function resolveListenSecurity(options: { tls?: DevServerTlsOptions; apiK
   if (tls.key === undefined) throw new InvalidOptionError('tls.key', 'is required with TLS (the private key of tls.cert, PEM)');
   const cert = readPem(tls.cert, 'tls.cert');
   const key = readPem(tls.key, 'tls.key');
-  const leaf = parseCertificates(cert, 'tls.cert')[0];
-  let privateKey: crypto.KeyObject;
-  try {
-    privateKey = crypto.createPrivateKey(key);
-  } catch (err) {
-    throw new InvalidOptionError('tls.key', `is not a PEM private key: ${(err as Error).message}`);
-  }
-  if (!leaf.checkPrivateKey(privateKey)) throw new InvalidOptionError('tls.key', 'is not the private key of the certificate in tls.cert');
+  checkCertificateKeyPair(cert, key, { cert: 'tls.cert', key: 'tls.key' });
   let clientCa: Buffer | null = null;
   if (tls.clientCa !== undefined) {
     clientCa = readPem(tls.clientCa, 'tls.clientCa');
-    parseCertificates(clientCa, 'tls.clientCa');
+    certificatesFromPem(clientCa, 'tls.clientCa');
   }
   const credentials = ServerCredentials.createSsl(clientCa, [{ cert_chain: cert, private_key: key }], clientCa !== null);
   return { credentials, interceptors, tls: true, mutualTls: clientCa !== null, apiKey: apiKey !== undefined };
@@ -136,18 +130,6 @@ function readPem(source: PemSource, field: string): Buffer {
     throw new InvalidOptionError(field, `is not PEM (no -----BEGIN line)${typeof source === 'string' ? ` in ${JSON.stringify(source)}` : ''}`);
   }
   return pem;
-}
-
-function parseCertificates(pem: Buffer, field: string): crypto.X509Certificate[] {
-  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) throw new InvalidOptionError(field, 'holds no PEM CERTIFICATE block');
-  return blocks.map((block, i) => {
-    try {
-      return new crypto.X509Certificate(block);
-    } catch (err) {
-      throw new InvalidOptionError(field, `certificate ${i + 1} cannot be parsed: ${(err as Error).message}`);
-    }
-  });
 }
 
 /** Constant-time over digests, so neither the key's content nor its length leaks through timing. */

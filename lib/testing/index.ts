@@ -16,6 +16,7 @@ export {
   type TimeSkippingTestWorkflowEnvironmentOptions,
   type LocalTestWorkflowEnvironmentOptions,
   type ExistingServerTestWorkflowEnvironmentOptions,
+  type ExistingServerConnectionOptions,
   type TimeSkippingServerConfig,
   type DevServerConfig,
   type ClientOptionsForTestEnv,

@@ -4,7 +4,6 @@
  * so `await handle.result()` of a workflow that sleeps for a month returns at once.
  */
 import { Client, type ClientOptions } from '../client/client';
-import { interceptorList } from '../client/client-context';
 import { WorkflowClient, type WorkflowClientOptions } from '../client/workflow-client';
 import type { TestServiceClient } from './test-service';
 
@@ -57,7 +56,7 @@ export class TimeSkippingClient extends Client {
         namespace: this.namespace,
         identity: this.identity,
         dataConverter: this.dataConverter,
-        interceptors: [...interceptorList(options.interceptors?.workflow, 'interceptors.workflow')],
+        interceptors: options.interceptors?.workflow,
         queryRejectCondition: options.queryRejectCondition,
       },
       testService,

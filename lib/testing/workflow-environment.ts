@@ -4,10 +4,10 @@
  * clock and TestService), so a workflow that sleeps for a month completes in a test at once.
  */
 import { Client, type ClientOptions } from '../client/client';
-import { Connection } from '../client/connection';
+import { Connection, type ConnectionOptions } from '../client/connection';
 import type { AsyncCompletionClient } from '../client/async-completion-client';
 import type { WorkflowClient } from '../client/workflow-client';
-import { checkedOptions, InvalidOptionError, optionsObject } from '../common/options-validation';
+import { checkedOptions, checkOptionKeys, InvalidOptionError, optionsObject } from '../common/options-validation';
 import { msToDuration, parseDuration, timestampToMs, type Duration } from '../common/time';
 import { ValueError } from '../common/errors';
 import { startDevServer, type RunningDevServer } from '../devserver';
@@ -63,12 +63,16 @@ export interface LocalTestWorkflowEnvironmentOptions {
   client?: ClientOptionsForTestEnv;
 }
 
+/** How to reach an existing server besides its address. */
+export type ExistingServerConnectionOptions = Pick<ConnectionOptions, 'apiKey' | 'metadata' | 'tls'>;
+
 /** @example `await TestWorkflowEnvironment.createFromExistingServer({ address: 'localhost:7233' })` */
 export interface ExistingServerTestWorkflowEnvironmentOptions {
   /** `host:port` of the server; default `localhost:7233`. */
   address?: string;
   /** Default `default`. */
   namespace?: string;
+  connectionOptions?: ExistingServerConnectionOptions;
   client?: ClientOptionsForTestEnv;
 }
 
@@ -95,7 +99,13 @@ const DEV_SERVER_KEYS = {
 
 function environmentOptions(value: unknown, keys: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
-  return checkedOptions(value, 'options', { kind: 'test environment option', supported: keys });
+  const o = optionsObject(value, 'options');
+  checkOptionKeys(o, {
+    kind: 'test environment option',
+    supported: keys,
+    unsupported: { plugins: 'plugins are not supported; configure the client with client options and the worker with Worker.create options' },
+  });
+  return o;
 }
 
 function serverOptions<T>(value: unknown, keys: typeof DEV_SERVER_KEYS | typeof TIME_SKIPPING_SERVER_KEYS, type: string): T {
@@ -132,6 +142,8 @@ export class TestWorkflowEnvironment {
   readonly testService: TestServiceClient | undefined;
   readonly asyncCompletionClient: AsyncCompletionClient;
   readonly workflowClient: WorkflowClient;
+  /** `host:port` of the server. */
+  readonly address: string;
   private tornDown: Promise<void> | undefined;
 
   private constructor(
@@ -145,6 +157,7 @@ export class TestWorkflowEnvironment {
     this.testService = supportsTimeSkipping ? new TestServiceClient(connection) : undefined;
     this.asyncCompletionClient = client.activity;
     this.workflowClient = client.workflow;
+    this.address = connection.address;
   }
 
   /**
@@ -197,11 +210,15 @@ export class TestWorkflowEnvironment {
    * ```
    */
   static async createFromExistingServer(options?: ExistingServerTestWorkflowEnvironmentOptions): Promise<TestWorkflowEnvironment> {
-    const o = environmentOptions(options, ['address', 'namespace', 'client']);
+    const o = environmentOptions(options, ['address', 'namespace', 'connectionOptions', 'client']);
     const client = clientOptions(o.client);
     const namespace = (o.namespace as string | undefined) ?? 'default';
     if (typeof namespace !== 'string' || namespace === '') throw new InvalidOptionError('namespace', 'must be a non-empty string');
-    const connection = await Connection.connect({ address: (o.address as string | undefined) ?? 'localhost:7233' });
+    const connectionOptions =
+      o.connectionOptions === undefined
+        ? {}
+        : (checkedOptions(o.connectionOptions, 'connectionOptions', { kind: 'connection option', supported: ['apiKey', 'metadata', 'tls'] }) as ExistingServerConnectionOptions);
+    const connection = await Connection.connect({ ...connectionOptions, address: (o.address as string | undefined) ?? 'localhost:7233' });
     return new TestWorkflowEnvironment(false, connection, new Client({ ...client, connection, namespace }), namespace, undefined);
   }
 

@@ -3,6 +3,10 @@
  * (`'ALLOW_DUPLICATE'`), the full proto names (`'WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE'`) or the
  * enum numbers.
  */
+import {
+  WorkflowIdConflictPolicy as OfficialWorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy as OfficialWorkflowIdReusePolicy,
+} from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { InvalidOptionError } from './errors';
 
@@ -67,6 +71,17 @@ export type WorkflowIdReusePolicy =
   | 'ALLOW_DUPLICATE_FAILED_ONLY'
   | 'REJECT_DUPLICATE'
   | 'TERMINATE_IF_RUNNING';
+/**
+ * The official `WorkflowIdReusePolicy` constants (the same object as `@temporalio/common`'s): each
+ * value is the short string the start options take.
+ *
+ * @example
+ * ```ts
+ * await client.workflow.start(order, { taskQueue, workflowId, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+ * ```
+ */
+export const WorkflowIdReusePolicy = OfficialWorkflowIdReusePolicy;
+
 export const workflowIdReusePolicy = makeEnumCodec<WorkflowIdReusePolicy>(
   enums.WorkflowIdReusePolicy as unknown as Record<string, number>,
   'WORKFLOW_ID_REUSE_POLICY_',
@@ -81,6 +96,16 @@ export const workflowIdReusePolicy = makeEnumCodec<WorkflowIdReusePolicy>(
  * ```
  */
 export type WorkflowIdConflictPolicy = 'FAIL' | 'USE_EXISTING' | 'TERMINATE_EXISTING';
+/**
+ * The official `WorkflowIdConflictPolicy` constants (the same object as `@temporalio/common`'s).
+ *
+ * @example
+ * ```ts
+ * await client.workflow.start(order, { taskQueue, workflowId, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
+ * ```
+ */
+export const WorkflowIdConflictPolicy = OfficialWorkflowIdConflictPolicy;
+
 export const workflowIdConflictPolicy = makeEnumCodec<WorkflowIdConflictPolicy>(
   enums.WorkflowIdConflictPolicy as unknown as Record<string, number>,
   'WORKFLOW_ID_CONFLICT_POLICY_',
@@ -125,6 +150,25 @@ export const updateStage = makeEnumCodec<UpdateStage>(
  * ```
  */
 export type QueryRejectCondition = 'NONE' | 'NOT_OPEN' | 'NOT_COMPLETED_CLEANLY';
+/**
+ * The official `QueryRejectCondition` constants, with the same values (the long proto names map to
+ * the short ones, as there).
+ *
+ * @example
+ * ```ts
+ * await handle.query(getState, { queryRejectCondition: QueryRejectCondition.NOT_OPEN } as never);
+ * new Client({ connection, queryRejectCondition: QueryRejectCondition.NOT_OPEN });
+ * ```
+ */
+export const QueryRejectCondition = {
+  NONE: 'NONE',
+  NOT_OPEN: 'NOT_OPEN',
+  NOT_COMPLETED_CLEANLY: 'NOT_COMPLETED_CLEANLY',
+  QUERY_REJECT_CONDITION_NONE: 'NONE',
+  QUERY_REJECT_CONDITION_NOT_OPEN: 'NOT_OPEN',
+  QUERY_REJECT_CONDITION_NOT_COMPLETED_CLEANLY: 'NOT_COMPLETED_CLEANLY',
+} as const;
+
 export const queryRejectCondition = makeEnumCodec<QueryRejectCondition>(
   enums.QueryRejectCondition as unknown as Record<string, number>,
   'QUERY_REJECT_CONDITION_',

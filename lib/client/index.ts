@@ -9,7 +9,7 @@
  * ```
  */
 export { Client, type ClientOptions } from './client';
-export { Connection, type ConnectionOptions, type TLSConfig } from './connection';
+export { Connection, type ConnectionOptions, type TLSConfig, type ProxyConfig } from './connection';
 export { WorkflowService, type WorkflowServiceRpc, type WorkflowServiceRequest, type WorkflowServiceResponse } from './workflow-service';
 export {
   WorkflowClient,
@@ -19,6 +19,9 @@ export {
   type WorkflowSignalWithStartOptions,
   type ListOptions,
   type CountWorkflowExecution,
+  type AsyncWorkflowListIterable,
+  type IntoHistoriesOptions,
+  type WorkflowResultOptions,
 } from './workflow-client';
 export type {
   WorkflowHandle,
@@ -63,21 +66,22 @@ export {
 export type { CompiledScheduleOptions, CompiledScheduleAction } from './schedule-options';
 export { AsyncCompletionClient, type AsyncCompletionClientOptions, type FullActivityId, type ActivityRef } from './async-completion-client';
 export type { BaseClientOptions } from './client-context';
-export type { WorkflowOptions, WorkflowUpdateStage, WorkflowTypeOrFunction } from './workflow-options';
+export { WorkflowUpdateStage, type WorkflowOptions, type WorkflowTypeOrFunction, type Priority } from './workflow-options';
 export type { RetryPolicy } from './retry-policy';
 export type { Duration } from './duration';
-export type {
-  WorkflowIdReusePolicy,
-  WorkflowIdConflictPolicy,
-  WorkflowExecutionStatusName,
-  QueryRejectCondition,
-} from './enums';
+export { WorkflowIdReusePolicy, WorkflowIdConflictPolicy, QueryRejectCondition, type WorkflowExecutionStatusName } from './enums';
 export { SearchAttributeType, TypedSearchAttributes, defineSearchAttributeKey } from './search-attributes';
 export type { SearchAttributes, SearchAttributePair, SearchAttributeValue, TypedSearchAttributesInput } from './search-attributes';
 export type { WorkflowExecutionInfo, WorkflowExecutionDescription } from './execution-info';
 export type {
   ClientInterceptors,
   WorkflowClientInterceptor,
+  WorkflowClientInterceptors,
+  WorkflowClientCallsInterceptor,
+  WorkflowClientCallsInterceptorFactory,
+  WorkflowClientCallsInterceptorFactoryInput,
+  InterceptedWorkflowOptions,
+  WorkflowStartOutput,
   Headers,
   Next,
   WorkflowExecution,
@@ -116,6 +120,10 @@ export {
   ScheduleNotFoundError,
   MalformedResponseError,
   InvalidOptionError,
+  UnknownOptionError,
+  UnsupportedOptionError,
 } from './errors';
+// Raised by calls on `connection.core` (the core connection workers are made from).
+export { CoreError, WorkerStateError } from '../core/errors';
 export { GrpcStatus, type GrpcStatusName, type StatusDetail } from './grpc-status';
 export { ConnectionSecurityError, type ConnectionSecurityReason } from './connection-failure';

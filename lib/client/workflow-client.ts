@@ -54,6 +54,7 @@ import {
   type WorkflowUpdateStage,
 } from './workflow-options';
 import type { WorkflowService } from './workflow-service';
+import { checkedOptions, optionalBoolean, optionalInteger, requiredString } from '../common/options-validation';
 import { resolveClientContext, workflowInterceptorSource, type BaseClientOptions, type WorkflowInterceptorSource } from './client-context';
 
 /**
@@ -92,6 +93,58 @@ export interface ListOptions {
   /** A visibility query, e.g. `"WorkflowType='order' AND ExecutionStatus='Running'"`. */
   query?: string;
   pageSize?: number;
+}
+
+/**
+ * What `list()` returns: the executions, and `intoHistories()` for their histories.
+ *
+ * @example
+ * ```ts
+ * for await (const { workflowId, history } of client.workflow.list({ query: "WorkflowType='order'" }).intoHistories()) {
+ *   await Worker.runReplayHistory({ workflowsPath }, history, workflowId);
+ * }
+ * ```
+ */
+export interface AsyncWorkflowListIterable extends AsyncIterable<WorkflowExecutionInfo> {
+  /** The full history of each listed execution, in list order, fetched `concurrency` at a time. */
+  intoHistories(options?: IntoHistoriesOptions): AsyncIterable<HistoryAndWorkflowId>;
+}
+
+/**
+ * @example
+ * ```ts
+ * client.workflow.list().intoHistories({ concurrency: 2, bufferLimit: 4 });
+ * ```
+ */
+export interface IntoHistoriesOptions {
+  /** Histories fetched at the same time; default 5. */
+  concurrency?: number;
+  /** Histories fetched ahead of the consumer; default `concurrency`. */
+  bufferLimit?: number;
+}
+
+/**
+ * One history from `intoHistories()`.
+ *
+ * @example
+ * ```ts
+ * const { workflowId, history } = entry;
+ * ```
+ */
+export interface HistoryAndWorkflowId {
+  workflowId: string;
+  history: temporal.api.history.v1.History;
+}
+
+/**
+ * @example
+ * ```ts
+ * await client.workflow.result('order-1', undefined, { followRuns: false });
+ * ```
+ */
+export interface WorkflowResultOptions {
+  /** Follow continue-as-new, retry and cron runs to the last one (default true). */
+  followRuns?: boolean;
 }
 
 /**
@@ -425,15 +478,15 @@ export class WorkflowClient {
    * for await (const wf of client.workflow.list({ query: "ExecutionStatus='Running'" })) console.log(wf.workflowId);
    * ```
    */
-  list(options: ListOptions = {}): AsyncIterable<WorkflowExecutionInfo> {
-    if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
-    const { query, pageSize } = options;
+  list(options: ListOptions = {}): AsyncWorkflowListIterable {
+    const o = checkedOptions(options, 'options', { kind: 'list option', supported: ['query', 'pageSize'] });
+    const { query, pageSize } = o as ListOptions;
     if (query !== undefined && typeof query !== 'string') throw new InvalidOptionError('query', 'must be a string');
     if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize > 0)) {
       throw new InvalidOptionError('pageSize', 'must be a positive integer');
     }
     const { service, namespace, dataConverter } = this.deps;
-    return {
+    const executions: AsyncIterable<WorkflowExecutionInfo> = {
       async *[Symbol.asyncIterator]() {
         let nextPageToken: Uint8Array | undefined;
         do {
@@ -443,6 +496,44 @@ export class WorkflowClient {
         } while (nextPageToken);
       },
     };
+    const fetchHistory = (workflowId: string, runId: string) => this._fetchHistory(workflowId, runId);
+    return {
+      [Symbol.asyncIterator]: () => executions[Symbol.asyncIterator](),
+      intoHistories(historyOptions: IntoHistoriesOptions = {}): AsyncIterable<HistoryAndWorkflowId> {
+        const h = checkedOptions(historyOptions, 'intoHistories options', { kind: 'intoHistories option', supported: ['concurrency', 'bufferLimit'] });
+        const concurrency = optionalInteger(h.concurrency, 'concurrency', { min: 1 }) ?? 5;
+        const ahead = Math.max(concurrency, optionalInteger(h.bufferLimit, 'bufferLimit', { min: 1 }) ?? concurrency);
+        return {
+          async *[Symbol.asyncIterator]() {
+            yield* fetchAhead(executions, ahead, async (info) => ({
+              workflowId: info.workflowId,
+              history: await fetchHistory(info.workflowId, info.runId),
+            }));
+          },
+        };
+      },
+    };
+  }
+
+  /**
+   * Waits for a workflow's result (of the latest run, or of `runId`), following continue-as-new,
+   * retry and cron runs unless `followRuns: false`.
+   *
+   * @example
+   * ```ts
+   * const total = await client.workflow.result<typeof orderWorkflow>('order-1');
+   * ```
+   */
+  async result<T extends Workflow = Workflow>(workflowId: string, runId?: string, options: WorkflowResultOptions = {}): Promise<WorkflowResultType<T>> {
+    requiredString(workflowId, 'workflowId');
+    if (runId !== undefined && typeof runId !== 'string') throw new InvalidOptionError('runId', 'must be a string');
+    const o = checkedOptions(options, 'options', {
+      kind: 'result option',
+      supported: ['followRuns'],
+      unsupported: { typeInfo: 'typed payload conversion hints are not supported; the data converter decides from the values' },
+    });
+    const followRuns = optionalBoolean(o.followRuns, 'followRuns') ?? true;
+    return (await this._result(workflowId, runId || undefined, followRuns)) as WorkflowResultType<T>;
   }
 
   /**
@@ -531,7 +622,7 @@ export class WorkflowClient {
   }
 
   /** @internal */
-  async _fetchHistory(workflowId: string, runId: string | undefined): Promise<temporal.api.history.v1.IHistory> {
+  async _fetchHistory(workflowId: string, runId: string | undefined): Promise<temporal.api.history.v1.History> {
     const { service, namespace } = this.deps;
     const events: temporal.api.history.v1.IHistoryEvent[] = [];
     let nextPageToken: Uint8Array | undefined;
@@ -851,5 +942,36 @@ export class WorkflowClient {
       { namespace, execution: { workflowId, runId: runId ?? '' } },
       { workflowId, runId },
     );
+  }
+}
+
+/**
+ * Maps `source` through `fetch` in order, with up to `ahead` fetches running before the consumer
+ * asks for them. A failed fetch rejects when the consumer reaches it; stopping early leaves no
+ * fetch unobserved.
+ */
+async function* fetchAhead<T, R>(source: AsyncIterable<T>, ahead: number, fetch: (item: T) => Promise<R>): AsyncGenerator<R> {
+  const pending: Promise<R>[] = [];
+  const iterator = source[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      while (!done && pending.length < ahead) {
+        const next = await iterator.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        const fetched = fetch(next.value);
+        // Reported when consumed; a consumer that stops first must not cause an unhandled rejection.
+        fetched.catch(() => undefined);
+        pending.push(fetched);
+      }
+      const head = pending.shift();
+      if (head === undefined) return;
+      yield await head;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
   }
 }

@@ -139,6 +139,21 @@ export const WITH_START_OPERATION_KEYS: OptionKeys = {
 export type WorkflowUpdateStage = Exclude<UpdateStage, 'ADMITTED'>;
 
 /**
+ * The official `WorkflowUpdateStage` constants. `ADMITTED` is listed as there, but an update call
+ * can only wait for `ACCEPTED` or `COMPLETED` (the server does not answer at `ADMITTED`).
+ *
+ * @example
+ * ```ts
+ * const update = await handle.startUpdate(addItem, { args: ['tea'], waitForStage: WorkflowUpdateStage.ACCEPTED });
+ * ```
+ */
+export const WorkflowUpdateStage = {
+  ADMITTED: 'ADMITTED',
+  ACCEPTED: 'ACCEPTED',
+  COMPLETED: 'COMPLETED',
+} as const;
+
+/**
  * A workflow function or its type name.
  *
  * @example

@@ -81,7 +81,7 @@ async function withWorker<T>(options: ExtraOptions, body: (taskQueue: string, wo
 }
 
 function execute<A extends unknown[], R>(workflow: (...args: A) => Promise<R>, taskQueue: string, ...args: A): Promise<R> {
-  return client.workflow.execute(workflow, { taskQueue, workflowId: `${workflow.name}-${randomUUID()}`, args });
+  return client.workflow.execute(workflow, { taskQueue, workflowId: `${workflow.name}-${randomUUID()}`, args }) as Promise<R>;
 }
 
 describe('workflow bundles', () => {

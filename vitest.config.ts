@@ -15,14 +15,17 @@ const REAL_SERVER_SUITES = [
   'test/replay/replay.test.ts',
   'test/examples/**/*.test.ts',
   'test/e2e/schedules/**/*.test.ts',
+  'test/hardening/tls-real-server.test.ts',
 ];
 
 /**
- * Suites that need what our dev server (lib/devserver) does not implement, so they run only against
- * the real server (`e2e-cli`) and are left out of `default` on purpose, not skipped. None today:
- * test/e2e/schedules runs on both since lib/devserver serves schedules.
+ * Suites that need what our dev server (lib/devserver) does not implement, or that exist only to
+ * meet the real server, so they run only against it (`e2e-cli`) and are left out of `default` on
+ * purpose, not skipped. test/e2e/schedules runs on both since lib/devserver serves schedules; the
+ * TLS suite runs on our dev server's own TLS in `default` (test/hardening/tls.test.ts) and here
+ * meets the real server behind a TLS-terminating proxy, as start-dev serves no TLS.
  */
-const REAL_SERVER_ONLY_SUITES: string[] = [];
+const REAL_SERVER_ONLY_SUITES: string[] = ['test/hardening/tls-real-server.test.ts'];
 
 const script = require('./scripts/temporal-server.js') as { binaryPath(): string; findGo(): string | undefined; isExecutable(file: string): boolean };
 

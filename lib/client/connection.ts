@@ -8,6 +8,7 @@ import { ValueError } from '../common/errors';
 import {
   checkedOptions,
   describeValue,
+  topLevelOptions,
   InvalidOptionError,
   optionalOneOf,
   optionalString,
@@ -168,7 +169,7 @@ interface ConnectionPlan {
 export const LOCAL_TARGET = 'localhost:7233';
 
 function planConnection(options: ConnectionOptions): ConnectionPlan {
-  const o = checkedOptions(options, 'options', CONNECTION_KEYS);
+  const o = topLevelOptions(options, CONNECTION_KEYS);
   const address = optionalString(o.address, 'address') ?? LOCAL_TARGET;
   const identity = optionalString(o.identity, 'identity') ?? `${process.pid}@${os.hostname()}`;
   if (typeof o.apiKey === 'function') {

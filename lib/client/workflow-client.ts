@@ -54,7 +54,7 @@ import {
   type WorkflowUpdateStage,
 } from './workflow-options';
 import type { WorkflowService } from './workflow-service';
-import { checkedOptions, optionalBoolean, optionalInteger, requiredString } from '../common/options-validation';
+import { optionalBoolean, optionalInteger, requiredString, topLevelOptions } from '../common/options-validation';
 import { resolveClientContext, workflowInterceptorSource, type BaseClientOptions, type WorkflowInterceptorSource } from './client-context';
 
 /**
@@ -479,7 +479,7 @@ export class WorkflowClient {
    * ```
    */
   list(options: ListOptions = {}): AsyncWorkflowListIterable {
-    const o = checkedOptions(options, 'options', { kind: 'list option', supported: ['query', 'pageSize'] });
+    const o = topLevelOptions(options, { kind: 'list option', supported: ['query', 'pageSize'] });
     const { query, pageSize } = o as ListOptions;
     if (query !== undefined && typeof query !== 'string') throw new InvalidOptionError('query', 'must be a string');
     if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize > 0)) {
@@ -500,7 +500,7 @@ export class WorkflowClient {
     return {
       [Symbol.asyncIterator]: () => executions[Symbol.asyncIterator](),
       intoHistories(historyOptions: IntoHistoriesOptions = {}): AsyncIterable<HistoryAndWorkflowId> {
-        const h = checkedOptions(historyOptions, 'intoHistories options', { kind: 'intoHistories option', supported: ['concurrency', 'bufferLimit'] });
+        const h = topLevelOptions(historyOptions, { kind: 'intoHistories option', supported: ['concurrency', 'bufferLimit'] });
         const concurrency = optionalInteger(h.concurrency, 'concurrency', { min: 1 }) ?? 5;
         const ahead = Math.max(concurrency, optionalInteger(h.bufferLimit, 'bufferLimit', { min: 1 }) ?? concurrency);
         return {
@@ -527,7 +527,7 @@ export class WorkflowClient {
   async result<T extends Workflow = Workflow>(workflowId: string, runId?: string, options: WorkflowResultOptions = {}): Promise<WorkflowResultType<T>> {
     requiredString(workflowId, 'workflowId');
     if (runId !== undefined && typeof runId !== 'string') throw new InvalidOptionError('runId', 'must be a string');
-    const o = checkedOptions(options, 'options', {
+    const o = topLevelOptions(options, {
       kind: 'result option',
       supported: ['followRuns'],
       unsupported: { typeInfo: 'typed payload conversion hints are not supported; the data converter decides from the values' },

@@ -156,6 +156,21 @@ export function checkedOptions(value: unknown, field: string, keys: OptionKeys):
 }
 
 /**
+ * The options argument of a call: an object whose keys are named without a prefix
+ * (`taskQueu is not a ...`, not `options.taskQueu ...`).
+ *
+ * @example
+ * ```ts
+ * const o = topLevelOptions(options, { kind: 'list option', supported: ['query', 'pageSize'] });
+ * ```
+ */
+export function topLevelOptions(value: unknown, keys: OptionKeys): Record<string, unknown> {
+  const o = optionsObject(value, 'options');
+  checkOptionKeys(o, keys);
+  return o;
+}
+
+/**
  * A known key close enough to `key` to be what the caller meant: same letters ignoring case, or at
  * most a third of the letters edited (at least one, at most three).
  */

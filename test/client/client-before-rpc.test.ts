@@ -5,7 +5,7 @@
  */
 import { temporal } from '@temporalio/proto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Client, Connection, InvalidOptionError } from '../../lib/client';
+import { Client, Connection, InvalidOptionError, UnknownOptionError, UnsupportedOptionError } from '../../lib/client';
 import type { CoreConnection, CoreRuntime, RpcCallOptions } from '../../lib/core/types';
 
 interface RecordedCall {
@@ -109,6 +109,32 @@ describe('options refused before any RPC', () => {
   it('a Client without a Connection', () => {
     expect(() => new Client({ connection: {} as never })).toThrow(/connection/);
   });
+
+  it('start with a misspelled key fails naming the key and the one meant', async () => {
+    const err = await client.workflow.start('greet', { taskQueu: 'q', workflowId: 'w' } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnknownOptionError);
+    expect(err).toMatchObject({ field: 'taskQueu', suggestion: 'taskQueue' });
+    expect(calls).toEqual([]);
+  });
+
+  it('signalWithStart refuses requestEagerStart and says to use start', async () => {
+    const err = await client.workflow
+      .signalWithStart('greet', { taskQueue: 'q', workflowId: 'w', signal: 's', requestEagerStart: true } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedOptionError);
+    expect((err as Error).message).toMatch(/^requestEagerStart is not supported: .*client\.workflow\.start/);
+    expect(calls).toEqual([]);
+  });
+
+  it('an update with a misspelled option fails before any RPC', async () => {
+    const err = await client.workflow.getHandle('w').executeUpdate('u', { updateID: 'x' } as never).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'UnknownOptionError', field: 'updateID', suggestion: 'updateId' });
+    expect(calls).toEqual([]);
+  });
+
+  it('a Client refuses interceptor kinds it has no calls for (nexus), saying why', () => {
+    expect(() => new Client({ connection: client.connection, interceptors: { nexus: [{}] } as never })).toThrow(UnsupportedOptionError);
+  });
 });
 
 describe('scoped call settings', () => {
@@ -136,6 +162,13 @@ describe('scoped call settings', () => {
     const controller = new AbortController();
     await client.withAbortSignal(controller.signal, () => client.workflow.getHandle('w').signal('ping'));
     expect(calls[0]?.options?.signal).toBe(controller.signal);
+  });
+
+  it('withApiKey sends that key as the Authorization header of calls made inside it only', async () => {
+    const handle = client.workflow.getHandle('w');
+    await client.connection.withApiKey('tenant-key', () => handle.signal('ping'));
+    await handle.signal('ping');
+    expect(calls.map((c) => c.options?.metadata)).toEqual([{ authorization: 'Bearer tenant-key' }, undefined]);
   });
 
   it('client calls ask the core to retry transient failures', async () => {

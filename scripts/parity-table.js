@@ -10,6 +10,7 @@
  *   node scripts/parity-table.js            print the table
  *   node scripts/parity-table.js --write    write it into README.md between the parity markers
  *   node scripts/parity-table.js --check    exit 1 if a name has no decision or README.md is stale
+ *   node scripts/parity-table.js --json     print rows, both sides' exports, the table and the problems
  *
  * Exports are read with the TypeScript compiler from the official packages' declarations and from
  * our sources (lib/), so the table follows the code, not a list kept by hand.
@@ -55,16 +56,27 @@ function officialDeclarations(pkg) {
   return require.resolve(pkg, { paths: [ROOT] }).replace(/\.js$/, '.d.ts');
 }
 
-/** Every row of the table, in package then name order. */
-function rows() {
+/**
+ * The exports on both sides, per official package: `official` (its names) and `ours` (the names of
+ * the entry point that stands in for it), each name → 'value' | 'type'. One compiler program reads
+ * all of them, which is most of the script's time.
+ */
+function snapshot() {
   const officialFiles = PACKAGES.map((p) => officialDeclarations(p.official));
-  const ourFiles = [...new Set(PACKAGES.map((p) => path.join(ROOT, p.source)))];
-  const official = exportsOf(officialFiles);
-  const ours = exportsOf(ourFiles);
+  const ourFiles = PACKAGES.map((p) => path.join(ROOT, p.source));
+  const read = exportsOf([...new Set([...officialFiles, ...ourFiles])]);
+  return {
+    official: new Map(PACKAGES.map((p, i) => [p.official, read.get(officialFiles[i])])),
+    ours: new Map(PACKAGES.map((p, i) => [p.official, read.get(ourFiles[i])])),
+  };
+}
+
+/** Every row of the table, in package then name order. */
+function rows({ official, ours } = snapshot()) {
   const result = [];
-  for (const [i, pkg] of PACKAGES.entries()) {
-    const ourNames = ours.get(path.join(ROOT, pkg.source));
-    for (const [name, kind] of [...official.get(officialFiles[i])].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const pkg of PACKAGES) {
+    const ourNames = ours.get(pkg.official);
+    for (const [name, kind] of [...official.get(pkg.official)].sort(([a], [b]) => a.localeCompare(b))) {
       const key = `${pkg.official}:${name}`;
       const ourKind = ourNames.get(name);
       const exported = ourKind !== undefined && (kind === 'type' || ourKind === 'value');
@@ -77,6 +89,8 @@ function rows() {
         if (exported) problem = `${key} is decided "refused" but ${pkg.ours} exports it: drop the decision or the export`;
       } else if (decision && decision.status === 'differently') {
         status = 'supported differently';
+        // Once the name is exported the row must say so; a note on an exported name uses 'supported'.
+        if (exported) problem = `${key} is decided "differently" but ${pkg.ours} exports it: drop the decision, or make it status 'supported' with a note`;
       } else if (exported) {
         status = 'supported';
       } else {
@@ -122,17 +136,44 @@ function readmeSection() {
   return { text, section: text.slice(start, end + END.length), start, end: end + END.length };
 }
 
-function main(argv) {
-  const all = rows();
+/** The problems `--check` reports: rows without a valid decision, then a README table that differs from `render(all)`. */
+function check(all = rows()) {
   const problems = all.filter((r) => r.problem).map((r) => r.problem);
+  const { section } = readmeSection();
+  if (section === undefined) problems.push(`README.md has no parity markers ("${START}" ... "${END}")`);
+  else if (section !== render(all)) problems.push('README.md\'s parity table is stale: run node scripts/parity-table.js --write');
+  return problems;
+}
+
+/** Everything the parity test checks, computed in one run (the test reads it from `--json`). */
+function report() {
+  const snap = snapshot();
+  const all = rows(snap);
+  const plain = (byPackage) => Object.fromEntries([...byPackage].map(([pkg, names]) => [pkg, Object.fromEntries(names)]));
+  return {
+    rows: all,
+    official: plain(snap.official),
+    ours: plain(snap.ours),
+    rendered: render(all),
+    readme: readmeSection().section ?? null,
+    problems: check(all),
+  };
+}
+
+function main(argv) {
+  if (argv.includes('--json')) {
+    process.stdout.write(JSON.stringify(report()));
+    return 0;
+  }
+  const all = rows();
+  let problems = all.filter((r) => r.problem).map((r) => r.problem);
   const table = render(all);
   if (argv.includes('--write')) {
     const { text, section, start, end } = readmeSection();
     if (section === undefined) throw new Error(`README.md has no parity markers; add a line "${START}" and a line "${END}" where the table goes`);
     fs.writeFileSync(README, text.slice(0, start) + table + text.slice(end));
   } else if (argv.includes('--check')) {
-    const { section } = readmeSection();
-    if (section !== table) problems.push('README.md\'s parity table is stale: run node scripts/parity-table.js --write');
+    problems = check(all);
   } else {
     process.stdout.write(`${table}\n`);
   }
@@ -140,6 +181,6 @@ function main(argv) {
   return problems.length === 0 ? 0 : 1;
 }
 
-module.exports = { rows, render, readmeSection, PACKAGES };
+module.exports = { snapshot, rows, render, check, report, readmeSection, exportsOf, officialDeclarations, PACKAGES, START, END };
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Long from 'long';
 import { coresdk } from '@temporalio/proto';
 import type { Logger } from '../logger';
@@ -251,8 +252,15 @@ export class WorkflowRunner {
     return names.size > 0 ? [...names] : undefined;
   }
 
+  /**
+   * What the runtime's `__enhanced_stack_trace` handler reads sources from: `sources` and their
+   * `sourcesContent`. The bundle's map leaves contents out (it would double the bundle's size) and is
+   * an index map, so both are gathered here, from the files, the first time they are needed.
+   */
   private sourceMap(): unknown {
-    if (this.parsedSourceMap === undefined && this.options.bundle.sourceMap) this.parsedSourceMap = JSON.parse(this.options.bundle.sourceMap);
+    if (this.parsedSourceMap === undefined && this.options.bundle.sourceMap) {
+      this.parsedSourceMap = sourcesWithContent(JSON.parse(this.options.bundle.sourceMap) as RawSourceMap);
+    }
     return this.parsedSourceMap;
   }
 
@@ -265,4 +273,30 @@ export class WorkflowRunner {
     const prefix = info ? `[${info.workflowType}(${info.workflowId})]` : `[workflow ${sandbox?.runId ?? 'realm'}]`;
     console[method](prefix, ...args);
   }
+}
+
+interface RawSourceMap {
+  sources?: string[];
+  sections?: { map: RawSourceMap }[];
+}
+
+/** Every source of a (possibly index) map with its content read from disk; `null` for a file that is gone. */
+function sourcesWithContent(map: RawSourceMap): { sources: string[]; sourcesContent: (string | null)[] } {
+  const sources = new Set<string>();
+  const collect = (m: RawSourceMap): void => {
+    for (const source of m.sources ?? []) sources.add(source);
+    for (const section of m.sections ?? []) collect(section.map);
+  };
+  collect(map);
+  const list = [...sources];
+  return {
+    sources: list,
+    sourcesContent: list.map((source) => {
+      try {
+        return readFileSync(source, 'utf8');
+      } catch {
+        return null;
+      }
+    }),
+  };
 }

@@ -234,6 +234,18 @@ describe('workflow execution settings', () => {
       expect(await handle.result()).toBe('released');
     });
   });
+
+  it('includes the workflow source in __enhanced_stack_trace answers with showStackTraceSources', async () => {
+    await withWorker({ workflowsPath, showStackTraceSources: true }, async (tq) => {
+      const handle = await client.workflow.start(waitForRelease, { taskQueue: tq, workflowId: `sources-${randomUUID()}` });
+      const enhanced = await handle.query<{ sources: Record<string, { content: string }[]> }>('__enhanced_stack_trace');
+      const [file, contents] = Object.entries(enhanced.sources).find(([path]) => path.endsWith('api-workflows.ts')) ?? [];
+      expect(file).toBe(workflowsPath);
+      expect(contents?.[0]?.content).toContain('export async function waitForRelease');
+      await handle.signal(release);
+      await handle.result();
+    });
+  });
 });
 
 describe('shutdown', () => {

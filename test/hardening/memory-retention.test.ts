@@ -140,3 +140,46 @@ it('a run whose retention passed while the server was down is deleted when it re
     await second.stop();
   }
 });
+
+it('with dbPath, a closed run keeps its history on disk only, and still serves it in full', async () => {
+  const dbPath = path.join(dir, 'offload.sqlite');
+  const first = await startDevServer({ port: 0, dbPath });
+  let conn = await Connection.connect({ address: first.address });
+  const { runId } = await conn.workflowService.startWorkflowExecution(startRequest('default', 'on-disk'));
+  await conn.workflowService.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'on-disk' }, signalName: 's' });
+  const whileOpen = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'on-disk' } });
+  await conn.workflowService.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'on-disk' } });
+  const exec = first.engine.executions.get(`default/on-disk/${runId}`) ?? [...first.engine.executions.values()][0];
+  expect(exec?.isOffloaded).toBe(true);
+  const closed = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'on-disk' } });
+  expect(closed.history?.events?.length).toBe((whileOpen.history?.events?.length ?? 0) + 1);
+  const described = await conn.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'on-disk' } });
+  expect(Number(described.workflowExecutionInfo?.historyLength)).toBe(closed.history?.events?.length);
+  await conn.close();
+  await first.stop();
+
+  // After a restart the closed run is not decoded into memory either.
+  const second = await startDevServer({ port: 0, dbPath });
+  conn = await Connection.connect({ address: second.address });
+  try {
+    expect([...second.engine.executions.values()].every((e) => e.isOffloaded)).toBe(true);
+    const again = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'on-disk' } });
+    expect(again.history?.events?.map((e) => Number(e.eventId))).toEqual(closed.history?.events?.map((e) => Number(e.eventId)));
+  } finally {
+    await conn.close();
+    await second.stop();
+  }
+});
+
+it('without dbPath, closed runs stay in memory until retention (there is nowhere else to keep them)', async () => {
+  const server = await startDevServer({ port: 0 });
+  const conn = await Connection.connect({ address: server.address });
+  try {
+    await conn.workflowService.startWorkflowExecution(startRequest('default', 'in-memory'));
+    await conn.workflowService.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'in-memory' } });
+    expect([...server.engine.executions.values()].map((e) => e.isOffloaded)).toEqual([false]);
+  } finally {
+    await conn.close();
+    await server.stop();
+  }
+});

@@ -200,7 +200,7 @@ export function describe(engine: Engine, exec: Execution): object {
       startTime: msToTimestamp(rec.startTime),
       closeTime: rec.closeTime ? msToTimestamp(rec.closeTime) : undefined,
       status: rec.status,
-      historyLength: exec.events.length,
+      historyLength: exec.historyLength,
       parentNamespaceId: rec.parent ? (engine.namespaces.get(rec.parent.namespace)?.id ?? '') : '',
       parentExecution: rec.parent ? { workflowId: rec.parent.workflowId, runId: rec.parent.runId } : undefined,
       rootExecution: rec.root ?? { workflowId: rec.workflowId, runId: rec.runId },

@@ -229,7 +229,17 @@ export class Engine {
       }
     }
     for (const exec of changed) this.notifyChange(exec.key);
+    if (this.store) for (const exec of changed) this.offloadIfClosed(exec);
     for (const listener of this.commitListeners) listener();
+  }
+
+  /** With a store, a closed run's history stays on disk only (read back when asked for). */
+  offloadIfClosed(exec: Execution): void {
+    const store = this.store;
+    if (!store || exec.isOpen || exec.isOffloaded || exec.persistedEvents !== exec.historyLength) return;
+    const log = `history/${exec.key}`;
+    const count = exec.historyLength;
+    exec.offload(() => store.readLog(log).slice(0, count).map((bytes) => history.HistoryEvent.decode(bytes) as HistoryEvent));
   }
 
   /**

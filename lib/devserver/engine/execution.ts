@@ -25,11 +25,45 @@ export class Execution {
   /** Events already written to the store (persistence appends only the tail). */
   persistedEvents = 0;
   readonly queries: PendingQuery[] = [];
+  private loaded: HistoryEvent[] | null;
+  /** Set once a closed run's history lives only in the store (see {@link offload}). */
+  private readStored: (() => HistoryEvent[]) | null = null;
 
   constructor(
     public rec: ExecutionRecord,
-    public events: HistoryEvent[],
-  ) {}
+    events: HistoryEvent[],
+  ) {
+    this.loaded = events;
+  }
+
+  /** The run's history: in memory, or read from the store for a closed run whose history was offloaded. */
+  get events(): HistoryEvent[] {
+    return this.loaded ?? (this.readStored as () => HistoryEvent[])();
+  }
+
+  set events(events: HistoryEvent[]) {
+    this.loaded = events;
+    this.readStored = null;
+  }
+
+  /** Number of events written (what `events.length` is, without reading an offloaded history). */
+  get historyLength(): number {
+    return this.rec.nextEventId - 1;
+  }
+
+  /**
+   * Drops the in-memory history of a closed run that is fully in the store; reads go to `read`
+   * from now on. With `--db` this keeps closed runs' histories on disk only, so memory holds just
+   * their records until retention deletes them.
+   */
+  offload(read: () => HistoryEvent[]): void {
+    this.loaded = null;
+    this.readStored = read;
+  }
+
+  get isOffloaded(): boolean {
+    return this.loaded === null;
+  }
 
   get key(): string {
     return runKey(this.rec.namespace, this.rec.workflowId, this.rec.runId);

@@ -4,7 +4,7 @@
  * re-queues every task that was waiting for a poller. Tasks in flight at the crash are left to their
  * workers (a late completion with the old token is still valid) or to their timeouts.
  */
-import { history, type HistoryEvent } from '../proto';
+import { history, WorkflowStatus, type HistoryEvent } from '../proto';
 import type { IndexedValueType } from '../visibility';
 import { requeueActivities } from './activities';
 import type { Engine, NamespaceRecord } from './engine';
@@ -34,9 +34,12 @@ export function recover(engine: Engine, snapshot: StoreSnapshot): number {
       const rec = JSON.parse(json) as ExecutionRecord;
       const runKey = key.slice('run/'.length);
       const logged = snapshot.logs.get(`history/${runKey}`) ?? [];
-      const events: HistoryEvent[] = logged.map((bytes) => history.HistoryEvent.decode(bytes));
-      const exec = new Execution(rec, events.slice(0, rec.nextEventId - 1));
-      exec.persistedEvents = exec.events.length;
+      // A closed run whose history is complete in the store keeps it there; the rest are decoded.
+      const offload = rec.status !== WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING && logged.length >= rec.nextEventId - 1;
+      const events: HistoryEvent[] = offload ? [] : logged.slice(0, rec.nextEventId - 1).map((bytes) => history.HistoryEvent.decode(bytes));
+      const exec = new Execution(rec, events);
+      exec.persistedEvents = offload ? rec.nextEventId - 1 : exec.events.length;
+      if (offload) engine.offloadIfClosed(exec);
       engine.executions.set(exec.key, exec);
       runs.push(exec);
     }

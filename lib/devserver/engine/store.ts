@@ -17,6 +17,7 @@ export interface StoreSnapshot {
 
 export interface EngineStore {
   load(): StoreSnapshot;
+  readLog(log: string): Uint8Array[];
   commit(ops: StoreOp[]): void;
   close(): void;
 }

@@ -29,6 +29,11 @@ export class MemoryStore implements DevServerStore {
     return { records: new Map(this.records), logs };
   }
 
+  readLog(log: string): Uint8Array[] {
+    this.ensureOpen();
+    return (this.logs.get(log) ?? []).map((e) => e.bytes.slice());
+  }
+
   commit(ops: StoreOp[]): void {
     this.ensureOpen();
     validateOps(ops);

@@ -36,6 +36,7 @@ export class SqliteStore implements DevServerStore {
   private readonly deleteStmt: Database.Statement<[string]>;
   private readonly appendStmt: Database.Statement<[string, number, Uint8Array]>;
   private readonly deleteLogStmt: Database.Statement<[string]>;
+  private readonly selectLog: Database.Statement<[string], [Buffer]>;
   private readonly selectRecords: Database.Statement<[], [string, string]>;
   private readonly selectLogs: Database.Statement<[], [string, number, Buffer]>;
   private readonly applyBatch: (ops: StoreOp[]) => void;
@@ -74,6 +75,7 @@ export class SqliteStore implements DevServerStore {
     this.deleteStmt = db.prepare('DELETE FROM records WHERE key = ?');
     this.appendStmt = db.prepare('INSERT INTO logs (log, seq, bytes) VALUES (?, ?, ?)');
     this.deleteLogStmt = db.prepare('DELETE FROM logs WHERE log = ?');
+    this.selectLog = db.prepare<[string], [Buffer]>('SELECT bytes FROM logs WHERE log = ? ORDER BY seq').raw(true);
     this.selectRecords = db.prepare<[], [string, string]>('SELECT key, json FROM records').raw(true);
     this.selectLogs = db.prepare<[], [string, number, Buffer]>('SELECT log, seq, bytes FROM logs ORDER BY log, seq').raw(true);
     this.applyBatch = db.transaction((ops: StoreOp[]) => {
@@ -118,6 +120,11 @@ export class SqliteStore implements DevServerStore {
       (current as Uint8Array[]).push(bytes);
     }
     return { records, logs };
+  }
+
+  readLog(log: string): Uint8Array[] {
+    this.ensureOpen();
+    return this.selectLog.all(log).map(([bytes]) => bytes);
   }
 
   commit(ops: StoreOp[]): void {

@@ -24,6 +24,8 @@ export type StoreOp =
 export interface DevServerStore {
   /** Everything stored: records by key, and each log's entries ordered by `seq`. */
   load(): { records: Map<string, string>; logs: Map<string, Uint8Array[]> };
+  /** One log's entries ordered by `seq` (empty when there is no such log). */
+  readLog(log: string): Uint8Array[];
   /**
    * Applies the batch in one transaction, all or nothing. A `(log, seq)` pair that already exists
    * (or repeats within the batch) is an error naming both, and nothing of the batch is applied.

@@ -4,7 +4,7 @@
  */
 import type { LoadedDataConverter } from '../converter/types';
 import { AsyncCompletionClient } from './async-completion-client';
-import { checkedOptions, type OptionKeys } from '../common/options-validation';
+import { InvalidOptionError, checkedOptions, type OptionKeys } from '../common/options-validation';
 import { interceptorList, resolveClientContext, type BaseClientOptions } from './client-context';
 import { Connection } from './connection';
 import type { QueryRejectCondition } from './enums';
@@ -23,6 +23,28 @@ export interface ClientOptions extends BaseClientOptions {
   interceptors?: ClientInterceptors;
   /** Default `queryRejectCondition` for every query of this client. */
   queryRejectCondition?: QueryRejectCondition | number;
+  /** The official client's place for the same default: `workflow: { queryRejectCondition }`. */
+  workflow?: { queryRejectCondition?: QueryRejectCondition | number };
+}
+
+/** Every key of `new Client(options)`; the official `plugins` is refused rather than ignored. */
+const CLIENT_KEYS: OptionKeys = {
+  kind: 'Client option',
+  supported: ['connection', 'namespace', 'identity', 'dataConverter', 'interceptors', 'queryRejectCondition', 'workflow'],
+  unsupported: {
+    plugins: 'client plugins are not supported: apply what the plugin configures (interceptors, data converter) as Client options directly',
+  },
+};
+
+/** The default query reject condition, from either place; giving both is ambiguous. */
+function defaultQueryRejectCondition(options: ClientOptions): QueryRejectCondition | number | undefined {
+  if (options.workflow === undefined) return options.queryRejectCondition;
+  const workflow = checkedOptions(options.workflow, 'workflow', { kind: 'Client workflow option', supported: ['queryRejectCondition'] });
+  const nested = workflow.queryRejectCondition as QueryRejectCondition | number | undefined;
+  if (nested !== undefined && options.queryRejectCondition !== undefined) {
+    throw new InvalidOptionError('workflow.queryRejectCondition', 'and queryRejectCondition are the same option: give one of them');
+  }
+  return nested ?? options.queryRejectCondition;
 }
 
 const CLIENT_INTERCEPTOR_KEYS: OptionKeys = {
@@ -55,6 +77,7 @@ export class Client {
   readonly activity: AsyncCompletionClient;
 
   constructor(options: ClientOptions) {
+    checkedOptions(options, 'options', CLIENT_KEYS);
     const context = resolveClientContext(options);
     const interceptors = options.interceptors === undefined ? {} : checkedOptions(options.interceptors, 'interceptors', CLIENT_INTERCEPTOR_KEYS) as ClientInterceptors;
     this.connection = context.connection;
@@ -65,7 +88,7 @@ export class Client {
     this.workflow = new WorkflowClient({
       ...shared,
       interceptors: interceptors.workflow,
-      queryRejectCondition: options.queryRejectCondition,
+      queryRejectCondition: defaultQueryRejectCondition(options),
     });
     this.schedule = new ScheduleClient({ ...shared, interceptors: [...interceptorList(interceptors.schedule, 'interceptors.schedule')] });
     this.activity = new AsyncCompletionClient(shared);

@@ -5,9 +5,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { MetricCounter, MetricMeter, MetricTags } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection, UnknownOptionError, UnsupportedOptionError } from '../../lib';
+import path from 'node:path';
+import { Client, Connection, ConsoleLogger, QueryRejectedError, UnknownOptionError, UnsupportedOptionError, Worker } from '../../lib';
 import { MockActivityEnvironment, metricMeter } from '../../lib/activity';
 import { DevServer, type DevServerHandle } from '../../lib/testing';
+import { closesAtOnce, stage } from './workflows';
 
 /** A meter that keeps what is recorded to it, to see where the mock environment's meter goes. */
 function recordingMeter(): { meter: MetricMeter; added: { name: string; value: number }[] } {
@@ -86,5 +88,60 @@ describe('definitions carrying payload type info', () => {
   it('refuses an update definition with typeInfo, naming update.typeInfo', async () => {
     const update = defineUpdate<string>('rename', { typeInfo });
     await expect(client.workflow.getHandle('no-such-workflow').executeUpdate(update)).rejects.toThrow(/^update\.typeInfo is not supported/);
+  });
+});
+
+describe('Client options', () => {
+  let server: DevServerHandle;
+  let connection: Connection;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = 'parity-client-options';
+
+  beforeAll(async () => {
+    server = await DevServer.start({ port: 0 });
+    connection = await Connection.connect({ address: server.address });
+    worker = await Worker.create({ connection, taskQueue, workflowsPath: path.join(__dirname, 'workflows.ts'), logger: new ConsoleLogger('WARN') });
+    running = worker.run();
+  }, 120_000);
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await connection?.close();
+    await server?.stop();
+  });
+
+  /** A workflow run that has already completed. */
+  async function closedWorkflowId(label: string): Promise<string> {
+    const workflowId = `${label}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    await new Client({ connection }).workflow.execute(closesAtOnce, { taskQueue, workflowId });
+    return workflowId;
+  }
+
+  it('refuses the official plugins option with UnsupportedOptionError naming it', () => {
+    const create = () => new Client({ connection, plugins: [] } as never);
+    expect(create).toThrow(UnsupportedOptionError);
+    expect(create).toThrow(/options\.plugins is not supported/);
+  });
+
+  it('refuses a misspelled option with UnknownOptionError suggesting the right key', () => {
+    expect(() => new Client({ connection, namespce: 'default' } as never)).toThrow(/did you mean 'namespace'/);
+  });
+
+  it('answers a query of a closed workflow when no reject condition is set', async () => {
+    const workflowId = await closedWorkflowId('no-condition');
+    expect(await new Client({ connection }).workflow.getHandle(workflowId).query(stage)).toBe('done');
+  });
+
+  it("honours the official workflow.queryRejectCondition: NOT_OPEN rejects a closed workflow's query", async () => {
+    const workflowId = await closedWorkflowId('not-open');
+    const client = new Client({ connection, workflow: { queryRejectCondition: 'NOT_OPEN' } });
+    await expect(client.workflow.getHandle(workflowId).query(stage)).rejects.toThrow(QueryRejectedError);
+  });
+
+  it('refuses queryRejectCondition given both at the top level and under workflow', () => {
+    const create = () => new Client({ connection, queryRejectCondition: 'NOT_OPEN', workflow: { queryRejectCondition: 'NOT_OPEN' } });
+    expect(create).toThrow(/workflow\.queryRejectCondition and queryRejectCondition are the same option/);
   });
 });

@@ -162,11 +162,16 @@ async function startAll(): Promise<void> {
   );
 }
 
-/** The kills, in the order they happen: each fires once this share of all activities has succeeded. */
-function killPlan(): Array<{ at: number; target: 'server' | 'worker' }> {
+/**
+ * The kills, in the order they happen: each fires once this share of all activities has succeeded.
+ * Server kills come in pairs where they can: the second kill of a pair hits the server just after it
+ * came back, while it is recovering its state and re-arming timers (a crash during recovery).
+ */
+function killPlan(): Array<{ at: number; target: 'server' | 'worker'; times: number }> {
+  const serverEvents = Math.ceil(SERVER_KILLS / 2);
   const plan = [
-    ...Array.from({ length: SERVER_KILLS }, (_, i) => ({ at: (i + 1) / (SERVER_KILLS + 1), target: 'server' as const })),
-    ...Array.from({ length: WORKER_KILLS }, (_, i) => ({ at: (i + 0.5) / (WORKER_KILLS + 1), target: 'worker' as const })),
+    ...Array.from({ length: serverEvents }, (_, i) => ({ at: (i + 1) / (serverEvents + 1), target: 'server' as const, times: Math.min(2, SERVER_KILLS - 2 * i) })),
+    ...Array.from({ length: WORKER_KILLS }, (_, i) => ({ at: (i + 0.5) / (WORKER_KILLS + 1), target: 'worker' as const, times: 1 })),
   ];
   return plan.sort((x, y) => x.at - y.at);
 }
@@ -196,8 +201,12 @@ function checkForCrashes(): void {
 
 let startsFinished = false;
 
-async function killServer(): Promise<void> {
+/** SIGKILLs the server and starts it again; `justRestarted`: the server came up a moment ago. */
+async function killServer(justRestarted: boolean): Promise<void> {
   checkForCrashes();
+  // Just long enough for the workers to reconnect and take the tasks recovery re-queued: the kill
+  // then lands on that work.
+  if (justRestarted) await new Promise((resolve) => setTimeout(resolve, 300));
   // While the starter is still at work, kill the server under one of its calls: the starter is
   // often held back by MAX_OPEN, and a kill between its calls would not test its retries.
   for (let waited = 0; !startsFinished && callsInFlight === 0 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -297,7 +306,7 @@ it(`${WORKFLOWS} workflows through ${SERVER_KILLS} server kills and ${WORKER_KIL
   const totalActivities = WORKFLOWS * ACTIVITY_KEYS.length;
   for (const kill of killPlan()) {
     await progressTo(Math.ceil(kill.at * totalActivities), starting);
-    if (kill.target === 'server') await killServer();
+    if (kill.target === 'server') for (let i = 0; i < kill.times; i++) await killServer(i > 0);
     else await killWorker();
   }
   await starting;

@@ -19,7 +19,7 @@ import { ScriptedServer, type Answer } from '../contract/scripted-server';
 import { recordReliability, reliabilityScale } from '../support/reliability';
 import { encodedMessage, fuzzSeed, mutate, mutation, protoRoot, type Mutation } from './fuzz-support';
 
-const CASES = reliabilityScale(300, 5_000);
+const CASES = reliabilityScale(300, 2_000);
 const SETTLE_MS = 20_000;
 const TYPED = [ServiceError, WorkflowFailedError, WorkflowContinuedAsNewError, WorkflowUpdateFailedError, QueryRejectedError, ValueError, TemporalFailure];
 

@@ -47,6 +47,18 @@ describe('list and count', () => {
     }
   });
 
+  it('list().intoHistories() yields each listed run with its full history, in list order', async () => {
+    const listed = await collect(env.client.workflow.list({ query: "WorkflowType = 'listedWorkflow'" }));
+    const histories = await collect(
+      env.client.workflow.list({ query: "WorkflowType = 'listedWorkflow'" }).intoHistories({ concurrency: 2 }),
+    );
+    expect(histories.map((h) => h.workflowId)).toEqual(listed.map((w) => w.workflowId));
+    for (const { history } of histories) {
+      expect(history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('listedWorkflow');
+      expect(history.events.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
+    }
+  });
+
   it('list fetches further pages as the loop advances', async () => {
     const listed = await collect(env.client.workflow.list({ query: "WorkflowType = 'listedWorkflow'", pageSize: 2 }));
     expect(listed).toHaveLength(3);

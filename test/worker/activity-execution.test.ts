@@ -219,3 +219,29 @@ describe('activity inbound interceptors', () => {
     expect(result.failed?.failure?.applicationFailureInfo?.type).toBe('CancelledFailure');
   });
 });
+
+describe('activity outbound interceptors', () => {
+  it('shape the tags of the metrics the activity context makes', async () => {
+    const tagged: Record<string, unknown>[] = [];
+    // A meter that only remembers the tags it was narrowed with: what the interceptor changes.
+    const meter = {
+      withTags(tags: Record<string, unknown>) {
+        tagged.push(tags);
+        return meter;
+      },
+    };
+    const execution = new ActivityExecution(defaultMockActivityInfo, {
+      coreWorker: new HeartbeatRecorder().asCoreWorker(),
+      dataConverter,
+      logger: new ConsoleLogger('ERROR'),
+      metricMeter: meter as unknown as NonNullable<ConstructorParameters<typeof ActivityExecution>[1]['metricMeter']>,
+      interceptors: { activity: [() => ({ outbound: { getMetricTags: (input, next) => next({ ...input, tenant: 'acme' }) } })] },
+    });
+    let seen: unknown;
+    await execution.execute(async () => {
+      seen = Context.current().metricMeter;
+    }, [], {});
+    expect(seen).toBe(meter);
+    expect(tagged.at(-1)).toEqual({ activityType: defaultMockActivityInfo.activityType, tenant: 'acme' });
+  });
+});

@@ -145,7 +145,9 @@ export { ActivityCancellationType, HandlerUnfinishedPolicy, SuggestContinueAsNew
 export { CompleteAsyncError } from './activity/errors';
 export { LOCAL_TARGET, NativeConnection, type NativeConnectionOptions, type OperatorService, type HealthService } from './client/connection';
 export { activityLogAttributes } from './worker/activity/activity-execution';
-export { METADATA_ENCODING_KEY, METADATA_MESSAGE_TYPE_KEY, encodingTypes, defaultFailureConverter } from './converter';
+export { METADATA_ENCODING_KEY, METADATA_MESSAGE_TYPE_KEY, defaultFailureConverter, cutoffStackTrace } from './converter';
+// The official constants (METADATA_ENCODING_JSON, ...): the encodings our payload converters write.
+export { encodingTypes, encodingKeys } from '@temporalio/common';
 export type { History, HistoryAndWorkflowId, ReplayHistoriesIterable } from './worker/replay';
 export type { ScheduleSummaryAction, ScheduleSummaryStartWorkflowAction } from './client/schedule-types';
 /** The official name of {@link WorkerState}: what `worker.getState()` returns. */

@@ -7,6 +7,7 @@ import Long from 'long';
 import { temporal } from '@temporalio/proto';
 import { int64ToNumber, msToTimestamp, optionalDurationToMs, optionalTimestampToDate, timestampToMs } from '../common/time';
 import type { LoadedDataConverter, Payload } from '../converter/types';
+import { checkOptionKeys } from '../common/options-validation';
 import { optionalDuration } from './duration';
 import { scheduleOverlapPolicy } from './enums';
 import { InvalidOptionError, MalformedResponseError } from './errors';
@@ -53,13 +54,12 @@ function requireObject(value: unknown, field: string): Record<string, unknown> {
   return value;
 }
 
-/** Refuses keys outside `allowed`, naming the first one; `undefined` values count as absent. */
+/**
+ * Refuses keys outside `allowed` with the SDK's one rule (`UnknownOptionError` naming the key and
+ * the nearest known one); `undefined` values count as absent.
+ */
 function refuseUnknownKeys(value: Record<string, unknown>, allowed: readonly string[], field: string): void {
-  for (const key of Object.keys(value)) {
-    if (value[key] !== undefined && !allowed.includes(key)) {
-      throw new InvalidOptionError(field ? `${field}.${key}` : key, `is not a known option (known: ${allowed.join(', ')})`);
-    }
-  }
+  checkOptionKeys(value, { kind: 'schedule option', supported: allowed }, field);
 }
 
 function describe(value: unknown): string {

@@ -262,13 +262,14 @@ export const bootstrapSource = String.raw`(function bootstrap(host) {
     newSlot() { return { activator: undefined, userModules: undefined, executionMap: undefined }; },
     switchTo(slot) { current = slot; },
     setPending(session) { pending = session; },
-    // A stack captured in this realm, formatted (and source-mapped) by its prepareStackTrace; for
-    // the stack trace queries. Deep enough to get past the workflow runtime's own frames.
+    // A stack captured in this realm, for the stack trace queries: V8 records the frames now and
+    // formats them (source-mapped, by this realm's prepareStackTrace) only when \`stack\` is read.
+    // Deep enough to get past the workflow runtime's own frames.
     captureStack() {
       const holder = {};
       const limit = Error.stackTraceLimit;
       try { Error.stackTraceLimit = 40; } catch { /* frozen in a hardened realm: keep the default */ }
-      try { Error.captureStackTrace(holder); return holder.stack; }
+      try { Error.captureStackTrace(holder); return holder; }
       finally { try { Error.stackTraceLimit = limit; } catch { /* as above */ } }
     },
     invoke(fn, args) { return globalThis.__TEMPORAL__.api[fn](...args); },

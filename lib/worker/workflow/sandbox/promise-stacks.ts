@@ -28,8 +28,11 @@ interface PromiseStackStore {
 export interface StackSource {
   /** The store of the execution running now, if any. */
   currentStore(): unknown;
-  /** A stack captured inside the realm, formatted by its (source-mapped) `Error.prepareStackTrace`. */
-  captureStack(): string | undefined;
+  /**
+   * A stack captured inside the realm; reading its `stack` formats it with the realm's
+   * (source-mapped) `Error.prepareStackTrace`, which is why that waits for a query.
+   */
+  captureStack(): { stack?: string };
 }
 
 const sources = new WeakMap<object, StackSource>();
@@ -63,12 +66,20 @@ function onInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined)
   if (source === undefined) return;
   const store = source.currentStore();
   if (!isStore(store)) return;
-  const stack = source.captureStack();
-  if (stack === undefined) return;
-  const frames = stack.split('\n').filter((l) => /^\s*at /.test(l) && !isInternalFrame(l));
-  if (frames.length === 0) return;
+  const holder = source.captureStack();
+  // Formatting (and source-mapping) every promise's stack would tax every workflow: it is done
+  // when a query reads it. A stack with only internal frames reads as '' and the runtime skips it.
+  let frames: string[] | undefined;
+  const lines = (): string[] => (frames ??= String(holder.stack ?? '').split('\n').filter((l) => /^\s*at /.test(l) && !isInternalFrame(l)));
   store.childToParent.set(promise, new Set(parent !== undefined && storeOf.get(parent) === store ? [parent] : []));
-  store.promiseToStack.set(promise, { formatted: frames.join('\n'), structured: structure(frames) });
+  store.promiseToStack.set(promise, {
+    get formatted() {
+      return lines().join('\n');
+    },
+    get structured() {
+      return structure(lines());
+    },
+  });
   storeOf.set(promise, store);
 }
 

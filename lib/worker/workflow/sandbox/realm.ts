@@ -27,7 +27,7 @@ interface RealmControl {
   newSlot(): Slot;
   switchTo(slot: Slot | undefined): void;
   setPending(session: () => unknown): void;
-  captureStack(): string | undefined;
+  captureStack(): { stack?: string };
   invoke(fn: WorkerInterfaceFunction, args: unknown[]): unknown;
   harden(): void;
   detectLeaks(): string[] | undefined;

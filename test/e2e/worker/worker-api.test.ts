@@ -144,7 +144,7 @@ describe('slots and pollers', () => {
       {
         workflowsPath,
         activities,
-        workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, maximum: 10, initial: 2 },
+        workflowTaskPollerBehavior: { type: 'autoscaling' },
         activityTaskPollerBehavior: { type: 'autoscaling', minimum: 1, maximum: 10, initial: 1 },
       },
       (tq) => execute(callGreet, tq, 'autoscaling'),

@@ -17,7 +17,7 @@ const STANDALONE_ACTIVITY =
   'standalone activity executions (ActivityClient, experimental upstream) are not supported: run the activity from a workflow (proxyActivities), and use client.activity (AsyncCompletionClient) to complete, heartbeat or fail it from outside.';
 const BUILD_ID_VERSIONING =
   'worker build-id versioning (TaskQueueClient, deprecated upstream in favour of worker deployments) is not supported, and Worker.create refuses useVersioning with UnsupportedOptionError: give each deployment its own task queue.';
-const PLUGINS = 'SDK plugins are not supported; Connection.connect and Worker.create refuse `plugins` with UnsupportedOptionError: apply what the plugin configures (interceptors, data converter, sinks) as options directly.';
+const PLUGINS = 'SDK plugins are not supported; Connection.connect, new Client, Worker.create and TestWorkflowEnvironment refuse `plugins` with UnsupportedOptionError: apply what the plugin configures (interceptors, data converter, sinks) as options directly.';
 const ENUM_CODEC = (enumName) =>
   `internal proto codec of the official client; temporal-native takes and returns ${enumName} values as the short strings (${enumName === 'ScheduleOverlapPolicy' ? "'SKIP', 'BUFFER_ONE', ..." : "'ALLOW_DUPLICATE', ..."}) and converts them to the proto enum itself.`;
 const GRPC_CLIENT =
@@ -203,7 +203,7 @@ const decisions = {
   },
   '@temporalio/client:WorkflowHandleWithStartDetails': {
     status: 'differently',
-    why: 'start() resolves to a WorkflowHandleWithFirstExecutionRunId (firstExecutionRunId is the started run); whether the start was eager (`eagerlyStarted`) is not reported.',
+    why: 'start() resolves to a WorkflowHandleWithFirstExecutionRunId (firstExecutionRunId is the started run); whether the start was eager is not on the handle: a WorkflowClientInterceptor.startWithDetails sees it (WorkflowStartOutput.eagerlyStarted).',
   },
 
   // ---- @temporalio/client: payload type info ----

@@ -26,7 +26,9 @@ export interface ActivityPoolOptions {
   maxJobs?: number;
   /**
    * Activities that may wait for a free worker. The worker takes at most (max workers +
-   * maxQueueSize) activity tasks at once. Default: the number of workers.
+   * maxQueueSize) activity tasks at once. Local activities the module exports run in the pool too,
+   * with slots of their own (`maxConcurrentLocalActivityExecutions`), so they may queue beyond this;
+   * `allocateTimeoutMs` bounds their wait. Default: the number of workers.
    */
   maxQueueSize?: number;
   /** How long a worker may take to start, and an activity may wait in the queue. Default 60000. */

@@ -27,8 +27,6 @@ const REAL_SERVER_SUITES = [
  */
 const REAL_SERVER_ONLY_SUITES: string[] = [
   'test/hardening/tls-real-server.test.ts',
-  // Priority and user metadata (staticSummary/staticDetails) are not kept by lib/devserver yet.
-  'test/e2e/client/start-options-wire.test.ts',
 ];
 
 const script = require('./scripts/temporal-server.js') as { binaryPath(): string; findGo(): string | undefined; isExecutable(file: string): boolean };

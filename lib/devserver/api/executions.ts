@@ -193,6 +193,7 @@ export function describe(engine: Engine, exec: Execution): object {
       workflowExecutionTimeout: msToDuration(rec.executionTimeoutMs),
       workflowRunTimeout: msToDuration(rec.runTimeoutMs),
       defaultWorkflowTaskTimeout: msToDuration(rec.workflowTaskTimeoutMs),
+      userMetadata: exec.event(1)?.userMetadata ?? undefined,
     },
     workflowExecutionInfo: {
       execution: { workflowId: rec.workflowId, runId: rec.runId },
@@ -211,6 +212,7 @@ export function describe(engine: Engine, exec: Execution): object {
       historySizeBytes: 0,
       firstRunId: rec.firstRunId,
       executionDuration: rec.closeTime ? msToDuration(rec.closeTime - rec.executionTime) : undefined,
+      priority: exec.startedAttributes.priority ?? undefined,
     },
     pendingActivities,
     pendingChildren,

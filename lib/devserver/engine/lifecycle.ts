@@ -65,6 +65,10 @@ export interface NewRunParams {
   root?: { workflowId: string; runId: string };
   executionDeadline?: number;
   signal?: SignalOnStart;
+  /** Task priority (priority key and fairness), recorded on the started event as the real server does. */
+  priority?: temporal.api.common.v1.IPriority | null;
+  /** The UI's summary and details, kept on the started event (not on its attributes). */
+  userMetadata?: temporal.api.sdk.v1.IUserMetadata | null;
 }
 
 /** Creates a run, writes its first events and schedules (or holds back) its first workflow task. */
@@ -149,7 +153,9 @@ export function startRun(engine: Engine, p: NewRunParams): Execution {
       parentWorkflowExecution: parent ? { workflowId: parent.workflowId, runId: parent.runId } : undefined,
       parentInitiatedEventId: parent?.initiatedEventId ?? 0,
       rootWorkflowExecution: p.root,
+      priority: p.priority ?? undefined,
     },
+    userMetadata: p.userMetadata ?? undefined,
   });
   if (p.signal) {
     engine.append(exec, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
@@ -217,6 +223,8 @@ function inherit(exec: Execution, overrides: Partial<NewRunParams>): NewRunParam
     firstTaskBackoffMs: 0,
     parent: rec.parent,
     root: rec.root,
+    // Retries, cron runs and continue-as-new keep the priority, as on the real server.
+    priority: s.priority,
     executionDeadline: rec.executionDeadline,
     ...overrides,
   };

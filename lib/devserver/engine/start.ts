@@ -130,6 +130,8 @@ export function startWorkflow(engine: Engine, namespace: string, req: StartReque
     // Like the real server, even the first run of a cron workflow says it was started by the schedule.
     initiator: req.cronSchedule ? enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE : undefined,
     signal,
+    priority: req.priority,
+    userMetadata: req.userMetadata,
   });
   return { exec, started: true };
 }

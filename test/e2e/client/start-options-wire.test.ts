@@ -1,7 +1,6 @@
 /**
  * Start options the server records and reports back: priority and the UI's summary and details
- * (user metadata), read from describe() and from the started event. Real server only (see
- * REAL_SERVER_ONLY_SUITES in vitest.config.ts): our dev server does not keep these fields yet.
+ * (user metadata), read from describe() and from the started event, on both servers.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startClientTestEnvironment, type ClientTestEnvironment } from './environment';

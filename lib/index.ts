@@ -150,6 +150,14 @@ export { METADATA_ENCODING_KEY, METADATA_MESSAGE_TYPE_KEY, defaultFailureConvert
 export { encodingTypes, encodingKeys } from '@temporalio/common';
 export type { History, HistoryAndWorkflowId, ReplayHistoriesIterable } from './worker/replay';
 export type { ScheduleSummaryAction, ScheduleSummaryStartWorkflowAction } from './client/schedule-types';
+export type {
+  StartWorkflowExecutionRequest,
+  GetWorkflowExecutionHistoryRequest,
+  DescribeWorkflowExecutionResponse,
+  RawWorkflowExecutionInfo,
+  TerminateWorkflowExecutionResponse,
+  RequestCancelWorkflowExecutionResponse,
+} from './client/proto-types';
 /** The official name of {@link WorkerState}: what `worker.getState()` returns. */
 export type { WorkerState as State } from './worker/worker-state';
 export { UnhandledRejectionError } from './worker/workflow/workflow-instance';

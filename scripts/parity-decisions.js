@@ -23,7 +23,6 @@ const ENUM_CODEC = (enumName) =>
 const GRPC_CLIENT =
   'the connection is the Rust core\'s gRPC client, not grpc-js: RPC errors are typed ServiceError subclasses (`err instanceof ServiceError`, `err.code` is a GrpcStatus), and retries follow the core\'s retry policy.';
 const LOADED_OPTIONS = 'internal type of the official client (options after defaults were applied); pass the options type (ClientOptions, WorkflowClientOptions, ...) instead.';
-const RAW_PROTO = (what) => `a protobuf type alias of the official client; use the @temporalio/proto type ${what} directly (temporal-native's typed RPCs take and return the same messages).`;
 const TYPE_INFO = 'payload type information (`typeInfo`, experimental upstream) is not supported: values go through the data converter as they are. A definition carrying typeInfo is refused with UnsupportedOptionError.';
 const TUNER = 'the slot tuner types belong to the worker `tuner` option (issue 15); until it is exported here, set maxConcurrentWorkflowTaskExecutions, maxConcurrentActivityTaskExecutions and maxConcurrentLocalActivityExecutions.';
 const CUSTOM_SLOTS = 'custom slot suppliers (JavaScript callbacks the core calls to reserve slots) are not supported: use the fixed-size or resource-based tuner.';
@@ -157,12 +156,6 @@ const decisions = {
   },
 
   // ---- @temporalio/client: protobuf type aliases ----
-  '@temporalio/client:DescribeWorkflowExecutionResponse': { status: 'differently', why: RAW_PROTO('temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse') },
-  '@temporalio/client:GetWorkflowExecutionHistoryRequest': { status: 'differently', why: RAW_PROTO('temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest') },
-  '@temporalio/client:RequestCancelWorkflowExecutionResponse': { status: 'differently', why: RAW_PROTO('temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionResponse') },
-  '@temporalio/client:StartWorkflowExecutionRequest': { status: 'differently', why: RAW_PROTO('temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest') },
-  '@temporalio/client:TerminateWorkflowExecutionResponse': { status: 'differently', why: RAW_PROTO('temporal.api.workflowservice.v1.ITerminateWorkflowExecutionResponse') },
-  '@temporalio/client:RawWorkflowExecutionInfo': { status: 'differently', why: RAW_PROTO('temporal.api.workflow.v1.IWorkflowExecutionInfo') },
   '@temporalio/client:TestService': {
     status: 'differently',
     why: 'the time-skipping TestService RPCs are served by the embedded dev server of temporal-native/testing (time skipping); call them through the test environment rather than a grpc-js service stub.',

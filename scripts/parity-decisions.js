@@ -158,7 +158,7 @@ const decisions = {
   // ---- @temporalio/client: protobuf type aliases ----
   '@temporalio/client:TestService': {
     status: 'differently',
-    why: 'the time-skipping TestService RPCs are served by the embedded dev server of temporal-native/testing (time skipping); call them through the test environment rather than a grpc-js service stub.',
+    why: 'the time-skipping TestService RPCs (served by the embedded dev server of TestWorkflowEnvironment.createTimeSkipping) are called with TestServiceClient from temporal-native/testing: new TestServiceClient(connection).getCurrentTime({}), unlockTimeSkippingWithSleep(...), ...',
   },
 
   // ---- @temporalio/client: option and handle types ----
@@ -300,7 +300,7 @@ const decisions = {
     status: 'refused',
     why: 'the cause type of the official CombinedWorkerRunError; temporal-native Worker.runUntil rejects with the worker\'s error when the worker failed, else with the promise\'s.',
   },
-  '@temporalio/worker:ShutdownError': { status: 'differently', why: 'core errors are CoreError (exported from temporal-native): check `err instanceof CoreError` and `err.code`.' },
+  '@temporalio/worker:ShutdownError': { status: 'differently', why: 'a call that reaches a worker the core has shut down raises WorkerStateError, a CoreError (both exported from temporal-native).' },
   '@temporalio/worker:TransportError': { status: 'differently', why: 'core errors are CoreError (exported from temporal-native): check `err instanceof CoreError` and `err.code`.' },
   '@temporalio/worker:UnexpectedError': { status: 'differently', why: 'core errors are CoreError (exported from temporal-native): check `err instanceof CoreError` and `err.code`.' },
   '@temporalio/worker:errors': { status: 'differently', why: 'the official `errors` namespace holds the core bridge errors (ShutdownError, TransportError, UnexpectedError, ...); here they are all CoreError, exported from temporal-native.' },

@@ -53,6 +53,12 @@ export interface DevServerStartOptions {
   tls?: DevServerTlsOptions;
   /** Require `authorization: Bearer <apiKey>` on every call (UNAUTHENTICATED otherwise). */
   apiKey?: string;
+  /**
+   * Run on a time-skipping clock and serve the TestService RPCs (lock and unlock time skipping,
+   * sleep, current time), as the official test server does. `TestWorkflowEnvironment.createTimeSkipping()`
+   * sets this up with a client that uses it.
+   */
+  timeSkipping?: boolean;
 }
 
 /** A running embedded dev server. */
@@ -85,6 +91,7 @@ export const DevServer = {
       retentionMs: options.retentionMs,
       tls: options.tls,
       apiKey: options.apiKey,
+      timeSkipping: options.timeSkipping,
     });
     return { address: server.address, namespace: server.namespace, stop: () => server.stop() };
   },

@@ -11,7 +11,7 @@ import { InternalConnectionOptionsSymbol } from '@temporalio/client/lib/connecti
 import { startDevServer } from '../../lib/devserver';
 import { InvalidOptionError, UnknownOptionError, UnsupportedOptionError } from '../../lib/common/options-validation';
 import { ServiceError } from '../../lib/client';
-import { TestWorkflowEnvironment } from '../../lib/testing';
+import { DevServer, TestWorkflowEnvironment } from '../../lib/testing';
 import { ConsoleLogger, Worker } from '../../lib/worker';
 import * as activities from './fixtures/activities';
 
@@ -123,6 +123,19 @@ describe('the TestService of a time-skipping environment', () => {
       await env.testService!.lockTimeSkipping();
     } finally {
       await env.teardown();
+    }
+  });
+
+  it('is served by DevServer.start({ timeSkipping: true }) too', async () => {
+    const server = await DevServer.start({ timeSkipping: true });
+    const official = await officialTestServiceConnection(server.address);
+    try {
+      await official.testService!.unlockTimeSkipping({});
+      await official.testService!.sleep({ duration: { seconds: Long.fromNumber(3_600) } });
+      await official.testService!.lockTimeSkipping({});
+    } finally {
+      await official.close();
+      await server.stop();
     }
   });
 

@@ -6,7 +6,7 @@ import { ensureTemporalFailure } from '../common/failures';
 import type { LoadedDataConverter } from '../converter/types';
 import { ActivityCancelledError, ActivityPausedError, ActivityResetError, InvalidOptionError } from './errors';
 import type { WorkflowService } from './workflow-service';
-import { resolveClientContext, type BaseClientOptions } from './client-context';
+import { clientOptionKeys, resolveClientContext, type BaseClientOptions } from './client-context';
 
 /**
  * Names an activity without its task token.
@@ -96,7 +96,7 @@ export class AsyncCompletionClient {
    * ```
    */
   constructor(options: AsyncCompletionClientOptions) {
-    const { service, namespace, identity, dataConverter } = resolveClientContext(options);
+    const { service, namespace, identity, dataConverter } = resolveClientContext(options, clientOptionKeys('AsyncCompletionClient option', []));
     this.deps = { service, namespace, identity, dataConverter };
   }
 

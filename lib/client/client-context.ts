@@ -8,7 +8,7 @@
 import { resolveDataConverter } from '../converter';
 import type { DataConverter, LoadedDataConverter } from '../converter/types';
 import { Connection } from './connection';
-import { checkedOptions, optionalArray } from '../common/options-validation';
+import { checkedOptions, optionalArray, optionsObject, topLevelOptions, type OptionKeys } from '../common/options-validation';
 import { InvalidOptionError } from './errors';
 import type { WorkflowClientInterceptor, WorkflowClientInterceptors } from './interceptors';
 import type { WorkflowService } from './workflow-service';
@@ -39,9 +39,32 @@ export interface ClientContext {
   dataConverter: LoadedDataConverter;
 }
 
-/** Validates the shared options; `InvalidOptionError` names the field. */
-export function resolveClientContext(options: BaseClientOptions): ClientContext {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
+/** The keys every client takes; each client adds its own (`clientOptionKeys`). */
+const BASE_CLIENT_KEYS = ['connection', 'namespace', 'dataConverter', 'identity'] as const;
+
+/**
+ * The keys of one client's options: the shared ones plus `extra`; `plugins` is refused everywhere.
+ *
+ * @example
+ * ```ts
+ * const keys = clientOptionKeys('ScheduleClient option', ['interceptors']);
+ * ```
+ */
+export function clientOptionKeys(kind: string, extra: readonly string[]): OptionKeys {
+  return {
+    kind,
+    supported: [...BASE_CLIENT_KEYS, ...extra],
+    unsupported: { plugins: 'SDK plugins are not supported: apply what the plugin configures (interceptors, data converter) as options directly' },
+  };
+}
+
+/**
+ * Validates the shared options; `InvalidOptionError` names the field. With `keys`, keys outside them
+ * are refused too (a caller that checked its keys itself leaves it out).
+ */
+export function resolveClientContext(options: BaseClientOptions, keys?: OptionKeys): ClientContext {
+  if (keys === undefined) optionsObject(options, 'options');
+  else topLevelOptions(options, keys);
   if (!(options.connection instanceof Connection)) {
     throw new InvalidOptionError('connection', 'must be a Connection (from Connection.connect)');
   }

@@ -36,7 +36,7 @@ import type {
 } from './schedule-types';
 import { decodeSearchAttributes, decodeTypedSearchAttributes } from './search-attributes';
 import type { WorkflowService } from './workflow-service';
-import { interceptorList, resolveClientContext, type BaseClientOptions } from './client-context';
+import { clientOptionKeys, interceptorList, resolveClientContext, type BaseClientOptions } from './client-context';
 
 /**
  * `list()` options.
@@ -198,7 +198,7 @@ export class ScheduleClient {
    * ```
    */
   constructor(options: ScheduleClientOptions) {
-    const { service, namespace, identity, dataConverter } = resolveClientContext(options);
+    const { service, namespace, identity, dataConverter } = resolveClientContext(options, clientOptionKeys('ScheduleClient option', ['interceptors']));
     this.deps = { service, namespace, identity, dataConverter, interceptors: interceptorList(options.interceptors, 'interceptors') };
   }
 

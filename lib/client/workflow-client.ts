@@ -55,7 +55,7 @@ import {
 } from './workflow-options';
 import type { WorkflowService } from './workflow-service';
 import { optionalBoolean, optionalInteger, requiredString, topLevelOptions } from '../common/options-validation';
-import { resolveClientContext, workflowInterceptorSource, type BaseClientOptions, type WorkflowInterceptorSource } from './client-context';
+import { clientOptionKeys, resolveClientContext, workflowInterceptorSource, type BaseClientOptions, type WorkflowInterceptorSource } from './client-context';
 
 /**
  * Start options with `args` typed after the workflow function.
@@ -256,7 +256,7 @@ export class WorkflowClient {
    * ```
    */
   constructor(options: WorkflowClientOptions) {
-    const { service, namespace, identity, dataConverter } = resolveClientContext(options);
+    const { service, namespace, identity, dataConverter } = resolveClientContext(options, clientOptionKeys('WorkflowClient option', ['interceptors', 'queryRejectCondition']));
     this.deps = {
       service,
       namespace,

@@ -5,7 +5,16 @@
  */
 import { temporal } from '@temporalio/proto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Client, Connection, InvalidOptionError, UnknownOptionError, UnsupportedOptionError } from '../../lib/client';
+import {
+  AsyncCompletionClient,
+  Client,
+  Connection,
+  InvalidOptionError,
+  ScheduleClient,
+  UnknownOptionError,
+  UnsupportedOptionError,
+  WorkflowClient,
+} from '../../lib/client';
 import type { CoreConnection, CoreRuntime, RpcCallOptions } from '../../lib/core/types';
 
 interface RecordedCall {
@@ -130,6 +139,13 @@ describe('options refused before any RPC', () => {
     const err = await client.workflow.getHandle('w').executeUpdate('u', { updateID: 'x' } as never).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'UnknownOptionError', field: 'updateID', suggestion: 'updateId' });
     expect(calls).toEqual([]);
+  });
+
+  it('clients made on their own refuse misspelled option keys too', () => {
+    const { connection } = client;
+    expect(() => new WorkflowClient({ connection, namepsace: 'x' } as never)).toThrow(UnknownOptionError);
+    expect(() => new ScheduleClient({ connection, interceptor: [] } as never)).toThrow(/^interceptor is not a ScheduleClient option \(did you mean 'interceptors'\?\)$/);
+    expect(() => new AsyncCompletionClient({ connection, plugins: [] } as never)).toThrow(UnsupportedOptionError);
   });
 
   it('a Client refuses interceptor kinds it has no calls for (nexus), saying why', () => {

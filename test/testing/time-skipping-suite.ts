@@ -110,6 +110,20 @@ export function timeSkippingSuite(backend: string): void {
       expect(await handle.result()).toBe('activity');
     });
 
+    it('takes a daily schedule action three times while env.sleep skips three days', async () => {
+      const schedule = await env.client.schedule.create({
+        scheduleId: `daily-${randomUUID()}`,
+        spec: { intervals: [{ every: '1 day' }] },
+        action: { type: 'startWorkflow', workflowType: 'greetNow', taskQueue, args: ['schedule'] },
+      });
+      try {
+        await env.sleep('3 days');
+        expect((await schedule.describe()).info.numActionsTaken).toBeGreaterThanOrEqual(3);
+      } finally {
+        await schedule.delete();
+      }
+    });
+
     it('keeps time locked outside result() and sleep(): a waiting workflow does not move the clock', async () => {
       const handle = await start(signalOrTimeout, []);
       // The first workflow task completes (the one-hour timer is armed) while the lock holds.

@@ -27,6 +27,8 @@ const REAL_SERVER_SUITES = [
  */
 const REAL_SERVER_ONLY_SUITES: string[] = [
   'test/hardening/tls-real-server.test.ts',
+  // lib/devserver does not start workflows eagerly (it never returns an eager workflow task).
+  'test/e2e/client/eager-start-wire.test.ts',
 ];
 
 const script = require('./scripts/temporal-server.js') as { binaryPath(): string; findGo(): string | undefined; isExecutable(file: string): boolean };

@@ -210,10 +210,6 @@ const decisions = {
     status: 'refused',
     why: 'the test server is embedded (no executable is downloaded or run): DevServer.start() from temporal-native/testing; to test against a real server, start the Temporal CLI yourself and connect to it.',
   },
-  '@temporalio/testing:workflowInterceptorModules': {
-    status: 'refused',
-    why: 'the official testing package adds an interceptor module that makes workflow sleeps visible to the Java time-skipping server; the embedded dev server sees timers directly, so there is nothing to add to the worker.',
-  },
 
 
   // ---- @temporalio/worker ----

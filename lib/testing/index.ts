@@ -9,6 +9,8 @@
  * await server.stop();
  * ```
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { startDevServer, type DevServerTlsOptions } from '../devserver';
 
 export {
@@ -30,6 +32,22 @@ export {
   defaultMockActivityInfo as defaultActivityInfo,
   type MockActivityEnvironmentOptions,
 } from '../activity/mock-environment';
+
+/**
+ * Workflow interceptor modules for tests, as `workflowInterceptorModules` of `@temporalio/testing`: a
+ * failed `assert` in workflow code fails the workflow (a non-retryable `ApplicationFailure` of type
+ * `AssertionError`) instead of failing its workflow task over and over.
+ *
+ * @example
+ * ```ts
+ * const worker = await Worker.create({ connection, taskQueue, workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } });
+ * ```
+ */
+export const workflowInterceptorModules: string[] = [
+  // The bundler takes a file: the compiled one in dist/, the source when run from lib/ (tests).
+  ['.js', '.ts'].map((ext) => path.join(__dirname, `assert-to-failure-interceptor${ext}`)).find((file) => existsSync(file)) ??
+    path.join(__dirname, 'assert-to-failure-interceptor.js'),
+];
 
 /** Options of {@link DevServer.start}. */
 export interface DevServerStartOptions {

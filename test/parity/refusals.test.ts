@@ -6,10 +6,10 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { MetricCounter, MetricMeter, MetricTags } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { Client, Connection, ConsoleLogger, QueryRejectedError, UnknownOptionError, UnsupportedOptionError, Worker } from '../../lib';
+import { ApplicationFailure, Client, Connection, ConsoleLogger, QueryRejectedError, UnknownOptionError, UnsupportedOptionError, Worker, WorkflowFailedError } from '../../lib';
 import { MockActivityEnvironment, metricMeter } from '../../lib/activity';
-import { DevServer, type DevServerHandle } from '../../lib/testing';
-import { closesAtOnce, stage } from './workflows';
+import { DevServer, workflowInterceptorModules, type DevServerHandle } from '../../lib/testing';
+import { assertsWrongly, closesAtOnce, stage } from './workflows';
 
 /** A meter that keeps what is recorded to it, to see where the mock environment's meter goes. */
 function recordingMeter(): { meter: MetricMeter; added: { name: string; value: number }[] } {
@@ -143,5 +143,46 @@ describe('Client options', () => {
   it('refuses queryRejectCondition given both at the top level and under workflow', () => {
     const create = () => new Client({ connection, queryRejectCondition: 'NOT_OPEN', workflow: { queryRejectCondition: 'NOT_OPEN' } });
     expect(create).toThrow(/workflow\.queryRejectCondition and queryRejectCondition are the same option/);
+  });
+});
+
+describe('workflowInterceptorModules of temporal-native/testing', () => {
+  let server: DevServerHandle;
+  let connection: Connection;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = 'parity-assert-to-failure';
+
+  beforeAll(async () => {
+    server = await DevServer.start({ port: 0 });
+    connection = await Connection.connect({ address: server.address });
+    worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowsPath: path.join(__dirname, 'workflows.ts'),
+      interceptors: { workflowModules: workflowInterceptorModules },
+      logger: new ConsoleLogger('ERROR'),
+    });
+    running = worker.run();
+  }, 120_000);
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await connection?.close();
+    await server?.stop();
+  });
+
+  it('fail the workflow with a non-retryable AssertionError when an assert fails', async () => {
+    const result = new Client({ connection }).workflow.execute(assertsWrongly, { taskQueue, workflowId: `asserts-${Date.now()}` });
+    const error = await result.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: 'AssertionError', nonRetryable: true });
+    expect((cause as ApplicationFailure).message).toMatch(/^arithmetic is broken/);
   });
 });

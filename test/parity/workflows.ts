@@ -1,4 +1,5 @@
 /** Workflows of the parity refusal tests. */
+import assert from 'assert';
 import { defineQuery, setHandler } from '@temporalio/workflow';
 
 export const stage = defineQuery<string>('stage');
@@ -7,4 +8,9 @@ export const stage = defineQuery<string>('stage');
 export async function closesAtOnce(): Promise<string> {
   setHandler(stage, () => 'done');
   return 'closed';
+}
+
+/** Fails an `assert`, as a test's workflow might. */
+export async function assertsWrongly(): Promise<void> {
+  assert.strictEqual(1 + 1, 3, 'arithmetic is broken');
 }

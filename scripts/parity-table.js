@@ -109,8 +109,14 @@ function rows({ official, ours } = snapshot()) {
   return result;
 }
 
+/** A note as one markdown table cell: no pipes or newlines, and `<T>` outside code spans kept as text, not read as HTML. */
 function escapeCell(text) {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ')
+    .split('`')
+    .map((part, i) => (i % 2 === 0 ? part.replace(/</g, '&lt;').replace(/>/g, '&gt;') : part))
+    .join('`');
 }
 
 /** The markdown: a summary line per package, then one collapsible table per package. */

@@ -28,7 +28,14 @@ export const UPDATE_KEYS: OptionKeys = {
  * const result: WorkflowResultType<typeof greet> = await handle.result(); // string
  * ```
  */
-export type WorkflowResultType<T extends Workflow> = Workflow extends T ? unknown : Awaited<ReturnType<T>>;
+export type WorkflowResultType<T extends Workflow> = IsAny<Awaited<ReturnType<T>>> extends true ? unknown : Awaited<ReturnType<T>>;
+
+/**
+ * True for `any` only. The untyped `Workflow` (a workflow named by a string) returns `Promise<any>`
+ * and takes `any[]`; `Workflow extends T` cannot tell it apart, since `any` makes every workflow
+ * function look like a supertype of it.
+ */
+type IsAny<X> = 0 extends 1 & X ? true : false;
 
 /**
  * The argument list of a workflow function; `unknown[]` when the workflow is named by a string.
@@ -38,7 +45,7 @@ export type WorkflowResultType<T extends Workflow> = Workflow extends T ? unknow
  * const args: WorkflowArgs<typeof greet> = ['Ada'];
  * ```
  */
-export type WorkflowArgs<T extends Workflow> = Workflow extends T ? unknown[] : Parameters<T>;
+export type WorkflowArgs<T extends Workflow> = IsAny<Parameters<T>[number]> extends true ? unknown[] : Parameters<T>;
 
 /**
  * @example

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the addon's tests under AddressSanitizer, on the fake core (test/native) and on the real
-# core (test/real-core and the contract suite), and fails on any report. The addon and the fake core are rebuilt with -fsanitize=address into a scratch copy of
+# core (test/real-core, the contract suite, and the suites whose options reach the C structs the
+# addon fills: tuners and poller autoscaling, the HTTP CONNECT proxy, TLS and API keys), and fails on
+# any report. The addon and the fake core are rebuilt with -fsanitize=address into a scratch copy of
 # the build (build/ stays untouched); node itself is not instrumented, so gcc's ASan runtime
 # (libasan, shipped with g++) is preloaded into every node process the tests start.
 set -euo pipefail
@@ -78,7 +80,8 @@ if [[ -z "$REAL_CORE" || ! -e "$REAL_CORE" ]]; then
 else
   echo "native-memcheck: real core library $REAL_CORE"
   TEMPORAL_CORE_LIBRARY="$REAL_CORE" run_under_asan test/real-core test/contract/core-contract.test.ts test/contract/rpc-with-scripted-server.test.ts \
-    test/telemetry/native-metrics.test.ts test/telemetry/prometheus.native.test.ts
+    test/telemetry/native-metrics.test.ts test/telemetry/prometheus.native.test.ts \
+    test/e2e/worker/worker-api.test.ts test/e2e/client/connection-services.test.ts test/hardening/tls.test.ts
   REAL_STATUS=$?
   [[ $STATUS -eq 0 ]] && STATUS=$REAL_STATUS
 fi

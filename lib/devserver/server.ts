@@ -117,11 +117,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in 0..65535, got ${port}`);
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   if (!Number.isFinite(retentionMs) || retentionMs <= 0) throw new RangeError(`retentionMs must be a positive number of milliseconds, got ${options.retentionMs}`);
+  // Before the store (and any clock) starts, so that a bad certificate path leaves nothing behind.
+  const security = resolveListenSecurity({ tls: options.tls, apiKey: options.apiKey });
   if (options.timeSkipping && options.clock) throw new TypeError('clock and timeSkipping cannot be combined: time skipping brings its own clock');
   const timeSkipping = options.timeSkipping ? new TimeSkippingClock(log) : undefined;
   const clock: Clock = timeSkipping ?? options.clock ?? systemClock;
-  // Before the store (and any clock) starts, so that a bad certificate path leaves nothing behind.
-  const security = resolveListenSecurity({ tls: options.tls, apiKey: options.apiKey });
   const store: EngineStore | null = options.dbPath ? openStore(options.dbPath) : null;
   const engine = new Engine(
     {

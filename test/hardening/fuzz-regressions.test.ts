@@ -68,3 +68,8 @@ it('a schedule whose action is not startWorkflow rejects describe() with Malform
   expect(err).toBeInstanceOf(MalformedResponseError);
   expect((err as Error).message).toMatch(/a schedule action other than startWorkflow/);
 });
+
+it('a schedule spec whose exclude calendar has a year out of range is refused with a SpecError, not a RangeError', async () => {
+  const { compileSpec, SpecError } = await import('../../lib/devserver/schedules/spec');
+  expect(() => compileSpec({ excludeStructuredCalendar: [{ year: [{ start: -16777216 }] }] })).toThrow(SpecError);
+});

@@ -134,7 +134,8 @@ export function compileSpec(spec: ScheduleSpec): CompiledSpec {
     if ((zone !== '' && zone !== cronZone) || (spec.timezoneData && spec.timezoneData.length > 0)) throw invalid('conflicting timezone names');
     zone = cronZone;
   }
-  for (const cal of structured) validateStructured(cal);
+  // Exclusions too: an unchecked year range (found by fuzzing) built a set of millions of years.
+  for (const cal of [...structured, ...excludes]) validateStructured(cal);
   for (const iv of intervals) {
     if (iv.intervalMs < 1000) throw invalid('interval is too small');
     if (iv.phaseMs < 0) throw invalid('phase is negative');

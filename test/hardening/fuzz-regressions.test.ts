@@ -1,12 +1,15 @@
 /**
  * Regressions found by the fuzz suites, each pinned with the smallest input that showed it: the
- * client facing a response that breaks the protocol rejects with a typed error naming the problem.
+ * client facing a response that breaks the protocol rejects with a typed error naming the problem,
+ * and the schedule spec parsers refuse bad input with a SpecError.
  */
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Client, Connection, MalformedResponseError, PayloadConverterError } from '../../lib';
 import { ScriptedServer } from '../contract/scripted-server';
+import { compileSpec, SpecError } from '../../lib/devserver/schedules/spec';
+import { parseCron } from '../../lib/devserver/schedules/calendar';
 
 const ws = temporal.api.workflowservice.v1;
 let server: ScriptedServer;
@@ -70,6 +73,9 @@ it('a schedule whose action is not startWorkflow rejects describe() with Malform
 });
 
 it('a schedule spec whose exclude calendar has a year out of range is refused with a SpecError, not a RangeError', async () => {
-  const { compileSpec, SpecError } = await import('../../lib/devserver/schedules/spec');
   expect(() => compileSpec({ excludeStructuredCalendar: [{ year: [{ start: -16777216 }] }] })).toThrow(SpecError);
+});
+
+it('a schedule cron string naming an Object.prototype member ("valueOf") is refused with a SpecError', async () => {
+  expect(() => parseCron('valueOf')).toThrow(SpecError);
 });

@@ -175,7 +175,8 @@ export function parseCron(line: string): ParsedCron {
     const [iv, phase] = c.slice(space + 1).split('/');
     return { every: { intervalMs: parseGoDuration(iv), phaseMs: phase ? parseGoDuration(phase) : 0 }, zone: '' };
   }
-  c = MACROS[c] ?? c;
+  // Own keys only: a cron string like "valueOf" must not pick up Object.prototype (found by fuzzing).
+  if (Object.hasOwn(MACROS, c)) c = MACROS[c] as string;
   const toks = c.split(/\s+/).filter((t) => t !== '');
   let cal: CalendarSpec;
   if (toks.length === 5) cal = { minute: toks[0], hour: toks[1], dayOfMonth: toks[2], month: toks[3], dayOfWeek: toks[4] };

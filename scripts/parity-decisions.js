@@ -190,10 +190,6 @@ const decisions = {
     status: 'differently',
     why: 'exported as the type of connection.healthService (one typed method per RPC); the protobufjs service class itself is grpc.health.v1.Health of @temporalio/proto.',
   },
-  '@temporalio/client:WorkflowHandleWithSignaledRunId': {
-    status: 'differently',
-    why: 'signalWithStart() resolves to a WorkflowHandle whose result() follows the run that got the signal; the `signaledRunId` property is not there: read the run id with handle.describe().',
-  },
   '@temporalio/client:WorkflowHandleWithStartDetails': {
     status: 'differently',
     why: 'start() resolves to a WorkflowHandleWithFirstExecutionRunId (firstExecutionRunId is the started run); whether the start was eager is not on the handle: a WorkflowClientInterceptor.startWithDetails sees it (WorkflowStartOutput.eagerlyStarted).',

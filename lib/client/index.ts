@@ -26,6 +26,7 @@ export {
 export type {
   WorkflowHandle,
   WorkflowHandleWithFirstExecutionRunId,
+  WorkflowHandleWithSignaledRunId,
   WorkflowUpdateOptions,
   WorkflowQueryOptions,
   WorkflowResultType,

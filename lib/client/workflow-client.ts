@@ -32,11 +32,13 @@ import {
 import { decodeSearchAttributeValue } from './search-attributes';
 import { WorkflowUpdateHandleImpl, type WorkflowUpdateHandle } from './update-handle';
 import {
+  SignaledWorkflowHandleImpl,
   WorkflowHandleImpl,
   type HandleTarget,
   type WorkflowArgs,
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
+  type WorkflowHandleWithSignaledRunId,
   type WorkflowResultType,
   type WorkflowUpdateOptions,
 } from './workflow-handle';
@@ -366,7 +368,7 @@ export class WorkflowClient {
   async signalWithStart<T extends Workflow = Workflow, SignalArgs extends unknown[] = unknown[]>(
     workflowTypeOrFunction: string | T,
     options: WorkflowSignalWithStartOptions<T, SignalArgs>,
-  ): Promise<WorkflowHandle<T>> {
+  ): Promise<WorkflowHandleWithSignaledRunId<T>> {
     const workflowType = workflowTypeName(workflowTypeOrFunction);
     compileWorkflowOptions(options as WorkflowOptions, SIGNAL_WITH_START_KEYS);
     const signalName = definitionName(options.signal, 'signal');
@@ -385,11 +387,11 @@ export class WorkflowClient {
       headers: {},
     });
     // The run that got the signal may be a pre-existing one, so it is not known to be the first.
-    return new WorkflowHandleImpl<T>(this, {
-      workflowId: options.workflowId,
-      runIdForResult: runId,
-      followRuns: options.followRuns ?? true,
-    });
+    return new SignaledWorkflowHandleImpl<T>(
+      this,
+      { workflowId: options.workflowId, runIdForResult: runId, followRuns: options.followRuns ?? true },
+      runId,
+    );
   }
 
   /**

@@ -142,6 +142,20 @@ export interface HandleTarget {
   followRuns: boolean;
 }
 
+/**
+ * The handle `signalWithStart` resolves to: it also names the run that got the signal (which may be
+ * a run that was already going, not one this call started).
+ *
+ * @example
+ * ```ts
+ * const handle = await client.workflow.signalWithStart(cart, { taskQueue, workflowId, signal: addItem, signalArgs: ['apple'] });
+ * console.log(handle.signaledRunId);
+ * ```
+ */
+export interface WorkflowHandleWithSignaledRunId<T extends Workflow = Workflow> extends WorkflowHandle<T> {
+  readonly signaledRunId: string;
+}
+
 export class WorkflowHandleImpl<T extends Workflow> implements WorkflowHandle<T> {
   readonly workflowId: string;
   readonly runId: string | undefined;
@@ -254,5 +268,16 @@ export class WorkflowHandleImpl<T extends Workflow> implements WorkflowHandle<T>
 
   async fetchHistory(): Promise<temporal.api.history.v1.IHistory> {
     return this.client._fetchHistory(this.workflowId, this.runId);
+  }
+}
+
+/** A handle made by `signalWithStart`, carrying the run id the server signalled. */
+export class SignaledWorkflowHandleImpl<T extends Workflow> extends WorkflowHandleImpl<T> implements WorkflowHandleWithSignaledRunId<T> {
+  constructor(
+    client: WorkflowClient,
+    target: HandleTarget,
+    readonly signaledRunId: string,
+  ) {
+    super(client, target);
   }
 }

@@ -105,6 +105,15 @@ describe('signal-with-start', () => {
     expect(await first.query(items)).toEqual(['bread', 'butter']);
     await first.signal(finish);
   });
+
+  it('names the run it signalled: the running one, or the one it started', async () => {
+    const workflowId = env.workflowId('signaled-run-id');
+    const started = await env.client.workflow.signalWithStart(shoppingList, { taskQueue: env.taskQueue, workflowId, signal: addItem, signalArgs: ['tea'] });
+    expect(started.signaledRunId).toBe((await started.describe()).runId);
+    const again = await env.client.workflow.signalWithStart(shoppingList, { taskQueue: env.taskQueue, workflowId, signal: addItem, signalArgs: ['jam'] });
+    expect(again.signaledRunId).toBe(started.signaledRunId);
+    await started.signal(finish);
+  });
 });
 
 describe('updates', () => {

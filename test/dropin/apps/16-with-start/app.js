@@ -18,7 +18,8 @@ exports.run = async function run({ address, namespace, taskQueue }) {
       const afterUpdate = await client.workflow.executeUpdateWithStart('addAndTotal', { args: [10], startWorkflowOperation: op });
       const handle = await op.workflowHandle();
       await handle.signal('close');
-      return { sameRun: first.signaledRunId === second.signaledRunId, afterUpdate, result: await handle.result() };
+      const { runId } = await handle.describe();
+      return { sameRun: first.signaledRunId === runId && second.signaledRunId === runId, afterUpdate, result: await handle.result() };
     });
   } finally {
     await workerConnection.close();

@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { google, type grpc as grpcProto, type temporal } from '@temporalio/proto';
-import type Long from 'long';
+import type { Loose } from './proto';
 import { ServiceError } from './errors';
 
 interface ReflectedType {
@@ -56,23 +56,9 @@ export type Handler = (request: unknown, ctx: CallContext) => Promise<object>;
  */
 type ResponseOf<Package, Name> = Name extends keyof Package
   ? Package[Name] extends { create(properties?: infer Properties): unknown }
-    ? Int64AsNumber<NonNullable<Properties>>
+    ? Loose<NonNullable<Properties>>
     : never
   : never;
-
-/**
- * The generated types say `Long` for 64-bit integers, but protobufjs's encoder takes plain numbers
- * there too, and every count, id and size the dev server produces fits in one.
- */
-type Int64AsNumber<T> = T extends Long
-  ? Long | number
-  : T extends Uint8Array
-    ? T
-    : T extends ReadonlyArray<infer E>
-      ? Array<Int64AsNumber<E>>
-      : T extends object
-        ? { [K in keyof T]: Int64AsNumber<T[K]> }
-        : T;
 
 /**
  * The handlers of one gRPC service, typed from the service class protobufjs generates: one optional

@@ -15,40 +15,22 @@ import {
   UnsupportedOptionError,
   WorkflowClient,
 } from '../../lib/client';
-import type { CoreConnection, CoreRuntime, RpcCallOptions } from '../../lib/core/types';
+import type { RpcCallOptions } from '../../lib/core/types';
+import { rpcOnlyRuntime } from '../support/rpc-only-runtime';
 
 interface RecordedCall {
   rpc: string;
   options: RpcCallOptions | undefined;
 }
 
-function recordingRuntime(calls: RecordedCall[]): CoreRuntime {
-  const connection: CoreConnection = {
-    async rpcCall(_service, rpc, _request, options) {
-      calls.push({ rpc, options });
-      if (rpc === 'SignalWorkflowExecution') {
-        return temporal.api.workflowservice.v1.SignalWorkflowExecutionResponse.encode({}).finish();
-      }
-      throw new Error(`unexpected RPC ${rpc}`);
-    },
-    updateMetadata() {},
-    updateBinaryMetadata() {},
-    updateApiKey() {},
-    createWorker() {
-      throw new Error('no workers here');
-    },
-    async close() {},
-  };
-  return {
-    backend: 'neon',
-    async connect() {
-      return connection;
-    },
-    createReplayer() {
-      throw new Error('no replayer here');
-    },
-    async close() {},
-  };
+function recordingRuntime(calls: RecordedCall[]) {
+  return rpcOnlyRuntime(async (rpc, _request, options) => {
+    calls.push({ rpc, options });
+    if (rpc === 'SignalWorkflowExecution') {
+      return temporal.api.workflowservice.v1.SignalWorkflowExecutionResponse.encode({}).finish();
+    }
+    throw new Error(`unexpected RPC ${rpc}`);
+  });
 }
 
 let calls: RecordedCall[];

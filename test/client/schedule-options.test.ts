@@ -17,7 +17,7 @@ import {
   type ScheduleUpdateOptions,
 } from '../../lib/client';
 import { compileScheduleOptions } from '../../lib/client/schedule-options';
-import type { CoreConnection, CoreRuntime } from '../../lib/core/types';
+import { rpcOnlyRuntime } from '../support/rpc-only-runtime';
 
 const base: ScheduleOptions = {
   scheduleId: 's',
@@ -155,30 +155,11 @@ describe('the client before the wire', () => {
 
   beforeEach(async () => {
     calls = [];
-    const connection: CoreConnection = {
-      async rpcCall(_service, rpc, request) {
-        calls.push({ rpc, request });
-        if (rpc === 'CreateSchedule') return temporal.api.workflowservice.v1.CreateScheduleResponse.encode({ conflictToken: new Uint8Array([1]) }).finish();
-        throw new Error(`unexpected RPC ${rpc}`);
-      },
-      updateMetadata() {},
-      updateBinaryMetadata() {},
-      updateApiKey() {},
-      createWorker() {
-        throw new Error('no workers here');
-      },
-      async close() {},
-    };
-    const runtime: CoreRuntime = {
-      backend: 'neon',
-      async connect() {
-        return connection;
-      },
-      createReplayer() {
-        throw new Error('no replayer here');
-      },
-      async close() {},
-    };
+    const runtime = rpcOnlyRuntime(async (rpc, request) => {
+      calls.push({ rpc, request });
+      if (rpc === 'CreateSchedule') return temporal.api.workflowservice.v1.CreateScheduleResponse.encode({ conflictToken: new Uint8Array([1]) }).finish();
+      throw new Error(`unexpected RPC ${rpc}`);
+    });
     client = new Client({ connection: await Connection.connect({ address: 'localhost:1', runtime }) });
   });
 

@@ -7,42 +7,23 @@
 import { type google, temporal } from '@temporalio/proto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Client, Connection, WorkflowUpdateStage, type InterceptedWorkflowOptions, type WorkflowClientInterceptor, type WorkflowStartOutput } from '../../lib';
-import type { CoreConnection, CoreRuntime } from '../../lib/core/types';
+import { rpcOnlyRuntime } from '../support/rpc-only-runtime';
 
 const { StartWorkflowExecutionRequest, StartWorkflowExecutionResponse } = temporal.api.workflowservice.v1;
 
 let starts: temporal.api.workflowservice.v1.StartWorkflowExecutionRequest[];
 let eagerTaskInReply: boolean;
 
-function recordingRuntime(): CoreRuntime {
-  const connection: CoreConnection = {
-    async rpcCall(_service, rpc, request) {
-      if (rpc !== 'StartWorkflowExecution') throw new Error(`unexpected RPC ${rpc}`);
-      starts.push(StartWorkflowExecutionRequest.decode(request));
-      return StartWorkflowExecutionResponse.encode({
-        runId: 'run-1',
-        started: true,
-        eagerWorkflowTask: eagerTaskInReply ? { taskToken: new Uint8Array([1]) } : undefined,
-      }).finish();
-    },
-    updateMetadata() {},
-    updateBinaryMetadata() {},
-    updateApiKey() {},
-    createWorker() {
-      throw new Error('no workers here');
-    },
-    async close() {},
-  };
-  return {
-    backend: 'neon',
-    async connect() {
-      return connection;
-    },
-    createReplayer() {
-      throw new Error('no replayer here');
-    },
-    async close() {},
-  };
+function recordingRuntime() {
+  return rpcOnlyRuntime(async (rpc, request) => {
+    if (rpc !== 'StartWorkflowExecution') throw new Error(`unexpected RPC ${rpc}`);
+    starts.push(StartWorkflowExecutionRequest.decode(request));
+    return StartWorkflowExecutionResponse.encode({
+      runId: 'run-1',
+      started: true,
+      eagerWorkflowTask: eagerTaskInReply ? { taskToken: new Uint8Array([1]) } : undefined,
+    }).finish();
+  });
 }
 
 let connection: Connection;

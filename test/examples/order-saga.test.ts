@@ -1,33 +1,21 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testServerKind, type TestServer } from '../support/real-server';
+import { runProcess, type ProcessResult } from '../support/run-process';
 
 const root = path.resolve(__dirname, '../..');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProcessResult;
 
 /**
  * Exactly what a newcomer types. Without `address`, TEMPORAL_ADDRESS is unset so the example starts
  * its embedded server; with it (the real server under TEMPORAL_TEST_SERVER=cli), the example uses it.
  */
 function npmStart(address?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.TEMPORAL_ADDRESS;
-    if (address) env.TEMPORAL_ADDRESS = address;
-    const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  const env = { ...process.env };
+  delete env.TEMPORAL_ADDRESS;
+  if (address) env.TEMPORAL_ADDRESS = address;
+  return runProcess('npm', ['start', '--silent'], { cwd: root, env });
 }
 
 describe('npm start (the order-saga example)', () => {
@@ -50,7 +38,7 @@ describe('npm start (the order-saga example)', () => {
 
   it('ends by itself with exit code 0 and nothing on stderr', () => {
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
   });
 
   it('prints a progress line for each of the ten orders', () => {

@@ -2,30 +2,18 @@
  * `npm run task-factory -- --demo`, exactly as a newcomer types it: on the embedded server, or
  * (e2e-cli) on the real server through TEMPORAL_ADDRESS.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testServerKind, type TestServer } from '../support/real-server';
+import { runProcess, type ProcessResult } from '../support/run-process';
 import { ROOT } from './task-factory-service';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProcessResult;
 
 function npmDemo(address?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.TEMPORAL_ADDRESS;
-    if (address) env.TEMPORAL_ADDRESS = address;
-    const child = spawn('npm', ['run', 'task-factory', '--silent', '--', '--demo'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  const env = { ...process.env };
+  delete env.TEMPORAL_ADDRESS;
+  if (address) env.TEMPORAL_ADDRESS = address;
+  return runProcess('npm', ['run', 'task-factory', '--silent', '--', '--demo'], { cwd: ROOT, env });
 }
 
 /** The run log table's rows: definition, version, source, key, tasks, status, workflow id. */
@@ -59,7 +47,7 @@ describe('npm run task-factory -- --demo', () => {
 
   it('ends by itself with exit code 0 and nothing on stderr', () => {
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
   });
 
   it('refuses the bad definition and the bad event, naming the field', () => {

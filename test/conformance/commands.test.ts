@@ -8,14 +8,25 @@ import { tasksAside, type ComparedEvent } from './support/normalise';
 
 const f = conformanceFile('commands');
 
-/** Event types with their counts, for histories whose interleaving depends on timing. */
+/**
+ * Event types with their counts, for histories whose interleaving depends on timing. Workflow task
+ * events are left out: how many tasks it takes depends on whether completions arrive while a task is
+ * in flight (they are buffered into the next one), which neither server controls.
+ */
 function shape(history: ComparedEvent[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const e of history) {
     const type = e.event.split(' ')[1];
+    if (type.startsWith('WorkflowTask')) continue;
     counts[type] = (counts[type] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Whether the workflow task count lies in the range the scenario allows, for the same reason. */
+function workflowTasksWithin(history: ComparedEvent[], min: number, max: number): string {
+  const n = history.filter((e) => e.event.split(' ')[1] === 'WorkflowTaskCompleted').length;
+  return n >= min && n <= max ? `between ${min} and ${max}` : `${n}, outside ${min}..${max}`;
 }
 
 /**
@@ -41,7 +52,8 @@ f.scenario('activity: three in parallel from one workflow task', async (w) => {
   const h = await w.start('parallelActivities', 'wf', [3]);
   const result = await outcome(h.result());
   const history = await w.history(h.workflowId);
-  return { result, scheduled: history.slice(0, 7), shape: shape(history) };
+  // One task schedules all three; each completion may or may not get a task of its own.
+  return { result, scheduled: history.slice(0, 7), shape: shape(history), workflowTasks: workflowTasksWithin(history, 2, 4) };
 });
 
 f.scenario('activity: server-side retries until success', async (w) => {

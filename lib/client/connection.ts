@@ -13,7 +13,6 @@ import {
   optionalOneOf,
   optionalString,
   requiredString,
-  UnsupportedOptionError,
   type OptionKeys,
 } from '../common/options-validation';
 import { parseDuration, type Duration } from '../common/time';
@@ -97,8 +96,12 @@ export interface ConnectionOptions {
   address?: string;
   /** `true` for TLS with system roots, a {@link TLSConfig} for custom roots or mTLS; `false`/`null` for plaintext. */
   tls?: boolean | TLSConfig | null;
-  /** Sent as `Authorization: Bearer <apiKey>`; implies TLS unless `tls: false` is given. */
-  apiKey?: string;
+  /**
+   * Sent as `Authorization: Bearer <apiKey>`; implies TLS unless `tls: false` is given. A function is
+   * called when connecting and before every client call; when it returns a new key, the connection's
+   * key is replaced, for its workers' polls too (as `setApiKey` does).
+   */
+  apiKey?: string | (() => string);
   /** gRPC metadata sent with every call. */
   metadata?: Record<string, string>;
   /** Identity reported to the server; defaults to `<pid>@<hostname>`. */
@@ -156,6 +159,8 @@ interface ConnectionPlan {
   backend: BackendChoice | undefined;
   runtime: CoreRuntime | undefined;
   coreOptions: CoreConnectionOptions;
+  /** The `apiKey` option when it is a function (then `coreOptions.apiKey` is unset). */
+  apiKeyFn: (() => string) | undefined;
 }
 
 /**
@@ -172,10 +177,8 @@ function planConnection(options: ConnectionOptions): ConnectionPlan {
   const o = topLevelOptions(options, CONNECTION_KEYS);
   const address = optionalString(o.address, 'address') ?? LOCAL_TARGET;
   const identity = optionalString(o.identity, 'identity') ?? `${process.pid}@${os.hostname()}`;
-  if (typeof o.apiKey === 'function') {
-    throw new UnsupportedOptionError('apiKey', 'a function is not supported: pass the key as a string and call connection.setApiKey(key) when it changes');
-  }
-  const apiKey = optionalString(o.apiKey, 'apiKey');
+  const apiKeyFn = typeof o.apiKey === 'function' ? (o.apiKey as () => string) : undefined;
+  const apiKey = apiKeyFn ? undefined : optionalString(o.apiKey, 'apiKey');
   const connectTimeoutMs = o.connectTimeout === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : durationMs(o.connectTimeout, 'connectTimeout');
   if (connectTimeoutMs <= 0) throw new InvalidOptionError('connectTimeout', 'must be greater than 0');
   const backend = optionalOneOf(o.backend, ['auto', 'native', 'neon'] as const, 'backend');
@@ -206,7 +209,24 @@ function planConnection(options: ConnectionOptions): ConnectionPlan {
     if (codec === undefined) throw new InvalidOptionError('grpcCompression.codec', "is required: 'gzip' or 'none'");
     coreOptions.grpcCompression = codec;
   }
-  return { address, identity, connectTimeoutMs, backend, runtime: o.runtime as CoreRuntime | undefined, coreOptions };
+  return { address, identity, connectTimeoutMs, backend, runtime: o.runtime as CoreRuntime | undefined, coreOptions, apiKeyFn };
+}
+
+/** Calls an `apiKey` function; what it throws or a key that is not printable text becomes an InvalidOptionError. */
+function apiKeyFrom(fn: () => string): string {
+  let key: unknown;
+  try {
+    key = fn();
+  } catch (err) {
+    throw new InvalidOptionError('apiKey', `the function threw: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return checkedApiKey(key);
+}
+
+function checkedApiKey(key: unknown): string {
+  const value = requiredString(key, 'apiKey');
+  if (!/^[\x20-\x7e]+$/.test(value)) throw new InvalidOptionError('apiKey', 'must contain only printable ASCII characters');
+  return value;
 }
 
 function toCoreProxy(value: unknown): HttpConnectProxyOptions {
@@ -304,6 +324,9 @@ export class Connection {
   private readonly plan: ConnectionPlan;
   private readonly callContext = new CallContext();
   private readonly workerCores: WorkerCoreConnections;
+  /** The `apiKey` function while one is in force (`setApiKey` replaces it), and the key it last gave. */
+  private apiKeyFn: (() => string) | undefined;
+  private lastApiKey: string | undefined;
   /** Settles once connecting succeeded; reset after a failure so that the next call tries again. */
   private connecting: Promise<CoreConnection> | undefined;
   private connected: { core: CoreConnection; runtime: CoreRuntime; release: () => Promise<void> } | undefined;
@@ -311,14 +334,18 @@ export class Connection {
 
   private constructor(plan: ConnectionPlan) {
     this.plan = plan;
+    this.apiKeyFn = plan.apiKeyFn;
     this.identity = plan.identity;
     this.address = plan.address;
     this.core = new DeferredCoreConnection(this);
     this.workerCores = new WorkerCoreConnections(this.core, async () => {
       await this.ensureConnected();
-      return this.connected!.runtime.connect(plan.coreOptions);
+      return this.connected!.runtime.connect(this.coreOptionsNow());
     });
-    const callOptions = () => this.callContext.rpcOptions();
+    const callOptions = () => {
+      this.refreshApiKey();
+      return this.callContext.rpcOptions();
+    };
     this.workflowService = new WorkflowService(this.core, callOptions);
     this.operatorService = createServiceMethods('operator', temporal.api.operatorservice.v1.OperatorService, this.core, callOptions);
     this.healthService = createServiceMethods('health', grpc.health.v1.Health, this.core, callOptions);
@@ -395,13 +422,14 @@ export class Connection {
 
   private async open(): Promise<CoreConnection> {
     const { plan } = this;
+    const coreOptions = this.coreOptionsNow();
     const shared = plan.runtime === undefined ? acquireSharedRuntime(plan.backend) : undefined;
     const release = shared?.release ?? (async () => undefined);
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     const dial = (async () => {
       const runtime = plan.runtime ?? (await shared!.runtime);
-      return { runtime, core: await runtime.connect(plan.coreOptions) };
+      return { runtime, core: await runtime.connect(coreOptions) };
     })();
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -434,13 +462,13 @@ export class Connection {
       // An unreachable server is a failed call like any other, and a TLS or API key refusal says
       // which; option errors (TypeError) stay as they are.
       if (err instanceof CoreError) {
-        const tls = plan.coreOptions.tls;
+        const tls = coreOptions.tls;
         throw connectFailure(err, {
           address: plan.address,
           // An API key without an explicit `tls` turns TLS on (core option rules).
-          tls: tls === undefined ? plan.coreOptions.apiKey !== undefined : tls !== false,
+          tls: tls === undefined ? coreOptions.apiKey !== undefined : tls !== false,
           clientCertificate: typeof tls === 'object' && tls.clientCertPair !== undefined,
-          apiKey: plan.coreOptions.apiKey !== undefined,
+          apiKey: coreOptions.apiKey !== undefined,
         });
       }
       throw err;
@@ -520,8 +548,7 @@ export class Connection {
    * ```
    */
   withApiKey<R>(apiKey: string, fn: () => Promise<R>): Promise<R> {
-    const key = requiredString(apiKey, 'apiKey');
-    if (!/^[\x20-\x7e]+$/.test(key)) throw new InvalidOptionError('apiKey', 'must contain only printable ASCII characters');
+    const key = checkedApiKey(apiKey);
     return this.callContext.run({ metadata: { authorization: `Bearer ${key}` } }, fn);
   }
 
@@ -535,6 +562,25 @@ export class Connection {
    */
   setApiKey(apiKey: string | undefined): void {
     const key = optionalString(apiKey, 'apiKey');
+    // A fixed key replaces an `apiKey` function, as in the official client.
+    this.apiKeyFn = undefined;
+    this.lastApiKey = key;
+    this.workerCores.update('apiKey', (core) => core.updateApiKey(key));
+  }
+
+  /** The options to dial with: the plan's, with the `apiKey` function's current key. */
+  private coreOptionsNow(): CoreConnectionOptions {
+    if (!this.apiKeyFn) return this.plan.coreOptions;
+    this.lastApiKey = apiKeyFrom(this.apiKeyFn);
+    return { ...this.plan.coreOptions, apiKey: this.lastApiKey };
+  }
+
+  /** Asks the `apiKey` function for the key before a call, and hands a new one to every core connection. */
+  private refreshApiKey(): void {
+    if (!this.apiKeyFn) return;
+    const key = apiKeyFrom(this.apiKeyFn);
+    if (key === this.lastApiKey) return;
+    this.lastApiKey = key;
     this.workerCores.update('apiKey', (core) => core.updateApiKey(key));
   }
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { Client, Connection, ConnectionSecurityError, GrpcStatus, ServiceError, type ConnectionOptions } from '../../lib/client';
+import { Client, Connection, ConnectionSecurityError, GrpcStatus, InvalidOptionError, ServiceError, type ConnectionOptions } from '../../lib/client';
 import type { ConnectionSecurityReason } from '../../lib/client';
 import { startDevServer, type DevServerOptions, type RunningDevServer } from '../../lib/devserver';
 import { Worker, bundleWorkflowCode, type WorkflowBundle } from '../../lib/worker';
@@ -146,6 +146,63 @@ describe.each(BACKENDS)('on the %s backend', (backend: Backend) => {
     } finally {
       worker.shutdown();
       await running;
+      await connection.close();
+    }
+  });
+
+  it('asks an apiKey function before each client call: a rotated key reaches the client and the worker that was polling all along', async () => {
+    const first = await server({ tls: { cert: pki.server.crt, key: pki.server.key }, apiKey: 'fn-key-1' });
+    let current = 'fn-key-1';
+    const connection = await connect({ address: first.address, tls: { serverRootCACertificate: pki.ca.crt }, apiKey: () => current });
+    const taskQueue = `tls-key-fn-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowBundle: { code: bundle.code },
+      activities: { greet: async (name: string) => `hello ${name}` },
+    });
+    const running = worker.run();
+    const client = new Client({ connection });
+    const execute = (name: string) =>
+      client.workflow.execute('greetOverSecuredChannel', { taskQueue, workflowId: randomUUID(), args: [name] }) as Promise<string>;
+    try {
+      expect(await execute('first key')).toBe('workflow saw: hello first key');
+      await first.stop();
+      await server({ port: first.port, tls: { cert: pki.server.crt, key: pki.server.key }, apiKey: 'fn-key-2' });
+      current = 'fn-key-2';
+      figures.rotations++;
+      expect(await execute('second key')).toBe('workflow saw: hello second key');
+      expect(worker.getState()).toBe('RUNNING');
+      figures.securedRuns += 2;
+    } finally {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    }
+  });
+
+  it('rejects a call with InvalidOptionError naming apiKey when the apiKey function throws, and carries on once it answers again', async () => {
+    const keyed = await server({ tls: { cert: pki.server.crt, key: pki.server.key }, apiKey: 'fn-key' });
+    let broken = false;
+    const connection = await connect({
+      address: keyed.address,
+      tls: { serverRootCACertificate: pki.ca.crt },
+      apiKey: () => {
+        if (broken) throw new Error('the key store is down');
+        return 'fn-key';
+      },
+    });
+    try {
+      broken = true;
+      const err = await connection.workflowService.getSystemInfo({}).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(InvalidOptionError);
+      expect((err as InvalidOptionError).message).toMatch(/apiKey.*the key store is down/);
+      broken = false;
+      await connection.workflowService.getSystemInfo({});
+    } finally {
       await connection.close();
     }
   });

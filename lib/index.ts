@@ -143,7 +143,7 @@ export type {
 } from '@temporalio/common';
 export { ActivityCancellationType, HandlerUnfinishedPolicy, SuggestContinueAsNewReason } from '@temporalio/common';
 export { CompleteAsyncError } from './activity/errors';
-export { LOCAL_TARGET, NativeConnection, type NativeConnectionOptions, type OperatorService, type HealthService } from './client/connection';
+export { LOCAL_TARGET, NativeConnection, type NativeConnectionOptions, type OperatorService, type HealthService, type TestService } from './client/connection';
 export { activityLogAttributes } from './worker/activity/activity-execution';
 export { METADATA_ENCODING_KEY, METADATA_MESSAGE_TYPE_KEY, defaultFailureConverter, cutoffStackTrace } from './converter';
 // The official constants (METADATA_ENCODING_JSON, ...): the encodings our payload converters write.

@@ -158,7 +158,7 @@ const decisions = {
   // ---- @temporalio/client: protobuf type aliases ----
   '@temporalio/client:TestService': {
     status: 'differently',
-    why: 'the time-skipping TestService RPCs (served by the embedded dev server of TestWorkflowEnvironment.createTimeSkipping) are called with TestServiceClient from temporal-native/testing: new TestServiceClient(connection).getCurrentTime({}), unlockTimeSkippingWithSleep(...), ...',
+    why: 'exported as the type of connection.testService (one typed method per RPC: getCurrentTime({}), unlockTimeSkippingWithSleep(...), ...), served by the embedded dev server of TestWorkflowEnvironment.createTimeSkipping; the protobufjs service class itself is temporal.api.testservice.v1.TestService of @temporalio/proto.',
   },
 
   // ---- @temporalio/client: option and handle types ----

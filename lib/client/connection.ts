@@ -59,6 +59,20 @@ export type OperatorService = ServiceMethods<temporal.api.operatorservice.v1.Ope
  */
 export type HealthService = ServiceMethods<grpc.health.v1.Health>;
 
+/**
+ * The TestService of a time-skipping server, as on the official `connection.testService`: answered
+ * by the server of `TestWorkflowEnvironment.createTimeSkipping()` (and the official Java test
+ * server); other servers answer UNIMPLEMENTED. Calls are never retried, because a lock or unlock
+ * applied twice would leave the server's lock count off by one.
+ *
+ * @example
+ * ```ts
+ * await connection.testService.unlockTimeSkippingWithSleep({ duration: { seconds: 3600 } });
+ * const { time } = await connection.testService.getCurrentTime({});
+ * ```
+ */
+export type TestService = ServiceMethods<temporal.api.testservice.v1.TestService>;
+
 /** Client name and version the server sees; the version follows the package. */
 const CLIENT_NAME = 'temporal-native';
 const CLIENT_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -313,6 +327,8 @@ export class Connection {
   readonly operatorService: OperatorService;
   /** The gRPC health service (`check({ service })`). */
   readonly healthService: HealthService;
+  /** One typed method per TestService RPC (time skipping); see {@link TestService}. */
+  readonly testService: TestService;
   /**
    * The core connection; workers are created from it. On a connection made with `lazy`, RPCs wait
    * for the connection, and `createWorker` needs `ensureConnected()` first.
@@ -349,6 +365,7 @@ export class Connection {
     this.workflowService = new WorkflowService(this.core, callOptions);
     this.operatorService = createServiceMethods('operator', temporal.api.operatorservice.v1.OperatorService, this.core, callOptions);
     this.healthService = createServiceMethods('health', grpc.health.v1.Health, this.core, callOptions);
+    this.testService = createServiceMethods('test', temporal.api.testservice.v1.TestService, this.core, () => ({ ...callOptions(), retry: false }));
   }
 
   /**

@@ -37,7 +37,7 @@ type RpcImpl = (
   callback: (error: Error | null, response?: Uint8Array | null) => void,
 ) => void;
 
-/** Per-call settings layered by the caller (metadata, deadline, abort signal). */
+/** Per-call settings layered by the caller (metadata, deadline, abort signal; `retry` overrides the default of retrying). */
 export type CallOptionsProvider = () => RpcCallOptions;
 
 /**

@@ -23,7 +23,6 @@ export {
   type DevServerConfig,
   type ClientOptionsForTestEnv,
 } from './workflow-environment';
-export { TestServiceClient } from './test-service';
 export { TimeSkippingClient, TimeSkippingWorkflowClient } from './time-skipping-client';
 export {
   MockActivityEnvironment,

@@ -5,34 +5,34 @@
  */
 import { Client, type ClientOptions } from '../client/client';
 import { WorkflowClient, type WorkflowClientOptions } from '../client/workflow-client';
-import type { TestServiceClient } from './test-service';
+import type { TestService } from '../client/connection';
 
 /**
  * @example
  * ```ts
- * const workflows = new TimeSkippingWorkflowClient({ connection }, new TestServiceClient(connection));
+ * const workflows = new TimeSkippingWorkflowClient({ connection }, connection.testService);
  * await workflows.getHandle('long-sleeper').result(); // time skips while this waits
  * ```
  */
 export class TimeSkippingWorkflowClient extends WorkflowClient {
   constructor(
     options: WorkflowClientOptions,
-    private readonly testService: TestServiceClient,
+    private readonly testService: TestService,
   ) {
     super(options);
   }
 
   override async _result(workflowId: string, runId: string | undefined, followRuns: boolean): Promise<unknown> {
-    await this.testService.unlockTimeSkipping();
+    await this.testService.unlockTimeSkipping({});
     let result: unknown;
     try {
       result = await super._result(workflowId, runId, followRuns);
     } catch (err) {
       // The workflow's failure is what the caller needs to see; a failed re-lock comes second.
-      await this.testService.lockTimeSkipping().catch(() => undefined);
+      await this.testService.lockTimeSkipping({}).catch(() => undefined);
       throw err;
     }
-    await this.testService.lockTimeSkipping();
+    await this.testService.lockTimeSkipping({});
     return result;
   }
 }
@@ -42,13 +42,13 @@ export class TimeSkippingWorkflowClient extends WorkflowClient {
  *
  * @example
  * ```ts
- * const client = new TimeSkippingClient({ connection, namespace: 'default' }, new TestServiceClient(connection));
+ * const client = new TimeSkippingClient({ connection, namespace: 'default' }, connection.testService);
  * ```
  */
 export class TimeSkippingClient extends Client {
   declare readonly workflow: TimeSkippingWorkflowClient;
 
-  constructor(options: ClientOptions, testService: TestServiceClient) {
+  constructor(options: ClientOptions, testService: TestService) {
     super(options);
     this.workflow = new TimeSkippingWorkflowClient(
       {

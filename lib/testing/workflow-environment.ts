@@ -4,14 +4,13 @@
  * clock and TestService), so a workflow that sleeps for a month completes in a test at once.
  */
 import { Client, type ClientOptions } from '../client/client';
-import { Connection, type ConnectionOptions } from '../client/connection';
+import { Connection, type ConnectionOptions, type TestService } from '../client/connection';
 import type { AsyncCompletionClient } from '../client/async-completion-client';
 import type { WorkflowClient } from '../client/workflow-client';
 import { checkedOptions, checkOptionKeys, InvalidOptionError, optionsObject } from '../common/options-validation';
 import { msToDuration, parseDuration, timestampToMs, type Duration } from '../common/time';
 import { ValueError } from '../common/errors';
 import { startDevServer, type RunningDevServer } from '../devserver';
-import { TestServiceClient } from './test-service';
 import { TimeSkippingClient } from './time-skipping-client';
 
 /** Client options of an environment: everything but the connection and namespace, which it sets. */
@@ -139,7 +138,7 @@ export class TestWorkflowEnvironment {
   /** Also the worker's connection: one connection serves clients and workers here. */
   readonly nativeConnection: Connection;
   /** The TestService of a time-skipping environment (lock, unlock, sleep, current time). */
-  readonly testService: TestServiceClient | undefined;
+  readonly testService: TestService | undefined;
   readonly asyncCompletionClient: AsyncCompletionClient;
   readonly workflowClient: WorkflowClient;
   /** `host:port` of the server. */
@@ -154,7 +153,7 @@ export class TestWorkflowEnvironment {
     private readonly server: RunningDevServer | undefined,
   ) {
     this.nativeConnection = connection;
-    this.testService = supportsTimeSkipping ? new TestServiceClient(connection) : undefined;
+    this.testService = supportsTimeSkipping ? connection.testService : undefined;
     this.asyncCompletionClient = client.activity;
     this.workflowClient = client.workflow;
     this.address = connection.address;
@@ -232,7 +231,7 @@ export class TestWorkflowEnvironment {
     }
     try {
       const options: ClientOptions = { ...client, connection, namespace };
-      const c = timeSkipping ? new TimeSkippingClient(options, new TestServiceClient(connection)) : new Client(options);
+      const c = timeSkipping ? new TimeSkippingClient(options, connection.testService) : new Client(options);
       return new TestWorkflowEnvironment(timeSkipping, connection, c, namespace, dev);
     } catch (err) {
       await connection.close();
@@ -277,7 +276,7 @@ export class TestWorkflowEnvironment {
    */
   async currentTimeMs(): Promise<number> {
     if (!this.testService) return Date.now();
-    const { time } = await this.testService.getCurrentTime();
+    const { time } = await this.testService.getCurrentTime({});
     return time ? timestampToMs(time) : Date.now();
   }
 

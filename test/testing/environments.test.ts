@@ -116,11 +116,37 @@ describe('the TestService of a time-skipping environment', () => {
   it('refuses an unlock nobody locked with FAILED_PRECONDITION', async () => {
     const env = await TestWorkflowEnvironment.createTimeSkipping();
     try {
-      await env.testService!.unlockTimeSkipping();
-      const error = await rejection(env.testService!.unlockTimeSkipping());
+      await env.testService!.unlockTimeSkipping({});
+      const error = await rejection(env.testService!.unlockTimeSkipping({}));
       expect(error).toBeInstanceOf(ServiceError);
       expect((error as ServiceError).code).toBe(9);
-      await env.testService!.lockTimeSkipping();
+      await env.testService!.lockTimeSkipping({});
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('is connection.testService on the environment\'s connection: time moves by what unlockTimeSkippingWithSleep asks for', async () => {
+    const env = await TestWorkflowEnvironment.createTimeSkipping();
+    try {
+      expect(env.testService).toBe(env.connection.testService);
+      const before = await env.connection.testService.getCurrentTime({});
+      await env.connection.testService.unlockTimeSkippingWithSleep({ duration: { seconds: Long.fromNumber(7 * 86_400) } });
+      const after = await env.connection.testService.getCurrentTime({});
+      const seconds = (t: typeof before) => Long.fromValue(t.time!.seconds!).toNumber();
+      expect(seconds(after) - seconds(before)).toBeGreaterThanOrEqual(7 * 86_400);
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('answers connection.testService with UNIMPLEMENTED on a server that does not skip time', async () => {
+    const env = await TestWorkflowEnvironment.createLocal();
+    try {
+      expect(env.testService).toBeUndefined();
+      const error = await rejection(env.connection.testService.getCurrentTime({}));
+      expect(error).toBeInstanceOf(ServiceError);
+      expect((error as ServiceError).code).toBe(12);
     } finally {
       await env.teardown();
     }

@@ -11,7 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { startDevServer, type DevServerTlsOptions } from '../devserver';
+import type { DevServerTlsOptions } from '../devserver';
+import { startEmbeddedDevServer } from './embedded-server';
 
 export {
   TestWorkflowEnvironment,
@@ -100,7 +101,7 @@ export const DevServer = {
    * ```
    */
   async start(options: DevServerStartOptions = {}): Promise<DevServerHandle> {
-    const server = await startDevServer({
+    const server = await startEmbeddedDevServer({
       port: options.port ?? 0,
       ip: options.ip,
       dbPath: options.dbPath,

@@ -10,7 +10,8 @@ import type { WorkflowClient } from '../client/workflow-client';
 import { checkedOptions, checkOptionKeys, InvalidOptionError, optionsObject } from '../common/options-validation';
 import { msToDuration, parseDuration, timestampToMs, type Duration } from '../common/time';
 import { ValueError } from '../common/errors';
-import { startDevServer, type RunningDevServer } from '../devserver';
+import type { RunningDevServer } from '../devserver';
+import { startEmbeddedDevServer } from './embedded-server';
 import { TimeSkippingClient } from './time-skipping-client';
 
 /** Client options of an environment: everything but the connection and namespace, which it sets. */
@@ -176,7 +177,7 @@ export class TestWorkflowEnvironment {
     const o = environmentOptions(options, ['server', 'client']);
     const server = serverOptions<TimeSkippingServerConfig>(o.server, TIME_SKIPPING_SERVER_KEYS, 'time-skipping');
     const client = clientOptions(o.client);
-    const dev = await startDevServer({ port: server.port ?? 0, timeSkipping: true });
+    const dev = await startEmbeddedDevServer({ port: server.port ?? 0, timeSkipping: true });
     return TestWorkflowEnvironment.connectTo(dev, dev.namespace, client, true);
   }
 
@@ -195,7 +196,7 @@ export class TestWorkflowEnvironment {
     const client = clientOptions(o.client);
     const namespace = server.namespace ?? 'default';
     if (typeof namespace !== 'string' || namespace === '') throw new InvalidOptionError('server.namespace', 'must be a non-empty string');
-    const dev = await startDevServer({ ip: server.ip, port: server.port ?? 0, dbPath: server.dbFilename, namespaces: [namespace] });
+    const dev = await startEmbeddedDevServer({ ip: server.ip, port: server.port ?? 0, dbPath: server.dbFilename, namespaces: [namespace] });
     return TestWorkflowEnvironment.connectTo(dev, namespace, client, false);
   }
 

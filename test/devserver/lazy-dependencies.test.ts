@@ -1,6 +1,7 @@
 /**
  * The dev server's heavy dependencies load only when they are used: the SDK's root entry point
- * loads neither @grpc/grpc-js nor better-sqlite3, and an in-memory dev server never loads SQLite.
+ * and `temporal-native/testing` load neither @grpc/grpc-js nor better-sqlite3, and an in-memory dev
+ * server never loads SQLite.
  * Each case runs in a fresh Node process on the built package (dist/), where require.cache shows
  * exactly what was loaded.
  */
@@ -30,6 +31,13 @@ async function loadedAfter(body: string): Promise<{ grpc: boolean; sqlite: boole
 describe('heavy dependencies load on first use', () => {
   it('the root entry point loads neither grpc-js nor better-sqlite3', async () => {
     expect(await loadedAfter(`require('temporal-native');`)).toEqual({ grpc: false, sqlite: false });
+  });
+
+  it('temporal-native/testing loads neither until a server starts: MockActivityEnvironment alone stays light', async () => {
+    const loaded = await loadedAfter(`
+      const { MockActivityEnvironment } = require('temporal-native/testing');
+      await new MockActivityEnvironment().run(async () => 'done');`);
+    expect(loaded).toEqual({ grpc: false, sqlite: false });
   });
 
   it('an in-memory dev server does not load better-sqlite3', async () => {

@@ -225,7 +225,6 @@ function rpcSuite(backend: ContractBackend): void {
 
   it('keeps a retried call within its deadline: DEADLINE_EXCEEDED, not the last attempt\'s UNAVAILABLE', async () => {
     server.on('GetClusterInfo', () => ({ error: { code: grpc.status.UNAVAILABLE, message: 'try again' } }));
-    const started = Date.now();
     const err = (await connection
       .rpcCall('workflow', 'GetClusterInfo', new Uint8Array(), { retry: true, timeoutMs: 400 })
       .catch((e: unknown) => e)) as CoreError;
@@ -233,7 +232,6 @@ function rpcSuite(backend: ContractBackend): void {
     expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
     // Several attempts were made (the core's backoff starts at 100 ms) before the deadline ended them.
     expect(server.callsTo('GetClusterInfo').length).toBeGreaterThan(1);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('makes one attempt only when the connection\'s retry policy says maxRetries: 0', async () => {

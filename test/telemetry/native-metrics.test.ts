@@ -82,11 +82,15 @@ describe('native runtime with an OTLP exporter', () => {
       });
       runtime.createMetric!('counter', 'nm_otel')!.record(1);
       await receiver.waitForNames(['nm_otel']);
-      // The core's runtime_free waits about 5 s for a live OTLP exporter; it runs off the JS thread.
-      const started = Date.now();
+      // The core's runtime_free waits for the exporter, which waits for its export in flight: held
+      // here, that export keeps the free going. Run on the JS thread, the free would block it until
+      // the exporter gave up and cancelled the export, and the next turn of the loop would see the
+      // cancellation; run off it, close() settles and the loop turns while the export is still open.
+      receiver.holdExports();
+      await receiver.waitForHeldExport();
       await runtime.close();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(Date.now() - started).toBeLessThan(1000);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(receiver.heldExportCancelled()).toBe(false);
     } finally {
       await receiver.stop();
     }

@@ -258,7 +258,8 @@ function checkCronLine(line: unknown, field: string): string {
 const SPEC_KEYS = ['calendars', 'intervals', 'cronExpressions', 'skip', 'startAt', 'endAt', 'jitter', 'timezone'];
 
 /**
- * Checks and encodes a spec. Refuses bad fields by name.
+ * Checks and encodes a spec. Refuses bad fields by name. An empty spec is allowed, as on the server:
+ * such a schedule takes no action by itself, only when triggered or backfilled.
  *
  * @example
  * ```ts
@@ -295,9 +296,6 @@ export function compileScheduleSpec(spec: ScheduleSpec, field = 'spec'): tempora
     }
     return { interval: every, phase };
   });
-  if (!calendars?.length && !interval?.length && !cronString?.length) {
-    throw new InvalidOptionError(field, 'must have at least one of calendars, intervals or cronExpressions');
-  }
   return {
     structuredCalendar: calendars?.map((c, i) => compileCalendar(c, `${field}.calendars[${i}]`)),
     interval,
@@ -626,7 +624,7 @@ function scheduleSearchAttributes(o: Record<string, unknown>): Record<string, Pa
  *
  * @example
  * ```ts
- * compileScheduleOptions({ scheduleId: 's', spec: {}, action }); // InvalidOptionError: spec must have at least one of ...
+ * compileScheduleOptions({ scheduleId: 's', spec: { intervals: [{ every: 0 }] }, action }); // InvalidOptionError: spec.intervals[0].every must be at least 1 second
  * ```
  */
 export function compileScheduleOptions(options: ScheduleOptions): CompiledScheduleOptions {

@@ -37,11 +37,17 @@ function refusal(fn: () => unknown): InvalidOptionError {
 
 const refusedField = (options: unknown) => refusal(() => compileScheduleOptions(options as ScheduleOptions)).field;
 
+describe('an empty spec', () => {
+  it('is accepted, as the server accepts it: the schedule acts only when triggered or backfilled', () => {
+    const compiled = compileScheduleOptions({ ...base, spec: {} } as ScheduleOptions);
+    expect(compiled.spec).toMatchObject({ structuredCalendar: undefined, interval: undefined, cronString: undefined });
+  });
+});
+
 describe('schedule options refused, naming the field', () => {
   it.each([
     ['a missing scheduleId', { ...base, scheduleId: undefined }, 'scheduleId'],
     ['a missing spec', { ...base, spec: undefined }, 'spec'],
-    ['an empty spec', { ...base, spec: {} }, 'spec'],
     ['a missing action', { ...base, action: undefined }, 'action'],
     ['an unknown top-level key', { ...base, schedule: {} }, 'schedule'],
     ['an unknown spec key', { ...base, spec: { ...base.spec, cron: ['* * * * *'] } }, 'spec.cron'],

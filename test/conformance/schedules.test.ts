@@ -101,6 +101,25 @@ f.scenario('schedules: a triggered action, its workflow id and search attributes
   };
 });
 
+f.scenario('schedules: an empty spec takes no action by itself, and a trigger still starts one', async (w) => {
+  const handle = await w.client.schedule.create({ scheduleId: w.id('empty'), spec: {}, action: action(w, 'wf') });
+  const before = await handle.describe();
+  await handle.trigger();
+  await poll(async () => (await handle.describe()).info.numActionsTaken === 1, 'the triggered action');
+  const after = await handle.describe();
+  const started = after.info.recentActions[0].action as { workflow: { workflowId: string } };
+  await w.client.workflow.getHandle(started.workflow.workflowId).terminate();
+  await handle.delete();
+  return {
+    spec: before.spec,
+    nextActionTimes: iso(before.info.nextActionTimes),
+    actionsBefore: before.info.numActionsTaken,
+    paused: before.state.paused,
+    actionsAfterTrigger: after.info.numActionsTaken,
+    nextActionTimesAfterTrigger: iso(after.info.nextActionTimes),
+  };
+});
+
 f.scenario('schedules: future times across both DST changes in America/New_York, and ListScheduleMatchingTimes', async (w) => {
   const make = async (label: string, startAt: string) => {
     const h = await w.client.schedule.create({

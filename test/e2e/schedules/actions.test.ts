@@ -143,6 +143,17 @@ describe('pause and unpause', () => {
     await describeUntil(handle, (d) => d.info.numActionsTaken === 1);
   });
 
+  it('an empty spec takes no action by itself; trigger() still starts its workflow', async () => {
+    const handle = await env.client.schedule.create({ scheduleId: env.scheduleId('empty-spec'), spec: {}, action: action({ args: ['on demand'] }) });
+    const described = await handle.describe();
+    expect(described.info.nextActionTimes).toEqual([]);
+    expect(described.spec.calendars ?? []).toEqual([]);
+    await handle.trigger();
+    const { info } = await describeUntil(handle, (d) => d.info.recentActions.length === 1);
+    const { workflow } = info.recentActions[0].action;
+    expect(await env.client.workflow.getHandle(workflow.workflowId, workflow.firstExecutionRunId).result()).toEqual(['on demand']);
+  });
+
   it('pauseOnFailure pauses the schedule when a scheduled workflow fails', async () => {
     const handle = await env.client.schedule.create({
       scheduleId: env.scheduleId('pause-on-failure'),

@@ -112,21 +112,12 @@ class TaskFactory {
     if (def.paused) throw new ConflictError('paused', `definition ${def.id} is paused`);
   }
 
-  /** Runs a definition now: through its schedule (cron) or as a manual run (event definitions). */
+  /** Runs a definition now, through its schedule (an event definition's run is logged as manual). */
   async trigger(id) {
     const def = this.get(id);
     this.requireRunnable(def);
-    if (def.trigger.type === 'cron') {
-      await this.sync.trigger(id);
-      return { definitionId: id, via: 'schedule', scheduleId: this.sync.scheduleId(id) };
-    }
-    const workflowId = `${this.sync.app}-manual-${id}-${Date.now()}`;
-    const handle = await this.client.workflow.start('runDefinition', {
-      taskQueue: this.queues.orchestrator,
-      workflowId,
-      args: [{ definitionId: id, version: def.version, source: 'manual', taskQueue: this.queues.tasks }],
-    });
-    return { definitionId: id, via: 'manual', workflowId, runId: handle.firstExecutionRunId };
+    await this.sync.trigger(id);
+    return { definitionId: id, via: 'schedule', scheduleId: this.sync.scheduleId(id) };
   }
 
   /** Runs every time the cron line matched in [start, end), as if the schedule had run then. */
@@ -138,7 +129,7 @@ class TaskFactory {
     const end = parseInstant(body.end, 'end');
     if (end.getTime() <= start.getTime()) throw new InputError('end', 'must be after start');
     if (end.getTime() - start.getTime() > MAX_BACKFILL_MS) throw new InputError('end', 'must be at most 31 days after start');
-    if (def.trigger.type !== 'cron') throw new ConflictError('trigger.type', `definition ${id} has no schedule to backfill (its trigger is an event)`);
+    if (def.trigger.type !== 'cron') throw new ConflictError('trigger.type', `definition ${id} has no times to backfill (its trigger is an event)`);
     if (!def.enabled) throw new ConflictError('enabled', `definition ${id} is disabled`);
     await this.sync.backfill(id, start, end);
     return { definitionId: id, start: start.toISOString(), end: end.toISOString() };

@@ -1,7 +1,9 @@
 'use strict';
-// Keeps one Temporal schedule per cron definition in step with the definition: same cron line,
-// time zone and jitter, the definition's version in the action's arguments, and paused exactly when
-// the definition is disabled or paused. Event definitions have no schedule: events start them.
+// Keeps one Temporal schedule per definition in step with the definition: same cron line, time zone
+// and jitter, the definition's version in the action's arguments, and paused exactly when the
+// definition is disabled or paused. An event definition's schedule has an empty spec: it never acts
+// by itself (events start their runs, with ids keyed by the event), only when an admin triggers it,
+// and it shows the definition and its state in Temporal's schedule list like any other.
 const { ScheduleAlreadyRunning, ScheduleNotFoundError, ServiceError, InvalidOptionError } = require('temporal-native');
 const { InputError } = require('./definitions');
 
@@ -40,7 +42,7 @@ class ScheduleSync {
   }
 
   wantsSchedule(def) {
-    return def !== undefined && def.trigger.type === 'cron';
+    return def !== undefined;
   }
 
   pausedState(def) {
@@ -50,14 +52,16 @@ class ScheduleSync {
   }
 
   definitionParts(def) {
+    const cron = def.trigger.type === 'cron';
     return {
-      spec: { cronExpressions: [def.trigger.cron], timezone: def.timezone, jitter: def.jitter_ms },
+      spec: cron ? { cronExpressions: [def.trigger.cron], timezone: def.timezone, jitter: def.jitter_ms } : { timezone: def.timezone, jitter: def.jitter_ms },
       action: {
         type: 'startWorkflow',
         workflowType: 'runDefinition',
         taskQueue: this.queues.orchestrator,
         workflowId: this.runWorkflowId(def.id),
-        args: [{ definitionId: def.id, version: def.version, source: 'schedule', taskQueue: this.queues.tasks }],
+        // Every action of an event definition's schedule is an admin's trigger, hence "manual".
+        args: [{ definitionId: def.id, version: def.version, source: cron ? 'schedule' : 'manual', taskQueue: this.queues.tasks }],
       },
       policies: { overlap: OVERLAP, catchupWindow: CATCHUP_WINDOW },
     };

@@ -22,7 +22,7 @@ const cronDefinition = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const orderDefinition = (id: string, eventType: string) => ({
+const orderDefinition = (id: string, eventType: string, extra: Record<string, unknown> = {}) => ({
   id,
   trigger: { type: 'event', event_type: eventType },
   dedupe_key_strategy: { type: 'payload_fields', fields: ['orderId'] },
@@ -34,6 +34,7 @@ const orderDefinition = (id: string, eventType: string) => ({
     { key: 'pick', kind: 'automated', title: 'Pick {{item.sku}}', for_each: 'order.items', work_ms: 50 },
     { key: 'review', kind: 'human', title: 'Review {{order.orderId}}', when: { path: 'order.total', op: 'gt', value: 500 }, assignee: '{{site.lead}}' },
   ],
+  ...extra,
 });
 
 let server: TestServer;
@@ -54,7 +55,8 @@ async function expectInSync(id: string): Promise<ScheduleDescription> {
   expect(d.spec.timezone).toBe(def.timezone);
   expect(d.spec.jitter ?? 0).toBe(def.jitter_ms);
   expect(d.action.workflowType).toBe('runDefinition');
-  expect(d.action.args[0]).toMatchObject({ definitionId: id, version: def.version, source: 'schedule' });
+  // An event definition's schedule only acts when an admin triggers it: its runs are manual ones.
+  expect(d.action.args[0]).toMatchObject({ definitionId: id, version: def.version, source: def.trigger.type === 'cron' ? 'schedule' : 'manual' });
   return d;
 }
 
@@ -128,17 +130,26 @@ describe('definitions and their schedules', { timeout: 150_000 }, () => {
     await expectNoSchedule('sync-delete');
   });
 
-  it('turning a cron definition into an event definition deletes its schedule, and back creates one', async () => {
+  it('turning a cron definition into an event definition empties its schedule\'s spec, and back gives it the cron line again', async () => {
     await service.call('POST', '/definitions', cronDefinition('sync-switch'));
     await service.call('PUT', '/definitions/sync-switch', orderDefinition('sync-switch', 'switch.happened'));
-    await expectNoSchedule('sync-switch');
+    const asEvent = await expectInSync('sync-switch');
+    expect(asEvent.spec.calendars ?? []).toEqual([]);
+    expect(asEvent.info.nextActionTimes).toEqual([]);
     await service.call('PUT', '/definitions/sync-switch', cronDefinition('sync-switch'));
-    expect((await expectInSync('sync-switch')).action.args[0]).toMatchObject({ version: 3 });
+    const asCron = await expectInSync('sync-switch');
+    expect(asCron.action.args[0]).toMatchObject({ version: 3 });
+    expect(asCron.spec.calendars).toHaveLength(1);
   });
 
-  it('an event definition has no schedule', async () => {
+  it('an event definition has a schedule with an empty spec: it never acts by itself, and is paused while the definition is disabled', async () => {
     expect((await service.call('POST', '/definitions', orderDefinition('sync-event', 'sync.event'))).status).toBe(201);
-    await expectNoSchedule('sync-event');
+    const d = await expectInSync('sync-event');
+    expect(d.spec.calendars ?? []).toEqual([]);
+    expect(d.spec.intervals ?? []).toEqual([]);
+    expect(d.info.nextActionTimes).toEqual([]);
+    await service.call('PUT', '/definitions/sync-event', orderDefinition('sync-event', 'sync.event', { enabled: false }));
+    expect((await expectInSync('sync-event')).state).toMatchObject({ paused: true, note: 'definition disabled' });
   });
 });
 
@@ -274,7 +285,7 @@ describe('runs', { timeout: 150_000 }, () => {
     expect(event.body.error.field).toBe('trigger.type');
   });
 
-  it('a manual trigger runs a definition now: through its schedule, or as a manual run of an event definition', async () => {
+  it('a manual trigger runs a definition now through its schedule; an event definition\'s run is logged as manual', async () => {
     await service.call('POST', '/definitions', cronDefinition('manual-cron', { trigger: { type: 'cron', cron: '0 0 1 1 *' }, jitter: 0 }));
     await service.call('POST', '/definitions', orderDefinition('manual-event', 'manual.event'));
     expect((await service.call('POST', '/definitions/manual-cron/trigger')).status).toBe(202);

@@ -31,9 +31,10 @@ function classify(i, missing, settled) {
   if (error.code === 1) return 'cancelled';
   if (error.code === 5 && missing) return 'notFound';
   // Node's HTTP/2 server (under grpc-js) answers a burst of stream resets (the aborts) with
-  // GOAWAY, its rapid-reset protection: calls still in flight on that connection fail with
-  // INTERNAL and the core reconnects.
-  if (error.code === 13 && /h2 protocol error/.test(error.message)) return 'reset';
+  // GOAWAY, its rapid-reset protection: calls still in flight on that connection fail and the core
+  // reconnects. tonic maps the h2 error to INTERNAL, or to RESOURCE_EXHAUSTED when the GOAWAY says
+  // ENHANCE_YOUR_CALM (which one depends on how far the call had got).
+  if ((error.code === 13 || error.code === 8) && /h2 protocol error/.test(error.message)) return 'reset';
   return `code ${error.code} for ${i}: ${error.message}`;
 }
 

@@ -356,7 +356,9 @@ export class Connection {
     this.core = new DeferredCoreConnection(this);
     this.workerCores = new WorkerCoreConnections(this.core, async () => {
       await this.ensureConnected();
-      return this.connected!.runtime.connect(this.coreOptionsNow());
+      // A sibling dials with the key last handed to the cores; the replayed settings keep it in step.
+      const key = this.lastApiKey;
+      return this.connected!.runtime.connect(key === undefined ? plan.coreOptions : { ...plan.coreOptions, apiKey: key });
     });
     const callOptions = () => {
       this.refreshApiKey();
@@ -439,7 +441,7 @@ export class Connection {
 
   private async open(): Promise<CoreConnection> {
     const { plan } = this;
-    const coreOptions = this.coreOptionsNow();
+    const coreOptions = this.dialOptions();
     const shared = plan.runtime === undefined ? acquireSharedRuntime(plan.backend) : undefined;
     const release = shared?.release ?? (async () => undefined);
     let timer: NodeJS.Timeout | undefined;
@@ -585,8 +587,8 @@ export class Connection {
     this.workerCores.update('apiKey', (core) => core.updateApiKey(key));
   }
 
-  /** The options to dial with: the plan's, with the `apiKey` function's current key. */
-  private coreOptionsNow(): CoreConnectionOptions {
+  /** The options to connect with: the plan's, with the `apiKey` function's current key. */
+  private dialOptions(): CoreConnectionOptions {
     if (!this.apiKeyFn) return this.plan.coreOptions;
     this.lastApiKey = apiKeyFrom(this.apiKeyFn);
     return { ...this.plan.coreOptions, apiKey: this.lastApiKey };

@@ -173,9 +173,20 @@ describe.each(BACKENDS)('on the %s backend', (backend: Backend) => {
       figures.rotations++;
       expect(await execute('second key')).toBe('workflow saw: hello second key');
       expect(worker.getState()).toBe('RUNNING');
-      figures.securedRuns += 2;
-    } finally {
+      // A second worker on the queue gets a core connection of its own (the core allows one worker per
+      // queue and client): it dials with the rotated key.
+      const second = await Worker.create({
+        connection,
+        taskQueue,
+        workflowBundle: { code: bundle.code },
+        activities: { greet: async (name: string) => `hello ${name}` },
+      });
       worker.shutdown();
+      await running;
+      expect(await second.runUntil(execute('second worker'))).toBe('workflow saw: hello second worker');
+      figures.securedRuns += 3;
+    } finally {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
     }

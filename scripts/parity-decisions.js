@@ -75,7 +75,6 @@ const decisions = {
       'NexusOutboundCallsInterceptor', 'NexusStartOperationInput', 'NexusStartOperationOutput',
     ].map((name) => [`@temporalio/worker:${name}`, { status: 'refused', why: NEXUS }]),
   ),
-  '@temporalio/testing:NexusEndpointIdentifier': { status: 'refused', why: NEXUS },
 
   // ---- @temporalio/client: build-id versioning ----
   ...Object.fromEntries(

@@ -23,6 +23,7 @@ export {
   type TimeSkippingServerConfig,
   type DevServerConfig,
   type ClientOptionsForTestEnv,
+  type NexusEndpointIdentifier,
 } from './workflow-environment';
 export { TimeSkippingClient, TimeSkippingWorkflowClient } from './time-skipping-client';
 export {

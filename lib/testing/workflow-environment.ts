@@ -7,6 +7,8 @@ import { Client, type ClientOptions } from '../client/client';
 import { Connection, type ConnectionOptions, type TestService } from '../client/connection';
 import type { AsyncCompletionClient } from '../client/async-completion-client';
 import type { WorkflowClient } from '../client/workflow-client';
+import { MalformedResponseError } from '../client/errors';
+import type { temporal } from '@temporalio/proto';
 import { checkedOptions, checkOptionKeys, InvalidOptionError, optionsObject } from '../common/options-validation';
 import { msToDuration, parseDuration, timestampToMs, type Duration } from '../common/time';
 import { ValueError } from '../common/errors';
@@ -64,6 +66,21 @@ export interface LocalTestWorkflowEnvironmentOptions {
 }
 
 /** How to reach an existing server besides its address. */
+/**
+ * A Nexus endpoint made by {@link TestWorkflowEnvironment.createNexusEndpoint}: its id and version
+ * (what deleting it takes) and the endpoint as the server described it.
+ *
+ * @example
+ * ```ts
+ * const { id, version } = await env.createNexusEndpoint('payments', 'payments-nexus');
+ * ```
+ */
+export interface NexusEndpointIdentifier {
+  id: string;
+  version: NonNullable<temporal.api.nexus.v1.IEndpoint['version']>;
+  raw: temporal.api.nexus.v1.IEndpoint;
+}
+
 export type ExistingServerConnectionOptions = Pick<ConnectionOptions, 'apiKey' | 'metadata' | 'tls'>;
 
 /** @example `await TestWorkflowEnvironment.createFromExistingServer({ address: 'localhost:7233' })` */
@@ -279,6 +296,41 @@ export class TestWorkflowEnvironment {
     if (!this.testService) return Date.now();
     const { time } = await this.testService.getCurrentTime({});
     return time ? timestampToMs(time) : Date.now();
+  }
+
+  /**
+   * Creates a Nexus endpoint targeting `taskQueue` in this environment's namespace, through
+   * `connection.operatorService.createNexusEndpoint`, as the official environment does. It needs a
+   * server with Nexus (the Temporal CLI's dev server, via `createFromExistingServer`): the embedded
+   * dev server answers UNIMPLEMENTED, a `ServiceError`. This SDK's workers do not run Nexus handlers;
+   * the endpoint serves workers of an official SDK.
+   *
+   * @example
+   * ```ts
+   * const endpoint = await env.createNexusEndpoint('payments', 'payments-nexus');
+   * await env.deleteNexusEndpoint(endpoint);
+   * ```
+   */
+  async createNexusEndpoint(name: string, taskQueue: string): Promise<NexusEndpointIdentifier> {
+    const { endpoint } = await this.connection.operatorService.createNexusEndpoint({
+      spec: { name, target: { worker: { namespace: this.namespace, taskQueue } } },
+    });
+    if (!endpoint?.id || endpoint.version === undefined || endpoint.version === null) {
+      throw new MalformedResponseError('CreateNexusEndpoint', 'no endpoint id and version');
+    }
+    return { id: endpoint.id, version: endpoint.version, raw: endpoint };
+  }
+
+  /**
+   * Deletes a Nexus endpoint made with {@link createNexusEndpoint} (or any `{ id, version }`).
+   *
+   * @example
+   * ```ts
+   * await env.deleteNexusEndpoint(endpoint);
+   * ```
+   */
+  async deleteNexusEndpoint(endpoint: Pick<NexusEndpointIdentifier, 'id' | 'version'>): Promise<void> {
+    await this.connection.operatorService.deleteNexusEndpoint({ id: endpoint.id, version: endpoint.version });
   }
 
   /**

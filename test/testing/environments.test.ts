@@ -140,6 +140,17 @@ describe('the TestService of a time-skipping environment', () => {
     }
   });
 
+  it('refuses createNexusEndpoint on the embedded server, which has no Nexus, with a typed UNIMPLEMENTED', async () => {
+    const env = await TestWorkflowEnvironment.createLocal();
+    try {
+      const error = await rejection(env.createNexusEndpoint('payments', 'payments-nexus'));
+      expect(error).toBeInstanceOf(ServiceError);
+      expect((error as ServiceError).code).toBe(12);
+    } finally {
+      await env.teardown();
+    }
+  });
+
   it('answers connection.testService with UNIMPLEMENTED on a server that does not skip time', async () => {
     const env = await TestWorkflowEnvironment.createLocal();
     try {

@@ -27,8 +27,6 @@ const REAL_SERVER_SUITES = [
  */
 const REAL_SERVER_ONLY_SUITES: string[] = [
   'test/hardening/tls-real-server.test.ts',
-  // lib/devserver does not start workflows eagerly (it never returns an eager workflow task).
-  'test/e2e/client/eager-start-wire.test.ts',
   // lib/devserver has no Nexus endpoints (OperatorService answers UNIMPLEMENTED).
   'test/e2e/client/nexus-endpoints.test.ts',
 ];

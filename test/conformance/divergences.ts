@@ -213,36 +213,21 @@ export const DIVERGENCES: Divergence[] = [
     file: 'system',
     scenario: 'capabilities: GetSystemInfo',
     aspect: 'optional',
-    embedded: 'supportsSchedules is true; buildIdBasedVersioning, eagerWorkflowStart and nexus are false',
+    embedded: 'supportsSchedules and eagerWorkflowStart are true; buildIdBasedVersioning and nexus are false',
     real: 'all four are true',
     reason:
-      'Each false flag reflects a feature our dev server does not implement (worker versioning, eager ' +
-      'workflow start, Nexus), and each is advertised truthfully: the capability scenarios check that the ' +
-      'behaviour matches what is advertised. With build-id versioning off, the core sends its build id as ' +
-      'the binary checksum, which still fills the BuildIds search attribute as on the real server.',
+      'Each false flag reflects a feature our dev server does not implement (worker versioning, Nexus), ' +
+      'and each is advertised truthfully: the capability scenarios check that the behaviour matches what ' +
+      'is advertised. With build-id versioning off, the core sends its build id as the binary checksum, ' +
+      'which still fills the BuildIds search attribute as on the real server.',
     matches: (e, r) => {
-      const { supportsSchedules, ...rest } = e as Obj;
-      return supportsSchedules === true && Object.values(rest).every((v) => v === false) && Object.values(r as Obj).every((v) => v === true);
+      const { supportsSchedules, eagerWorkflowStart, ...rest } = e as Obj;
+      return (
+        supportsSchedules === true &&
+        eagerWorkflowStart === true &&
+        Object.values(rest).every((v) => v === false) &&
+        Object.values(r as Obj).every((v) => v === true)
+      );
     },
-  },
-  {
-    file: 'system',
-    scenario: 'capabilities: DescribeNamespace',
-    aspect: 'eagerWorkflowStart',
-    embedded: 'false',
-    real: 'true',
-    reason: 'Eager workflow start is not implemented; a start asking for it gets its first task through a normal poll.',
-    matches: (e, r) => e === false && r === true,
-  },
-  {
-    file: 'system',
-    scenario: 'capability eagerWorkflowStart: a start that asks for the first task',
-    aspect: 'eagerTaskReturned',
-    embedded: 'no eager task in the start response',
-    real: 'the first workflow task comes back in the start response',
-    reason:
-      'Eager start is an optimisation the SDK falls back from transparently: the worker polls the task ' +
-      'instead. Our dev server advertises it as off (the consistency aspect of this scenario is equal).',
-    matches: (e, r) => e === false && r === true,
   },
 ];

@@ -291,6 +291,43 @@ f.scenario('terminate: a wrong first execution run id', async (w) => {
   return { wrong };
 });
 
+f.scenario('eager start: the first workflow task comes back with the start, started by the starter', async (w) => {
+  const id = w.id('wf');
+  const res = await w.raw.workflow.startWorkflowExecution(
+    startRequest(w, id, { taskQueue: { name: w.id('eager-q') }, identity: 'eager-starter', requestEagerExecution: true }),
+  );
+  const task = res.eagerWorkflowTask;
+  const events = task?.history?.events ?? [];
+  const completed = task?.taskToken
+    ? await call(
+        w.raw.workflow.respondWorkflowTaskCompleted({
+          namespace: w.namespace,
+          taskToken: task.taskToken,
+          commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+        }),
+      )
+    : 'no eager task';
+  return {
+    eager: task ? { attempt: task.attempt, startedEventId: Number(task.startedEventId), queue: task.workflowExecutionTaskQueue?.name === w.id('eager-q') } : null,
+    eventTypes: events.map((e) => Number(e.eventType)),
+    startedBy: events[2]?.workflowTaskStartedEventAttributes?.identity,
+    completed,
+    history: await w.history(id),
+  };
+});
+
+f.scenario('eager start: a delayed start gives no eager task', async (w) => {
+  const id = w.id('wf');
+  const res = await call(
+    w.raw.workflow.startWorkflowExecution(
+      startRequest(w, id, { taskQueue: { name: w.id('eager-q') }, requestEagerExecution: true, workflowStartDelay: { seconds: Long.fromNumber(60) } }),
+    ),
+    (r) => ({ eagerTask: Boolean(r.eagerWorkflowTask) }),
+  );
+  await w.raw.workflow.terminateWorkflowExecution({ namespace: w.namespace, workflowExecution: { workflowId: id } }).catch(() => undefined);
+  return { res };
+});
+
 // ---- task tokens ---------------------------------------------------------------------------------
 
 f.scenario('task token: a finished activity and a malformed token', async (w) => {

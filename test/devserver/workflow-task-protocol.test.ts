@@ -1,6 +1,6 @@
 /**
  * The workflow-task protocol as a worker sees it on the wire (raw WorkflowService calls through the
- * official client's connection): buffering while a task is in flight, UnhandledCommand, sticky
+ * official client's connection): eager start, buffering while a task is in flight, UnhandledCommand, sticky
  * dispatch with partial history and the fallback to the normal queue, start-to-close timeouts with
  * attempts, and stale task tokens.
  */
@@ -63,6 +63,48 @@ function signal(workflowId: string, name = 'sig') {
 const complete = { commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} };
 
 describe('workflow task protocol', () => {
+  it('hands the first task back with an eager start, started by the starter, and never to a poller as well', async () => {
+    const workflowId = `wf-eager-${++n}`;
+    const waiting = connection
+      .withDeadline(Date.now() + 1_500, () => svc().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: 'eager-q' }, identity: 'other-worker' }))
+      .catch((err: unknown) => err);
+    const res = await svc().startWorkflowExecution({
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 'raw' },
+      taskQueue: { name: 'eager-q' },
+      requestId: `req-eager-${n}`,
+      identity: 'eager-starter',
+      requestEagerExecution: true,
+    });
+    const task = res.eagerWorkflowTask;
+    expect(task?.taskToken?.length).toBeGreaterThan(0);
+    expect(task?.history?.events?.map((e) => Number(e.eventType))).toEqual([
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    ]);
+    expect(task?.history?.events?.[2].workflowTaskStartedEventAttributes?.identity).toBe('eager-starter');
+    // The poller waiting on the queue got nothing: its poll ended empty (or at its deadline).
+    const polled = await waiting;
+    expect(polled instanceof Error ? undefined : (polled as PollResponse).taskToken?.length ?? 0).not.toBeGreaterThan(0);
+    await svc().respondWorkflowTaskCompleted({ namespace: 'default', taskToken: task!.taskToken, commands: [complete] });
+    expect((await history(workflowId)).slice(3)).toEqual([EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED]);
+  });
+
+  it('starts without an eager task when the start is delayed: the first task waits for the delay', async () => {
+    const res = await svc().startWorkflowExecution({
+      namespace: 'default',
+      workflowId: `wf-eager-delayed-${++n}`,
+      workflowType: { name: 'raw' },
+      taskQueue: { name: 'eager-delayed-q' },
+      requestId: `req-eager-delayed-${n}`,
+      requestEagerExecution: true,
+      workflowStartDelay: { seconds: Long.fromNumber(60) },
+    });
+    expect(res.eagerWorkflowTask).toBeFalsy();
+  });
+
   it('buffers a signal that arrives while a task is in flight and appends it after completion', async () => {
     const wf = await start('buffer-q');
     const task = await poll('buffer-q');

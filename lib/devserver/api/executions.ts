@@ -10,6 +10,7 @@ import type { Engine } from '../engine/engine';
 import type { Execution } from '../engine/execution';
 import { requestCancelRun, terminateRun } from '../engine/lifecycle';
 import { startWorkflow } from '../engine/start';
+import { dispatchEagerWorkflowTask } from '../engine/wft';
 import { displaySearchAttributes } from '../engine/search-attributes';
 import { EventType } from '../proto';
 import type { CallContext, WorkflowServiceHandlers } from '../transport';
@@ -45,8 +46,13 @@ export function executionHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
     async startWorkflowExecution(req) {
       const ns = engine.requireNamespace(req.namespace);
-      const out = engine.transact(() => startWorkflow(engine, ns.name, req));
-      return { runId: out.exec.rec.runId, started: out.started, status: out.exec.rec.status };
+      const out = engine.transact(() => {
+        const start = startWorkflow(engine, ns.name, req);
+        // Same transaction: the first task must not reach a poller as well.
+        const eager = req.requestEagerExecution && start.started ? dispatchEagerWorkflowTask(engine, start.exec, req.identity ?? '') : undefined;
+        return { ...start, eager };
+      });
+      return { runId: out.exec.rec.runId, started: out.started, status: out.exec.rec.status, eagerWorkflowTask: out.eager };
     },
 
     async signalWorkflowExecution(req) {

@@ -24,7 +24,7 @@ function describeNamespace(ns: NamespaceRecord): object {
       data: {},
       id: ns.id,
       capabilities: {
-        eagerWorkflowStart: false,
+        eagerWorkflowStart: true,
         syncUpdate: true,
         asyncUpdate: true,
         workerHeartbeats: false,
@@ -68,7 +68,7 @@ export function systemHandlers(engine: Engine): WorkflowServiceHandlers {
           encodedFailureAttributes: true,
           buildIdBasedVersioning: false,
           upsertMemo: true,
-          eagerWorkflowStart: false,
+          eagerWorkflowStart: true,
           sdkMetadata: true,
           countGroupByExecutionStatus: true,
           nexus: false,

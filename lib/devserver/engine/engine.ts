@@ -460,7 +460,12 @@ export class Engine {
     if (!wft || wft.startedEventId > 0) return;
     const task: TaskRef = { kind: 'workflowTask', runKey: exec.key, scheduledEventId: wft.scheduledEventId, attempt: wft.attempt };
     const key = queueKey(exec.rec.namespace, 'workflow', wft.queue);
-    const enqueue = () => this.workflowQueues.enqueue(key, task);
+    const enqueue = () => {
+      // Started within the same transaction (an eager start): no poller is to get it.
+      const current = exec.rec.wft;
+      if (current?.scheduledEventId === task.scheduledEventId && current.startedEventId > 0) return;
+      this.workflowQueues.enqueue(key, task);
+    };
     if (this.tx) this.afterCommit(enqueue);
     else enqueue();
   }

@@ -88,6 +88,21 @@ export function dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollRe
   });
 }
 
+/**
+ * Eager workflow start: hands a newly started run's first workflow task to the starter (whose
+ * worker, on the same connection, runs it) instead of leaving it for a poller, as the real server
+ * does for `request_eager_execution`. Nothing when there is no first task to give yet (a start
+ * delay or cron backoff) or it was taken already.
+ */
+export function dispatchEagerWorkflowTask(engine: Engine, exec: Execution, identity: string): PollResponse | undefined {
+  const wft = exec.rec.wft;
+  if (!exec.isOpen || !wft || wft.startedEventId > 0 || wft.attempt !== 1 || wft.sticky) return undefined;
+  const task: TaskRef = { kind: 'workflowTask', runKey: exec.key, scheduledEventId: wft.scheduledEventId, attempt: wft.attempt };
+  // Called inside the start's transaction: the task is queued for pollers only at commit, and only
+  // if it is still unstarted then (Engine.queueWorkflowTask), so no poller gets it as well.
+  return dispatchWorkflowTask(engine, task, { taskQueue: { name: wft.queue }, identity }) ?? undefined;
+}
+
 /** Resolves the run and the in-flight task a workflow task token names; stale → NOT_FOUND. */
 function runOfToken(engine: Engine, bytes: Uint8Array | null | undefined, closedMessage = 'Workflow task not found.'): Execution {
   const token = decodeToken(bytes, 'wft');

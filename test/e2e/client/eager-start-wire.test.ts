@@ -1,8 +1,7 @@
 /**
  * requestEagerStart end to end: with a worker of this process polling the task queue on the same
  * connection, the server hands the first workflow task back with the start and the core gives it to
- * that worker. Real server only (see REAL_SERVER_ONLY_SUITES in vitest.config.ts): our dev server
- * does not start workflows eagerly.
+ * that worker. On both servers: our dev server hands out the first task with the start too.
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';

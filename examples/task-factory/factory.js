@@ -184,7 +184,7 @@ class TaskFactory {
   /** What a definition's schedule looks like now, next to the definition (for admins and tests). */
   async schedule(id) {
     const def = this.get(id);
-    return { definitionId: id, version: def.version, expected: this.sync.wantsSchedule(def) ? { ...this.sync.pausedState(def) } : null, schedule: (await this.sync.describe(id)) ?? null };
+    return { definitionId: id, version: def.version, expected: this.sync.pausedState(def), schedule: (await this.sync.describe(id)) ?? null };
   }
 
   /** Brings every schedule in line with the database: run at start, it repairs what a crash between two writes left. */

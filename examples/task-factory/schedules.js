@@ -41,10 +41,6 @@ class ScheduleSync {
     return this.client.schedule.getHandle(this.scheduleId(definitionId));
   }
 
-  wantsSchedule(def) {
-    return def !== undefined;
-  }
-
   pausedState(def) {
     if (!def.enabled) return { paused: true, note: 'definition disabled' };
     if (def.paused) return { paused: true, note: def.pause_note ?? 'paused' };
@@ -54,7 +50,7 @@ class ScheduleSync {
   definitionParts(def) {
     const cron = def.trigger.type === 'cron';
     return {
-      spec: cron ? { cronExpressions: [def.trigger.cron], timezone: def.timezone, jitter: def.jitter_ms } : { timezone: def.timezone, jitter: def.jitter_ms },
+      spec: { ...(cron && { cronExpressions: [def.trigger.cron] }), timezone: def.timezone, jitter: def.jitter_ms },
       action: {
         type: 'startWorkflow',
         workflowType: 'runDefinition',
@@ -73,7 +69,7 @@ class ScheduleSync {
    */
   async apply(definitionId, def) {
     try {
-      if (!this.wantsSchedule(def)) {
+      if (def === undefined) {
         await this.handle(definitionId)
           .delete()
           .catch((err) => {

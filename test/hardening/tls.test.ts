@@ -37,19 +37,26 @@ function portOf(address: string): string {
   return address.slice(address.lastIndexOf(':') + 1);
 }
 
-/** Runs the workflow (and its activity) through `connection` on a fresh task queue. */
-async function runWorkflow(connection: Connection): Promise<string> {
-  const taskQueue = `tls-${randomUUID()}`;
-  const worker = await Worker.create({
+/** A worker (not yet running) of the greeting workflow and its activity on `taskQueue`. */
+function greetingWorker(connection: Connection, taskQueue: string): Promise<Worker> {
+  return Worker.create({
     connection,
     taskQueue,
     workflowBundle: { code: bundle.code },
     activities: { greet: async (name: string) => `hello ${name}` },
   });
-  const client = new Client({ connection });
-  const result = await worker.runUntil(
-    client.workflow.execute('greetOverSecuredChannel', { taskQueue, workflowId: randomUUID(), args: ['tls'] }) as Promise<string>,
-  );
+}
+
+/** Runs the greeting workflow on `taskQueue` through a client of `connection`. */
+function greet(connection: Connection, taskQueue: string, name: string): Promise<string> {
+  return new Client({ connection }).workflow.execute('greetOverSecuredChannel', { taskQueue, workflowId: randomUUID(), args: [name] }) as Promise<string>;
+}
+
+/** Runs the workflow (and its activity) through `connection` on a fresh task queue. */
+async function runWorkflow(connection: Connection): Promise<string> {
+  const taskQueue = `tls-${randomUUID()}`;
+  const worker = await greetingWorker(connection, taskQueue);
+  const result = await worker.runUntil(greet(connection, taskQueue, 'tls'));
   figures.securedRuns++;
   return result;
 }
@@ -113,16 +120,9 @@ describe.each(BACKENDS)('on the %s backend', (backend: Backend) => {
     const first = await server({ tls: { cert: pki.server.crt, key: pki.server.key }, apiKey: 'key-before-rotation' });
     const connection = await connect({ address: first.address, tls: { serverRootCACertificate: pki.ca.crt }, apiKey: 'key-before-rotation' });
     const taskQueue = `tls-rotation-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: { code: bundle.code },
-      activities: { greet: async (name: string) => `hello ${name}` },
-    });
+    const worker = await greetingWorker(connection, taskQueue);
     const running = worker.run();
-    const client = new Client({ connection });
-    const execute = (name: string) =>
-      client.workflow.execute('greetOverSecuredChannel', { taskQueue, workflowId: randomUUID(), args: [name] }) as Promise<string>;
+    const execute = (name: string) => greet(connection, taskQueue, name);
     try {
       expect(await execute('before')).toBe('workflow saw: hello before');
       // The same address now wants another key: the live connection reconnects with the old one.
@@ -155,16 +155,9 @@ describe.each(BACKENDS)('on the %s backend', (backend: Backend) => {
     let current = 'fn-key-1';
     const connection = await connect({ address: first.address, tls: { serverRootCACertificate: pki.ca.crt }, apiKey: () => current });
     const taskQueue = `tls-key-fn-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: { code: bundle.code },
-      activities: { greet: async (name: string) => `hello ${name}` },
-    });
+    const worker = await greetingWorker(connection, taskQueue);
     const running = worker.run();
-    const client = new Client({ connection });
-    const execute = (name: string) =>
-      client.workflow.execute('greetOverSecuredChannel', { taskQueue, workflowId: randomUUID(), args: [name] }) as Promise<string>;
+    const execute = (name: string) => greet(connection, taskQueue, name);
     try {
       expect(await execute('first key')).toBe('workflow saw: hello first key');
       await first.stop();
@@ -175,12 +168,7 @@ describe.each(BACKENDS)('on the %s backend', (backend: Backend) => {
       expect(worker.getState()).toBe('RUNNING');
       // A second worker on the queue gets a core connection of its own (the core allows one worker per
       // queue and client): it dials with the rotated key.
-      const second = await Worker.create({
-        connection,
-        taskQueue,
-        workflowBundle: { code: bundle.code },
-        activities: { greet: async (name: string) => `hello ${name}` },
-      });
+      const second = await greetingWorker(connection, taskQueue);
       worker.shutdown();
       await running;
       expect(await second.runUntil(execute('second worker'))).toBe('workflow saw: hello second worker');

@@ -96,7 +96,8 @@ export function dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollRe
  */
 export function dispatchEagerWorkflowTask(engine: Engine, exec: Execution, identity: string): PollResponse | undefined {
   const wft = exec.rec.wft;
-  if (!exec.isOpen || !wft || wft.startedEventId > 0 || wft.attempt !== 1 || wft.sticky) return undefined;
+  // dispatchWorkflowTask checks the rest (an open run, a task not started yet).
+  if (!wft || wft.attempt !== 1 || wft.sticky) return undefined;
   const task: TaskRef = { kind: 'workflowTask', runKey: exec.key, scheduledEventId: wft.scheduledEventId, attempt: wft.attempt };
   // Called inside the start's transaction: the task is queued for pollers only at commit, and only
   // if it is still unstarted then (Engine.queueWorkflowTask), so no poller gets it as well.

@@ -27,6 +27,8 @@ ln -s "$ROOT/node_modules" "$WORK/node_modules"
 for f in "$ROOT"/test/fake-core/*; do
   [[ "$(basename "$f")" == build ]] || ln -s "$f" "$WORK/test/fake-core/$(basename "$f")"
 done
+# heap_probe's source, which the fake core's binding.gyp names relative to itself.
+ln -s "$ROOT/test/support" "$WORK/test/support"
 
 NODE_GYP="$(dirname "$(command -v node)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
 [[ -n "${npm_config_node_gyp:-}" ]] && NODE_GYP="$npm_config_node_gyp"
@@ -62,7 +64,8 @@ export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1:verify_asan
 export TEMPORAL_NATIVE_BUILD_DIR="$WORK/build/Release"
 export TEMPORAL_NATIVE_ADDON="$WORK/build/Release/temporal_native.node"
 export TEMPORAL_FAKE_CORE_LIBRARY="$WORK/test/fake-core/build/Release/libtemporalio_sdk_core_c_bridge.so"
-# Tests that measure RSS skip that measurement: ASan's quarantine keeps freed memory resident.
+# Tests that measure memory skip that measurement: ASan's quarantine keeps freed memory resident
+# and its allocator replaces the one heap_probe reads.
 export TEMPORAL_NATIVE_MEMCHECK=1
 
 run_under_asan() {

@@ -1,7 +1,8 @@
 # The fake core: our own implementation of the C ABI, a drop-in for the real library, built by
 # scripts/install.js (development clones only) into test/fake-core/build/Release/.
 # Same header and flags as the addon (../../binding.gyp); `sanitize=1` builds it with AddressSanitizer.
-# fake_core_probe (probe.cc) is built next to it.
+# fake_core_probe (probe.cc) is built next to it, and so is heap_probe.node
+# (../support/heap-probe), the allocator's in-use byte count the leak tests read.
 {
   'variables': {
     'core_bridge_include': '<!(node -p "const fs = require(\'fs\'), p = require(\'path\'); fs.existsSync(\'../../native/include/temporal-sdk-core-c-bridge.h\') ? p.resolve(\'../../native/include\') : p.join(p.dirname(require.resolve(\'@temporalio/core-bridge/package.json\')), \'sdk-core\', \'crates\', \'sdk-core-c-bridge\', \'include\')")',
@@ -53,6 +54,11 @@
       'cflags': ['-pthread'],
       'ldflags': ['-pthread'],
       'libraries': ['-ldl'],
+    },
+    {
+      # For the leak tests: process.memoryUsage() cannot see what the allocator still holds.
+      'target_name': 'heap_probe',
+      'sources': ['../support/heap-probe/heap_probe.cc'],
     },
   ],
 }

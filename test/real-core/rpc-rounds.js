@@ -1,16 +1,16 @@
 'use strict';
 // Child process of stress.test.ts: rounds of 10,000 concurrent rpcCalls on the real core, printing
-// one JSON line per round. A child of its own so that glibc's malloc can be tuned at start-up
-// (GLIBC_TUNABLES, set by the test): freed memory then goes back to the OS and RSS measures what
-// is still allocated rather than the allocator's high-water mark.
+// one JSON line per round with the bytes the allocator still has handed out (heap_probe). A child
+// of its own so that the count covers the SDK, the addon and the core, not the test runner.
 //
-// argv: <dist dir> <core library> <server address> <calls> <rounds>
+// argv: <dist dir> <core library> <server address> <calls> <rounds> <heap_probe.node>
 const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const { temporal } = require('@temporalio/proto');
 
-const [distDir, library, address, callsArg, roundsArg] = process.argv.slice(2);
+const [distDir, library, address, callsArg, roundsArg, heapProbePath] = process.argv.slice(2);
+const heapProbe = require(heapProbePath);
 const { createRuntime, CoreError } = require(path.join(distDir, 'core'));
 const ws = temporal.api.workflowservice.v1;
 const CALLS = Number(callsArg);
@@ -64,7 +64,7 @@ async function round(runtime) {
   for (let i = 0; i < 3; i++) await forceGc();
   await new Promise((resolve) => setTimeout(resolve, 300));
   await forceGc();
-  return { ...counts, wrong: wrong.slice(0, 20), wrongCount: wrong.length, rss: process.memoryUsage().rss };
+  return { ...counts, wrong: wrong.slice(0, 20), wrongCount: wrong.length, inUse: heapProbe.inUse(), rss: process.memoryUsage().rss };
 }
 
 (async () => {

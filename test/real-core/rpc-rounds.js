@@ -1,7 +1,8 @@
 'use strict';
 // Child process of stress.test.ts: rounds of 10,000 concurrent rpcCalls on the real core, printing
-// one JSON line per round with the bytes the allocator still has handed out (heap_probe). A child
-// of its own so that the count covers the SDK, the addon and the core, not the test runner.
+// one JSON line per round with the bytes the allocator still has handed out and the RSS once its
+// free pages are given back (heap_probe). A child of its own so that both cover the SDK, the addon
+// and the core, not the test runner.
 //
 // argv: <dist dir> <core library> <server address> <calls> <rounds> <heap_probe.node>
 const path = require('node:path');
@@ -64,7 +65,9 @@ async function round(runtime) {
   for (let i = 0; i < 3; i++) await forceGc();
   await new Promise((resolve) => setTimeout(resolve, 300));
   await forceGc();
-  return { ...counts, wrong: wrong.slice(0, 20), wrongCount: wrong.length, inUse: heapProbe.inUse(), rss: process.memoryUsage().rss };
+  const inUse = heapProbe.inUse();
+  heapProbe.trim();
+  return { ...counts, wrong: wrong.slice(0, 20), wrongCount: wrong.length, inUse, rss: process.memoryUsage().rss };
 }
 
 (async () => {

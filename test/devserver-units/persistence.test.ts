@@ -58,6 +58,27 @@ describe.each(kinds)('%s', (_name, open) => {
     store.close();
   });
 
+  it('reads one record by key, and undefined for a key it does not hold', () => {
+    const store = open();
+    store.commit([{ kind: 'put', key: 'run/a/1', json: '{"a":1}' }]);
+    expect(store.readRecord('run/a/1')).toBe('{"a":1}');
+    expect(store.readRecord('run/a/2')).toBeUndefined();
+    store.close();
+  });
+
+  it('scans the records under a key prefix in key order, and nothing beyond it', () => {
+    const store = open();
+    store.commit(
+      ['run/b/2', 'run/a/1', 'run/b/1', 'run/b0/1', 'run/b', 'current/b/1'].map((key) => ({ kind: 'put' as const, key, json: JSON.stringify(key) })),
+    );
+    expect([...store.scanRecords('run/b/')]).toEqual([
+      ['run/b/1', '"run/b/1"'],
+      ['run/b/2', '"run/b/2"'],
+    ]);
+    expect([...store.scanRecords('run/c/')]).toEqual([]);
+    store.close();
+  });
+
   it('overwrites a record on a second put', () => {
     const store = open();
     store.commit([{ kind: 'put', key: 'k', json: '1' }]);
@@ -194,6 +215,8 @@ describe.each(kinds)('%s', (_name, open) => {
     expect(() => store.close()).not.toThrow();
     expect(storeError(() => store.load()).message).toMatch(/closed/);
     expect(storeError(() => store.commit([])).message).toMatch(/closed/);
+    expect(storeError(() => store.readRecord('k')).message).toMatch(/closed/);
+    expect(storeError(() => [...store.scanRecords('k')]).message).toMatch(/closed/);
   });
 });
 

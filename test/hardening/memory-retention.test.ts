@@ -1,7 +1,8 @@
 /**
  * Closed runs are kept only for their namespace's retention period, as on the real server: after it
  * the run is deleted (describe → NotFound, gone from lists and, with `dbPath`, from the database),
- * which is what keeps a long-lived in-memory dev server's memory bounded.
+ * which is what keeps a long-lived in-memory dev server's memory bounded. With `dbPath` a closed run
+ * is kept on disk only, record and history, and read back when asked for.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,9 @@ import { startDevServer } from '../../lib/devserver';
 import { openStore } from '../../lib/devserver/persistence';
 import { msToDuration } from '../../lib/devserver/codec';
 import { eventually } from '../support/eventually';
+import { Client, Connection as OurConnection } from '../../lib';
+import { Worker } from '../../lib/worker';
+import { approval, approve, approvedBy } from '../workflow/fixtures/workflows';
 
 let dir: string;
 beforeAll(() => {
@@ -101,7 +105,7 @@ it('with dbPath, deletes the run from the database too, and a restart does not b
   let conn = await Connection.connect({ address: first.address });
   await conn.workflowService.startWorkflowExecution(startRequest('default', 'persisted'));
   await conn.workflowService.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'persisted' } });
-  await eventually('run deleted', async () => first.engine.executions.size, (n) => n === 0);
+  await eventually('run deleted', () => grpcCode(conn.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'persisted' } })), (c) => c === GrpcStatus.NOT_FOUND);
   await conn.close();
   await first.stop();
 
@@ -141,16 +145,16 @@ it('a run whose retention passed while the server was down is deleted when it re
   }
 });
 
-it('with dbPath, a closed run keeps its history on disk only, and still serves it in full', async () => {
+it('with dbPath, a closed run leaves memory and is still served in full from disk: describe, history, list and count', async () => {
   const dbPath = path.join(dir, 'offload.sqlite');
   const first = await startDevServer({ port: 0, dbPath });
   let conn = await Connection.connect({ address: first.address });
   const { runId } = await conn.workflowService.startWorkflowExecution(startRequest('default', 'on-disk'));
   await conn.workflowService.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'on-disk' }, signalName: 's' });
   const whileOpen = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'on-disk' } });
+  expect(first.engine.executions.has(`default/on-disk/${runId}`)).toBe(true);
   await conn.workflowService.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'on-disk' } });
-  const exec = first.engine.executions.get(`default/on-disk/${runId}`) ?? [...first.engine.executions.values()][0];
-  expect(exec?.isOffloaded).toBe(true);
+  expect(first.engine.executions.size).toBe(0);
   const closed = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'on-disk' } });
   expect(closed.history?.events?.length).toBe((whileOpen.history?.events?.length ?? 0) + 1);
   const described = await conn.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'on-disk' } });
@@ -158,16 +162,79 @@ it('with dbPath, a closed run keeps its history on disk only, and still serves i
   await conn.close();
   await first.stop();
 
-  // After a restart the closed run is not decoded into memory either.
+  // After a restart the closed run is not read into memory either, and is still served.
   const second = await startDevServer({ port: 0, dbPath });
   conn = await Connection.connect({ address: second.address });
   try {
-    expect([...second.engine.executions.values()].every((e) => e.isOffloaded)).toBe(true);
+    expect(second.engine.executions.size).toBe(0);
     const again = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'on-disk' } });
     expect(again.history?.events?.map((e) => Number(e.eventId))).toEqual(closed.history?.events?.map((e) => Number(e.eventId)));
+    const listed = await conn.workflowService.listWorkflowExecutions({ namespace: 'default', query: "WorkflowId = 'on-disk'" });
+    expect(listed.executions?.map((e) => e.execution?.runId)).toEqual([runId]);
+    const counted = await conn.workflowService.countWorkflowExecutions({ namespace: 'default', query: "ExecutionStatus = 'Terminated'" });
+    expect(Number(counted.count)).toBe(1);
   } finally {
     await conn.close();
     await second.stop();
+  }
+});
+
+it('with dbPath, memory holds only the open runs however many closed runs are kept, and every closed run still answers', async () => {
+  const dbPath = path.join(dir, 'many-closed.sqlite');
+  const server = await startDevServer({ port: 0, dbPath });
+  const conn = await Connection.connect({ address: server.address });
+  try {
+    // More closed runs than the server caches (256), so the first ones are read back from disk.
+    const RUNS = 400;
+    const runIds: string[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      runIds.push((await conn.workflowService.startWorkflowExecution(startRequest('default', `closed-${i}`))).runId ?? '');
+      await conn.workflowService.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: `closed-${i}` }, reason: `done ${i}` });
+    }
+    await conn.workflowService.startWorkflowExecution(startRequest('default', 'still-open'));
+    expect([...server.engine.executions.values()].map((e) => e.rec.workflowId)).toEqual(['still-open']);
+
+    const counted = await conn.workflowService.countWorkflowExecutions({ namespace: 'default', query: "ExecutionStatus = 'Terminated'" });
+    expect(Number(counted.count)).toBe(RUNS);
+    const first = await conn.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'closed-0' } });
+    expect(first.workflowExecutionInfo?.execution?.runId).toBe(runIds[0]);
+    const history = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'closed-0' } });
+    const terminated = history.history?.events?.at(-1)?.workflowExecutionTerminatedEventAttributes;
+    expect(terminated?.reason).toBe('done 0');
+    // A closed run read back from disk still refuses what a closed run refuses.
+    expect(await grpcCode(conn.workflowService.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'closed-1' }, signalName: 's' }))).toBe(GrpcStatus.NOT_FOUND);
+    // And its id can start again, the reuse policy reading the closed run from disk.
+    const again = await conn.workflowService.startWorkflowExecution(startRequest('default', 'closed-2'));
+    expect(again.runId).not.toBe(runIds[2]);
+  } finally {
+    await conn.close();
+    await server.stop();
+  }
+});
+
+it('with dbPath, a query on a closed run kept on disk is answered by a worker replaying its history', async () => {
+  const server = await startDevServer({ port: 0, dbPath: path.join(dir, 'query-closed.sqlite') });
+  const connection = await OurConnection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const worker = await Worker.create({
+    connection,
+    taskQueue: 'closed-query',
+    workflowsPath: path.join(__dirname, '..', 'workflow', 'fixtures', 'workflows.ts'),
+    // Without a cached run the query task carries the whole history, read back from disk.
+    maxCachedWorkflows: 0,
+    handleSignals: false,
+  });
+  try {
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start(approval, { taskQueue: 'closed-query', workflowId: 'approved-then-queried' });
+      await handle.signal(approve, 'Ada');
+      expect(await handle.result()).toBe('Ada');
+      expect(server.engine.executions.size).toBe(0);
+      expect(await handle.query(approvedBy)).toBe('Ada');
+    });
+  } finally {
+    await connection.close();
+    await server.stop();
   }
 });
 

@@ -55,9 +55,11 @@ export function executionInfo(engine: Engine, exec: Execution): object {
   };
 }
 
+/** Every run of `namespace`: those in memory and, with `--db`, the closed ones kept in the store. */
 function runsOf(engine: Engine, namespace: string): Map<VisibilityRecord, Execution> {
   const out = new Map<VisibilityRecord, Execution>();
   for (const exec of engine.executions.values()) if (exec.rec.namespace === namespace) out.set(toRecord(engine, exec), exec);
+  for (const exec of engine.storedClosedRuns(namespace)) out.set(toRecord(engine, exec), exec);
   return out;
 }
 

@@ -6,6 +6,6 @@ import { runKey } from '../engine/records';
 export function findOpenTarget(engine: Engine, namespace: string, workflowId: string, runId: string): Execution | undefined {
   const id = runId || engine.currentRunId(namespace, workflowId);
   if (!id) return undefined;
-  const target = engine.executions.get(runKey(namespace, workflowId, id));
+  const target = engine.lookupRun(runKey(namespace, workflowId, id));
   return target?.isOpen ? target : undefined;
 }

@@ -62,7 +62,7 @@ export function applyStartChildWorkflow(ctx: CommandContext, attrs: temporal.api
   ctx.deferred.push(() => {
     if (!exec.isOpen) return;
     const currentId = engine.currentRunId(namespace, workflowId);
-    const current = currentId ? engine.executions.get(runKey(namespace, workflowId, currentId)) : undefined;
+    const current = currentId ? engine.lookupRun(runKey(namespace, workflowId, currentId)) : undefined;
     if (current?.isOpen) {
       engine.deliver(exec, EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, {
         startChildWorkflowExecutionFailedEventAttributes: {

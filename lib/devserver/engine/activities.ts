@@ -119,7 +119,7 @@ export function requeueActivities(engine: Engine, exec: Execution): void {
 /** Hands a queued activity to a poller (nothing is written to history until the activity closes). */
 export function dispatchActivityTask(engine: Engine, task: TaskRef, poll: PollRequest): PollResponse | null {
   if (task.kind !== 'activityTask') return null;
-  const exec = engine.executions.get(task.runKey);
+  const exec = engine.lookupRun(task.runKey);
   if (!exec || !exec.isOpen) return null;
   const act = exec.rec.activities[String(task.scheduledEventId)];
   if (!act || act.state !== 'queued' || act.attempt !== task.attempt) return null;
@@ -187,7 +187,7 @@ function closeActivity(engine: Engine, exec: Execution, act: ActivityRecord, eve
 export function activityByToken(engine: Engine, tokenBytes: Uint8Array | null | undefined): { exec: Execution; act: ActivityRecord } {
   const token = decodeToken(tokenBytes, 'act');
   engine.requireNamespace(token.ns);
-  const exec = engine.executions.get(`${encodeURIComponent(token.ns)}/${encodeURIComponent(token.wf)}/${encodeURIComponent(token.run)}`);
+  const exec = engine.lookupRun(`${encodeURIComponent(token.ns)}/${encodeURIComponent(token.wf)}/${encodeURIComponent(token.run)}`);
   if (!exec || !exec.isOpen) throw notFound('workflow execution already completed');
   const act = exec.rec.activities[String(token.sched)];
   if (!act || act.attempt !== token.attempt || act.state !== 'started') throw notFound('activity task not found');

@@ -53,7 +53,17 @@ interface Tx {
   effects: Array<() => void>;
 }
 
+/**
+ * How many closed runs read back from the store stay cached (see {@link Engine.lookupRun}); a run
+ * with a query in flight stays regardless, since the query waits on that object.
+ */
+const CLOSED_RUN_CACHE = 256;
+
 export class Engine {
+  /**
+   * The runs held in memory: every run without a store; with a store (`--db`), the open runs, for
+   * a closed run lives in the store only (its record and history are read back when asked for).
+   */
   readonly executions = new Map<string, Execution>();
   readonly currentRuns = new Map<string, string>();
   readonly namespaces = new Map<string, NamespaceRecord>();
@@ -66,6 +76,8 @@ export class Engine {
   private tx: Tx | null = null;
   /** True while the unwritten events of a virtual workflow task are being written. */
   private materializing = false;
+  /** Closed runs read back from the store, least recently used first (with a store only). */
+  private readonly closedRuns = new Map<string, Execution>();
   private readonly changeWaiters = new Map<string, Set<() => void>>();
   private readonly commitListeners = new Set<() => void>();
   private stopped = false;
@@ -229,8 +241,76 @@ export class Engine {
       }
     }
     for (const exec of changed) this.notifyChange(exec.key);
-    if (this.store) for (const exec of changed) this.offloadIfClosed(exec);
+    if (this.store) for (const exec of changed) this.evictIfClosed(exec);
     for (const listener of this.commitListeners) listener();
+  }
+
+  /**
+   * With a store, a closed run whose record and history are all written leaves memory: its history
+   * is read back from the store when asked for, and the run itself moves from `executions` to the
+   * bounded cache of closed runs, so memory does not grow with the runs kept for retention.
+   */
+  private evictIfClosed(exec: Execution): void {
+    this.offloadIfClosed(exec);
+    if (!exec.isOffloaded || this.executions.get(exec.key) !== exec) return;
+    this.executions.delete(exec.key);
+    this.cacheClosedRun(exec);
+  }
+
+  private cacheClosedRun(exec: Execution): void {
+    this.closedRuns.delete(exec.key);
+    this.closedRuns.set(exec.key, exec);
+    if (this.closedRuns.size <= CLOSED_RUN_CACHE) return;
+    for (const [key, cached] of this.closedRuns) {
+      if (this.closedRuns.size <= CLOSED_RUN_CACHE) break;
+      if (cached.queries.length === 0) this.closedRuns.delete(key);
+    }
+  }
+
+  /**
+   * The run with key `key` (see runKey), wherever it is: in memory, in the cache of closed runs, or
+   * (with a store) read back from the store. Undefined when there is no such run.
+   */
+  lookupRun(key: string): Execution | undefined {
+    const live = this.executions.get(key);
+    if (live || !this.store) return live;
+    const cached = this.closedRuns.get(key);
+    if (cached) {
+      this.cacheClosedRun(cached);
+      return cached;
+    }
+    const json = this.store.readRecord(`run/${key}`);
+    if (json === undefined) return undefined;
+    const exec = this.restoreClosedRun(JSON.parse(json) as ExecutionRecord);
+    this.cacheClosedRun(exec);
+    return exec;
+  }
+
+  /** A closed run rebuilt from its stored record, its history left in the store. */
+  restoreClosedRun(rec: ExecutionRecord): Execution {
+    const exec = new Execution(rec, []);
+    exec.persistedEvents = exec.historyLength;
+    this.offloadIfClosed(exec);
+    return exec;
+  }
+
+  /**
+   * The closed runs of `namespace` that live in the store only, for visibility queries; read fresh
+   * from the store each time and not cached, so one list call does not push every other run out.
+   */
+  *storedClosedRuns(namespace: string): Iterable<Execution> {
+    if (!this.store) return;
+    for (const [key, json] of this.store.scanRecords(`run/${encodeURIComponent(namespace)}/`)) {
+      const runKey = key.slice('run/'.length);
+      if (this.executions.has(runKey)) continue;
+      yield this.closedRuns.get(runKey) ?? this.restoreClosedRun(JSON.parse(json) as ExecutionRecord);
+    }
+  }
+
+  /** Forgets a run deleted from the store (retention), wherever memory held it. */
+  forgetRun(key: string): void {
+    this.executions.delete(key);
+    this.closedRuns.delete(key);
   }
 
   /** With a store, a closed run's history stays on disk only (read back when asked for). */
@@ -303,7 +383,7 @@ export class Engine {
     // The real server's frontend refuses a run id that is not a UUID before looking anything up.
     if (runId && !UUID.test(runId)) throw invalidArgument('Invalid RunId.');
     const id = runId || this.currentRunId(namespace, workflowId);
-    const exec = id ? this.executions.get(runKey(namespace, workflowId, id)) : undefined;
+    const exec = id ? this.lookupRun(runKey(namespace, workflowId, id)) : undefined;
     if (!exec) throw workflowNotFound(workflowId, runId ?? undefined);
     return exec;
   }
@@ -479,7 +559,7 @@ export class Engine {
     this.scheduler.stop();
     for (const waiters of this.changeWaiters.values()) for (const w of waiters) w();
     this.changeWaiters.clear();
-    for (const exec of this.executions.values()) {
+    for (const exec of [...this.executions.values(), ...this.closedRuns.values()]) {
       for (const q of exec.queries.splice(0)) q.resolve({ ok: false, message: 'dev server is shutting down' });
     }
   }

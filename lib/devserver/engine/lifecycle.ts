@@ -407,7 +407,7 @@ export function closeRun(engine: Engine, exec: Execution, outcome: CloseOutcome)
 function notifyParent(engine: Engine, child: Execution, outcome: CloseOutcome): void {
   const parentRef = child.rec.parent;
   if (!parentRef) return;
-  const parent = engine.executions.get(runKey(parentRef.namespace, parentRef.workflowId, parentRef.runId));
+  const parent = engine.lookupRun(runKey(parentRef.namespace, parentRef.workflowId, parentRef.runId));
   if (!parent || !parent.isOpen) return;
   const childRec = parent.rec.children[String(parentRef.initiatedEventId)];
   if (!childRec) return;
@@ -464,7 +464,7 @@ function applyParentClosePolicy(engine: Engine, parent: Execution, children: Exe
     const policy = child.parentClosePolicy || enums.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE;
     if (policy === enums.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON) continue;
     const runId = engine.currentRunId(child.namespace, child.workflowId);
-    const target = runId ? engine.executions.get(runKey(child.namespace, child.workflowId, runId)) : undefined;
+    const target = runId ? engine.lookupRun(runKey(child.namespace, child.workflowId, runId)) : undefined;
     if (!target || !target.isOpen || target.rec.firstRunId !== firstRunOf(engine, child)) continue;
     if (policy === enums.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE) {
       terminateRun(engine, target, 'by parent close policy', null, `parent ${parent.rec.workflowId}`);
@@ -480,7 +480,7 @@ function applyParentClosePolicy(engine: Engine, parent: Execution, children: Exe
 }
 
 function firstRunOf(engine: Engine, child: { namespace: string; workflowId: string; runId: string }): string {
-  return engine.executions.get(runKey(child.namespace, child.workflowId, child.runId))?.rec.firstRunId ?? child.runId;
+  return engine.lookupRun(runKey(child.namespace, child.workflowId, child.runId))?.rec.firstRunId ?? child.runId;
 }
 
 /** Fails the in-flight workflow task (if a worker holds it) so no event follows the close event. */

@@ -85,7 +85,7 @@ export function routeQueriesAfterTask(engine: Engine, exec: Execution): void {
 
 /** Builds the poll response of a legacy query task, or null if the query is gone. */
 export function dispatchQueryTask(engine: Engine, task: Extract<TaskRef, { kind: 'queryTask' }>): PollResponse | null {
-  const exec = engine.executions.get(task.runKey);
+  const exec = engine.lookupRun(task.runKey);
   const q = exec?.queries.find((x) => x.id === task.queryId);
   if (!exec || !q || q.state !== 'legacy') return null;
   const rec = exec.rec;

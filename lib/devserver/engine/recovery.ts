@@ -1,10 +1,10 @@
 /**
- * Rebuilds the engine from a store snapshot after a restart: namespaces, search attributes, runs with
- * their histories and the current-run index; then re-arms every deadline from the stored instants and
+ * Rebuilds the engine from a store snapshot after a restart: namespaces, search attributes, open runs
+ * with their histories (closed runs stay in the store) and the current-run index; then re-arms every deadline from the stored instants and
  * re-queues every task that was waiting for a poller. Tasks in flight at the crash are left to their
  * workers (a late completion with the old token is still valid) or to their timeouts.
  */
-import { history, WorkflowStatus, type HistoryEvent } from '../proto';
+import { history, WorkflowStatus } from '../proto';
 import type { IndexedValueType } from '../visibility';
 import { requeueActivities } from './activities';
 import type { Engine, NamespaceRecord } from './engine';
@@ -14,6 +14,7 @@ import type { StoreSnapshot } from './store';
 
 export function recover(engine: Engine, snapshot: StoreSnapshot): number {
   const runs: Execution[] = [];
+  const stored: Execution[] = [];
   for (const [key, json] of snapshot.records) {
     if (key.startsWith('namespace/')) {
       const ns = JSON.parse(json) as NamespaceRecord;
@@ -34,22 +35,25 @@ export function recover(engine: Engine, snapshot: StoreSnapshot): number {
       const rec = JSON.parse(json) as ExecutionRecord;
       const runKey = key.slice('run/'.length);
       const logged = snapshot.logs.get(`history/${runKey}`) ?? [];
-      // A closed run whose history is complete in the store keeps it there; the rest are decoded.
-      const offload = rec.status !== WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING && logged.length >= rec.nextEventId - 1;
-      const events: HistoryEvent[] = offload ? [] : logged.slice(0, rec.nextEventId - 1).map((bytes) => history.HistoryEvent.decode(bytes));
-      const exec = new Execution(rec, events);
-      exec.persistedEvents = offload ? rec.nextEventId - 1 : exec.events.length;
-      if (offload) engine.offloadIfClosed(exec);
+      // A closed run whose history is complete in the store stays there, record and history: only
+      // its retention deadline is armed (below). The rest are decoded and held in memory.
+      if (rec.status !== WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING && logged.length >= rec.nextEventId - 1) {
+        stored.push(engine.restoreClosedRun(rec));
+        continue;
+      }
+      const exec = new Execution(rec, logged.slice(0, rec.nextEventId - 1).map((bytes) => history.HistoryEvent.decode(bytes)));
+      exec.persistedEvents = exec.events.length;
       engine.executions.set(exec.key, exec);
       runs.push(exec);
     }
   }
+  // Closed runs' retention deadlines delete them (at once if it passed while the server was down).
+  for (const exec of stored) engine.rearm(exec);
   for (const exec of runs) {
-    // Closed runs too: their retention deadline deletes them (at once if it passed while down).
     engine.rearm(exec);
     if (!exec.isOpen) continue;
     engine.queueWorkflowTask(exec);
     requeueActivities(engine, exec);
   }
-  return runs.length;
+  return runs.length + stored.length;
 }

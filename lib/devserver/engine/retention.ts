@@ -17,42 +17,47 @@ export function retentionMsOf(ns: NamespaceRecord): number {
   return ns.retentionMs ?? ns.retentionDays * DAY_MS;
 }
 
-/** The deadline that deletes closed run `exec` once its retention has passed (none while open). */
+/**
+ * The deadline that deletes closed run `exec` once its retention has passed (none while open). It
+ * holds the run's key, not the run: with a store the run leaves memory once closed.
+ */
 export function retentionDeadline(engine: Engine, exec: Execution): Deadline | undefined {
   if (exec.isOpen || exec.rec.closeTime <= 0) return undefined;
   const ns = engine.namespaces.get(exec.rec.namespace);
   if (!ns) return undefined;
+  const key = exec.key;
   return {
     at: exec.rec.closeTime + retentionMsOf(ns),
     // Housekeeping: a time-skipping clock must not jump a day ahead just to delete a closed run.
     skipTarget: false,
     fire: () => {
       try {
-        deleteClosedRun(engine, exec);
+        deleteClosedRun(engine, key);
       } catch (err) {
-        engine.log(`dev server: deleting run ${exec.key} after retention failed: ${err instanceof Error ? err.stack : String(err)}`);
+        engine.log(`dev server: deleting run ${key} after retention failed: ${err instanceof Error ? err.stack : String(err)}`);
       }
     },
   };
 }
 
 /**
- * Deletes a closed run in one transaction: the store ops are written first, and the in-memory maps
- * change only after that commit succeeded, so a failed write leaves the run where it was.
+ * Deletes closed run `key` in one transaction: the store ops are written first, and memory changes
+ * only after that commit succeeded, so a failed write leaves the run where it was.
  */
-export function deleteClosedRun(engine: Engine, exec: Execution): void {
+export function deleteClosedRun(engine: Engine, key: string): void {
   engine.transact(() => {
-    if (engine.executions.get(exec.key) !== exec || exec.isOpen) return;
+    const exec = engine.lookupRun(key);
+    if (!exec || exec.isOpen) return;
     const { namespace, workflowId, runId } = exec.rec;
     const current = workflowKey(namespace, workflowId);
     const isCurrent = engine.currentRuns.get(current) === runId;
-    engine.addStoreOp({ kind: 'delete', key: `run/${exec.key}` });
-    engine.addStoreOp({ kind: 'deleteLog', log: `history/${exec.key}` });
+    engine.addStoreOp({ kind: 'delete', key: `run/${key}` });
+    engine.addStoreOp({ kind: 'deleteLog', log: `history/${key}` });
     if (isCurrent) engine.addStoreOp({ kind: 'delete', key: `current/${current}` });
     engine.afterCommit(() => {
-      engine.executions.delete(exec.key);
+      engine.forgetRun(key);
       if (engine.currentRuns.get(current) === runId) engine.currentRuns.delete(current);
-      engine.scheduler.reconcile(exec.key, new Map());
+      engine.scheduler.reconcile(key, new Map());
       for (const q of exec.queries.splice(0)) q.resolve({ ok: false, message: `workflow run ${runId} was deleted after its retention period` });
     });
   });

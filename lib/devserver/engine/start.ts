@@ -88,7 +88,7 @@ export function startWorkflow(engine: Engine, namespace: string, req: StartReque
   const workflowId = req.workflowId as string;
   const requestId = req.requestId || randomUUID();
   const currentId = engine.currentRunId(namespace, workflowId);
-  const current = currentId ? engine.executions.get(runKey(namespace, workflowId, currentId)) : undefined;
+  const current = currentId ? engine.lookupRun(runKey(namespace, workflowId, currentId)) : undefined;
   if (current && req.requestId && current.rec.requestId === req.requestId) return { exec: current, started: true };
   if (current?.isOpen) {
     const conflict = req.workflowIdConflictPolicy ?? Conflict.WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED;

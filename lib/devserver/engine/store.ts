@@ -18,6 +18,8 @@ export interface StoreSnapshot {
 export interface EngineStore {
   load(): StoreSnapshot;
   readLog(log: string): Uint8Array[];
+  readRecord(key: string): string | undefined;
+  scanRecords(prefix: string): Iterable<[string, string]>;
   commit(ops: StoreOp[]): void;
   close(): void;
 }

@@ -31,7 +31,7 @@ const DEFAULT_STICKY_SCHEDULE_TO_START_MS = 10_000;
 export function dispatchWorkflowTask(engine: Engine, task: TaskRef, poll: PollRequest): PollResponse | null {
   if (task.kind === 'queryTask') return dispatchQueryTask(engine, task);
   if (task.kind !== 'workflowTask') return null;
-  const exec = engine.executions.get(task.runKey);
+  const exec = engine.lookupRun(task.runKey);
   if (!exec || !exec.isOpen) return null;
   const wft = exec.rec.wft;
   if (!wft || wft.startedEventId > 0 || wft.scheduledEventId !== task.scheduledEventId || wft.attempt !== task.attempt) return null;
@@ -108,7 +108,7 @@ export function dispatchEagerWorkflowTask(engine: Engine, exec: Execution, ident
 function runOfToken(engine: Engine, bytes: Uint8Array | null | undefined, closedMessage = 'Workflow task not found.'): Execution {
   const token = decodeToken(bytes, 'wft');
   engine.requireNamespace(token.ns);
-  const exec = engine.executions.get(`${encodeURIComponent(token.ns)}/${encodeURIComponent(token.wf)}/${encodeURIComponent(token.run)}`);
+  const exec = engine.lookupRun(`${encodeURIComponent(token.ns)}/${encodeURIComponent(token.wf)}/${encodeURIComponent(token.run)}`);
   // The real server's wording: a completion for a closed run is "not found", a failure "already completed".
   if (!exec || !exec.isOpen) throw notFound(closedMessage);
   const wft = exec.rec.wft;

@@ -34,6 +34,16 @@ export class MemoryStore implements DevServerStore {
     return (this.logs.get(log) ?? []).map((e) => e.bytes.slice());
   }
 
+  readRecord(key: string): string | undefined {
+    this.ensureOpen();
+    return this.records.get(key);
+  }
+
+  scanRecords(prefix: string): Iterable<[string, string]> {
+    this.ensureOpen();
+    return [...this.records].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   commit(ops: StoreOp[]): void {
     this.ensureOpen();
     validateOps(ops);

@@ -38,6 +38,8 @@ export class SqliteStore implements DevServerStore {
   private readonly deleteLogStmt: Database.Statement<[string]>;
   private readonly selectLog: Database.Statement<[string], [Buffer]>;
   private readonly selectRecords: Database.Statement<[], [string, string]>;
+  private readonly selectRecord: Database.Statement<[string], [string]>;
+  private readonly selectRecordRange: Database.Statement<[string, string], [string, string]>;
   private readonly selectLogs: Database.Statement<[], [string, number, Buffer]>;
   private readonly applyBatch: (ops: StoreOp[]) => void;
   private closed = false;
@@ -77,6 +79,8 @@ export class SqliteStore implements DevServerStore {
     this.deleteLogStmt = db.prepare('DELETE FROM logs WHERE log = ?');
     this.selectLog = db.prepare<[string], [Buffer]>('SELECT bytes FROM logs WHERE log = ? ORDER BY seq').raw(true);
     this.selectRecords = db.prepare<[], [string, string]>('SELECT key, json FROM records').raw(true);
+    this.selectRecord = db.prepare<[string], [string]>('SELECT json FROM records WHERE key = ?').raw(true);
+    this.selectRecordRange = db.prepare<[string, string], [string, string]>('SELECT key, json FROM records WHERE key >= ? AND key < ? ORDER BY key').raw(true);
     this.selectLogs = db.prepare<[], [string, number, Buffer]>('SELECT log, seq, bytes FROM logs ORDER BY log, seq').raw(true);
     this.applyBatch = db.transaction((ops: StoreOp[]) => {
       for (const op of ops) {
@@ -125,6 +129,20 @@ export class SqliteStore implements DevServerStore {
   readLog(log: string): Uint8Array[] {
     this.ensureOpen();
     return this.selectLog.all(log).map(([bytes]) => bytes);
+  }
+
+  readRecord(key: string): string | undefined {
+    this.ensureOpen();
+    return this.selectRecord.get(key)?.[0];
+  }
+
+  scanRecords(prefix: string): Iterable<[string, string]> {
+    this.ensureOpen();
+    // The keys that start with `prefix` are exactly those in [prefix, prefix with its last character
+    // incremented), an index range rather than a scan of the table.
+    const last = prefix.charCodeAt(prefix.length - 1);
+    const end = prefix.length === 0 ? '\u{10ffff}' : prefix.slice(0, -1) + String.fromCharCode(last + 1);
+    return this.selectRecordRange.all(prefix, end);
   }
 
   commit(ops: StoreOp[]): void {

@@ -26,6 +26,10 @@ export interface DevServerStore {
   load(): { records: Map<string, string>; logs: Map<string, Uint8Array[]> };
   /** One log's entries ordered by `seq` (empty when there is no such log). */
   readLog(log: string): Uint8Array[];
+  /** One record's JSON, or undefined when there is none. */
+  readRecord(key: string): string | undefined;
+  /** Every record whose key starts with `prefix`, as `[key, json]` pairs in key order. */
+  scanRecords(prefix: string): Iterable<[string, string]>;
   /**
    * Applies the batch in one transaction, all or nothing. A `(log, seq)` pair that already exists
    * (or repeats within the batch) is an error naming both, and nothing of the batch is applied.

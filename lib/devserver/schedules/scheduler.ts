@@ -228,7 +228,7 @@ export class Schedules {
   }
 
   private execution(rec: ScheduleRecord, workflowId: string, runId: string): Execution | undefined {
-    return this.engine.executions.get(runKey(rec.namespace, workflowId, runId));
+    return this.engine.lookupRun(runKey(rec.namespace, workflowId, runId));
   }
 
   private startAction(rec: ScheduleRecord, start: BufferedStart, nonOverlapping: boolean): void {
@@ -330,7 +330,7 @@ export class Schedules {
     if (this.watching.has(key)) return;
     this.watching.add(key);
     void (async () => {
-      while (!this.stopped && this.engine.executions.get(key)?.isOpen) await this.engine.waitForChange(key, BACKGROUND, WATCH_MS);
+      while (!this.stopped && this.engine.lookupRun(key)?.isOpen) await this.engine.waitForChange(key, BACKGROUND, WATCH_MS);
       this.watching.delete(key);
       const current = this.get(rec.namespace, rec.scheduleId);
       if (current && !this.stopped) this.tick(current);

@@ -139,8 +139,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   }
   const schedules = new Schedules(engine, options.scheduleClock ?? clock, log);
   try {
-    const snapshot = store?.load();
-    if (snapshot) recover(engine, snapshot);
+    if (store) recover(engine, store);
     engine.transact(() => {
       for (const name of [DEFAULT_NAMESPACE, ...(options.namespaces ?? [])]) {
         if (!engine.namespaces.has(name)) engine.addNamespace(newNamespace(name, '', retentionMs, clock.now()));
@@ -148,10 +147,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     });
     // After the runs, so a restored schedule sees which of its workflows are still running; it then
     // catches up on the time it was down, within its catchup window.
-    if (snapshot) {
-      const saved = [...snapshot.records].filter(([key]) => key.startsWith('schedule/')).map(([, json]) => decodeRecord(json));
-      schedules.restore(saved);
-    }
+    if (store) schedules.restore([...store.scanRecords('schedule/')].map(([, json]) => decodeRecord(json)));
   } catch (err) {
     schedules.stop();
     engine.stop();

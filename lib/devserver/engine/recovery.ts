@@ -10,18 +10,19 @@ import { requeueActivities } from './activities';
 import type { Engine, NamespaceRecord } from './engine';
 import { Execution } from './execution';
 import type { ExecutionRecord } from './records';
-import type { StoreSnapshot } from './store';
+import type { EngineStore } from './store';
 
-export function recover(engine: Engine, snapshot: StoreSnapshot): number {
+export function recover(engine: Engine, store: EngineStore): number {
+  const records = [...store.scanRecords('')];
   const runs: Execution[] = [];
   const stored: Execution[] = [];
-  for (const [key, json] of snapshot.records) {
+  for (const [key, json] of records) {
     if (key.startsWith('namespace/')) {
       const ns = JSON.parse(json) as NamespaceRecord;
       engine.namespaces.set(ns.name, ns);
     }
   }
-  for (const [key, json] of snapshot.records) {
+  for (const [key, json] of records) {
     if (key.startsWith('search-attributes/')) {
       const ns = decodeURIComponent(key.slice('search-attributes/'.length));
       const registry = engine.registry(ns);
@@ -33,14 +34,14 @@ export function recover(engine: Engine, snapshot: StoreSnapshot): number {
       engine.currentRuns.set(key.slice('current/'.length), (JSON.parse(json) as { runId: string }).runId);
     } else if (key.startsWith('run/')) {
       const rec = JSON.parse(json) as ExecutionRecord;
-      const runKey = key.slice('run/'.length);
-      const logged = snapshot.logs.get(`history/${runKey}`) ?? [];
-      // A closed run whose history is complete in the store stays there, record and history: only
-      // its retention deadline is armed (below). The rest are decoded and held in memory.
-      if (rec.status !== WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING && logged.length >= rec.nextEventId - 1) {
+      // A closed run stays in the store, record and history (a record and the events it counts are
+      // written in one commit): only its retention deadline is armed (below). Open runs are read
+      // into memory with their histories.
+      if (rec.status !== WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         stored.push(engine.restoreClosedRun(rec));
         continue;
       }
+      const logged = store.readLog(`history/${key.slice('run/'.length)}`);
       const exec = new Execution(rec, logged.slice(0, rec.nextEventId - 1).map((bytes) => history.HistoryEvent.decode(bytes)));
       exec.persistedEvents = exec.events.length;
       engine.executions.set(exec.key, exec);

@@ -10,13 +10,7 @@ export type StoreOp =
   /** Removes a whole log (a run's history once its retention has passed). */
   | { kind: 'deleteLog'; log: string };
 
-export interface StoreSnapshot {
-  records: Map<string, string>;
-  logs: Map<string, Uint8Array[]>;
-}
-
 export interface EngineStore {
-  load(): StoreSnapshot;
   readLog(log: string): Uint8Array[];
   readRecord(key: string): string | undefined;
   scanRecords(prefix: string): Iterable<[string, string]>;

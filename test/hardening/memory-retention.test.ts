@@ -238,13 +238,19 @@ it('with dbPath, a query on a closed run kept on disk is answered by a worker re
   }
 });
 
-it('without dbPath, closed runs stay in memory until retention (there is nowhere else to keep them)', async () => {
+it('without dbPath, closed runs stay in memory until retention (there is nowhere else to keep them), their histories encoded', async () => {
   const server = await startDevServer({ port: 0 });
   const conn = await Connection.connect({ address: server.address });
   try {
     await conn.workflowService.startWorkflowExecution(startRequest('default', 'in-memory'));
-    await conn.workflowService.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'in-memory' } });
+    await conn.workflowService.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'in-memory' }, signalName: 's' });
+    const whileOpen = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'in-memory' } });
     expect([...server.engine.executions.values()].map((e) => e.isOffloaded)).toEqual([false]);
+    await conn.workflowService.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: 'in-memory' }, reason: 'enough' });
+    expect([...server.engine.executions.values()].map((e) => e.isOffloaded)).toEqual([true]);
+    const closed = await conn.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'in-memory' } });
+    expect(closed.history?.events?.slice(0, -1)).toEqual(whileOpen.history?.events);
+    expect(closed.history?.events?.at(-1)?.workflowExecutionTerminatedEventAttributes?.reason).toBe('enough');
   } finally {
     await conn.close();
     await server.stop();

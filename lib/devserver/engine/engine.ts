@@ -241,8 +241,27 @@ export class Engine {
       }
     }
     for (const exec of changed) this.notifyChange(exec.key);
-    if (this.store) for (const exec of changed) this.evictIfClosed(exec);
+    for (const exec of changed) {
+      if (this.store) this.evictIfClosed(exec);
+      else this.compactIfClosed(exec);
+    }
     for (const listener of this.commitListeners) listener();
+  }
+
+  /**
+   * Without a store a closed run stays in memory until retention, its history encoded: one buffer
+   * of events and their end offsets instead of the decoded objects, several times smaller, decoded
+   * again when asked for.
+   */
+  private compactIfClosed(exec: Execution): void {
+    if (exec.isOpen || exec.isOffloaded) return;
+    const parts = exec.events.map((event) => history.HistoryEvent.encode(event as temporal.api.history.v1.IHistoryEvent).finish());
+    const ends = new Uint32Array(parts.length);
+    let size = 0;
+    parts.forEach((part, i) => (ends[i] = size += part.length));
+    const encoded = new Uint8Array(size);
+    parts.forEach((part, i) => encoded.set(part, (ends[i] as number) - part.length));
+    exec.offload(() => Array.from(ends, (end, i) => history.HistoryEvent.decode(encoded.subarray(i === 0 ? 0 : ends[i - 1], end)) as HistoryEvent));
   }
 
   /**

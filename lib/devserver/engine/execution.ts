@@ -26,8 +26,13 @@ export class Execution {
   persistedEvents = 0;
   readonly queries: PendingQuery[] = [];
   private loaded: HistoryEvent[] | null;
-  /** Set once a closed run's history lives only in the store (see {@link offload}). */
+  /** Set once a closed run's history is held only in encoded form (see {@link offload}). */
   private readStored: (() => HistoryEvent[]) | null = null;
+  /**
+   * The history last read back, while anything still holds it: a client paging through a long
+   * history reads it once, not once per page, and memory keeps nothing once the reads are done.
+   */
+  private lastRead: WeakRef<HistoryEvent[]> | null = null;
 
   constructor(
     public rec: ExecutionRecord,
@@ -36,14 +41,21 @@ export class Execution {
     this.loaded = events;
   }
 
-  /** The run's history: in memory, or read from the store for a closed run whose history was offloaded. */
+  /** The run's history: in memory, or read back for a closed run whose history was offloaded. */
   get events(): HistoryEvent[] {
-    return this.loaded ?? (this.readStored as () => HistoryEvent[])();
+    if (this.loaded) return this.loaded;
+    let events = this.lastRead?.deref();
+    if (!events) {
+      events = (this.readStored as () => HistoryEvent[])();
+      this.lastRead = new WeakRef(events);
+    }
+    return events;
   }
 
   set events(events: HistoryEvent[]) {
     this.loaded = events;
     this.readStored = null;
+    this.lastRead = null;
   }
 
   /** Number of events written (what `events.length` is, without reading an offloaded history). */
@@ -52,13 +64,14 @@ export class Execution {
   }
 
   /**
-   * Drops the in-memory history of a closed run that is fully in the store; reads go to `read`
-   * from now on. With `--db` this keeps closed runs' histories on disk only, so memory holds just
-   * their records until retention deletes them.
+   * Drops the decoded history of a closed run; reads go to `read` from now on. With `--db` it reads
+   * the store, so a closed run's history is on disk only; without, it decodes the run's history
+   * kept encoded in memory (see Engine.compactIfClosed).
    */
   offload(read: () => HistoryEvent[]): void {
     this.loaded = null;
     this.readStored = read;
+    this.lastRead = null;
   }
 
   get isOffloaded(): boolean {

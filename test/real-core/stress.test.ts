@@ -51,10 +51,12 @@ describe('the native addon on the real core under load', () => {
   // Memory is compared over rounds on one runtime: three warm-up rounds (the core's and Node's
   // caches fill), then the smaller of rounds 3 and 4 against the smaller of the last two, so that
   // a connection not yet collected, whose buffers count in one round, is not taken for a leak.
-  // - RSS, after the allocator has given its free pages back (heap_probe.trim): without that,
-  //   glibc keeps the free memory a burst of 10,000 calls leaves behind, fragmented, and RSS showed
-  //   the burst (550-650 MB, climbing in steps for up to seven rounds) rather than what stays
-  //   allocated. With it: 120-140 MB, flat to within 5% from round 3 on. Bound: 10%.
+  // - RSS, after the allocator has given its free pages back (heap_probe.trim), with one malloc
+  //   arena for all threads: without the trim, glibc keeps the free memory a burst of 10,000 calls
+  //   leaves behind, fragmented, and RSS showed the burst (550-650 MB, climbing in steps for up to
+  //   seven rounds) rather than what stays allocated; with per-thread arenas, the core's threads
+  //   coming and going moved it in steps of up to 10 MB (120-140 MB). With both: 114-123 MB, flat
+  //   to within 3% from round 3 on. Bound: 10%.
   // - The allocator's in-use bytes: a leak grows them every round by at least a chunk (32 bytes)
   //   for each call it touches; the bound, 16 bytes per call per round, catches one that touches
   //   half the calls. Measured: 1.3 to 3.3 bytes per call per round, falling off as the rounds go
@@ -69,20 +71,25 @@ describe('the native addon on the real core under load', () => {
       String(CALLS),
       String(ROUNDS),
       heapProbe,
-    ]);
+    ], { env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.arena_max=1' } });
     // Core warnings (a connection reset by the server's rapid-reset guard) may be logged; nothing else.
     expect(run.stderr.split('\n').filter((line) => line !== '' && !line.includes('[temporal core]'))).toEqual([]);
     expect(run.status).toBe(0);
     const rounds = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as RoundResult);
     expect(rounds).toHaveLength(ROUNDS);
+    const kb = (bytes: number) => Math.round(bytes / 1e3);
+    console.log(`rpc rounds on the real core, ok/notFound/cancelled/reset: ${rounds.map((r) => `${r.ok}/${r.notFound}/${r.cancelled}/${r.reset}`).join(', ')}`);
+    console.log(`rpc rounds on the real core, after each round: allocated ${rounds.map((r) => kb(r.inUse)).join(', ')} KB; RSS ${rounds.map((r) => Math.round(r.rss / 1e6)).join(', ')} MB`);
     for (const result of rounds) {
       expect(result.wrong).toEqual([]);
       expect(result.ok + result.notFound + result.cancelled + result.reset).toBe(CALLS);
-      expect(result.cancelled).toBeGreaterThan(0);
-      expect(result.ok).toBeGreaterThan(0);
     }
-    const kb = (bytes: number) => Math.round(bytes / 1e3);
-    console.log(`rpc rounds on the real core, after each round: allocated ${rounds.map((r) => kb(r.inUse)).join(', ')} KB; RSS ${rounds.map((r) => Math.round(r.rss / 1e6)).join(', ')} MB`);
+    // Both paths ran, answers and aborts. Not every round must have both: a round's first aborts
+    // can trip the server's rapid-reset guard, whose GOAWAY resets every call still in flight on
+    // that connection, answered or aborted later or not (one run in about a dozen had a round
+    // with a zero count).
+    expect(rounds.reduce((sum, result) => sum + result.ok, 0)).toBeGreaterThan(0);
+    expect(rounds.reduce((sum, result) => sum + result.cancelled, 0)).toBeGreaterThan(0);
     const settled = (key: 'inUse' | 'rss', ...indexes: number[]) => Math.min(...indexes.map((i) => rounds[i][key]));
     const last = [ROUNDS - 2, ROUNDS - 1];
     const bytesPerCallPerRound = (settled('inUse', ...last) - settled('inUse', 3, 4)) / ((ROUNDS - 5) * CALLS);

@@ -59,6 +59,19 @@ interface Tx {
  */
 const CLOSED_RUN_CACHE = 256;
 
+/**
+ * A history as one buffer: event i is bytes starts[i]..starts[i + 1]. A function of its own so the
+ * decoder's closure holds the buffer and offsets only, not the per-event arrays.
+ */
+function encodeEvents(events: HistoryEvent[]): { encoded: Uint8Array; starts: Uint32Array } {
+  const parts = events.map((event) => history.HistoryEvent.encode(event as temporal.api.history.v1.IHistoryEvent).finish());
+  const starts = new Uint32Array(parts.length + 1);
+  for (let i = 0; i < parts.length; i++) starts[i + 1] = (starts[i] as number) + (parts[i] as Uint8Array).length;
+  const encoded = new Uint8Array(starts[parts.length] as number);
+  for (let i = 0; i < parts.length; i++) encoded.set(parts[i] as Uint8Array, starts[i]);
+  return { encoded, starts };
+}
+
 export class Engine {
   /**
    * The runs held in memory: every run without a store; with a store (`--db`), the open runs, for
@@ -250,18 +263,13 @@ export class Engine {
 
   /**
    * Without a store a closed run stays in memory until retention, its history encoded: one buffer
-   * of events and their end offsets instead of the decoded objects, several times smaller, decoded
+   * of events and their start offsets instead of the decoded objects, several times smaller, decoded
    * again when asked for.
    */
   private compactIfClosed(exec: Execution): void {
     if (exec.isOpen || exec.isOffloaded) return;
-    const parts = exec.events.map((event) => history.HistoryEvent.encode(event as temporal.api.history.v1.IHistoryEvent).finish());
-    const ends = new Uint32Array(parts.length);
-    let size = 0;
-    parts.forEach((part, i) => (ends[i] = size += part.length));
-    const encoded = new Uint8Array(size);
-    parts.forEach((part, i) => encoded.set(part, (ends[i] as number) - part.length));
-    exec.offload(() => Array.from(ends, (end, i) => history.HistoryEvent.decode(encoded.subarray(i === 0 ? 0 : ends[i - 1], end)) as HistoryEvent));
+    const { encoded, starts } = encodeEvents(exec.events);
+    exec.offload(() => Array.from({ length: starts.length - 1 }, (_, i) => history.HistoryEvent.decode(encoded.subarray(starts[i], starts[i + 1])) as HistoryEvent));
   }
 
   /**

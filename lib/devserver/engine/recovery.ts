@@ -1,7 +1,7 @@
 /**
- * Rebuilds the engine from a store snapshot after a restart: namespaces, search attributes, open runs
- * with their histories (closed runs stay in the store) and the current-run index; then re-arms every deadline from the stored instants and
- * re-queues every task that was waiting for a poller. Tasks in flight at the crash are left to their
+ * Rebuilds the engine from its store after a restart: namespaces, search attributes, open runs with
+ * their histories (closed runs stay in the store) and the current-run index; then re-arms every
+ * deadline from the stored instants and re-queues every task that was waiting for a poller. Tasks in flight at the crash are left to their
  * workers (a late completion with the old token is still valid) or to their timeouts.
  */
 import { history, WorkflowStatus } from '../proto';
